@@ -1,0 +1,3 @@
+from tui_register.cli import main
+
+raise SystemExit(main())

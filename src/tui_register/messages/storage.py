@@ -1,0 +1,44 @@
+"""Messages of the storage layer: refused writes and database problems."""
+
+MESSAGES = {
+    "storage.error": ("数据库操作失败", "the database operation failed"),
+    "storage.not_found": ("找不到该记录(可能已被他人更改)", "the record was not found (someone may have changed it)"),
+    "storage.conflict": (
+        "保存未成功:此记录已于 {when} 被 {who} 修改(现为第 {version} 版)。请重新载入或比对后再保存,您输入的内容仍然保留。",
+        "Not saved: {who} changed this record at {when} (now version {version}). Reload or compare, then save again; what you typed is kept.",
+    ),
+    "storage.not_staff": (
+        "账号 {user} 不在本系统工作人员名单中,只能查看,不能修改。请联系管理员用 tui-register staff add 添加。",
+        "The login {user} is not on this register's staff list: you can read but not change anything. Ask a supervisor to add you with tui-register staff add.",
+    ),
+    "storage.staff_disabled": (
+        "账号 {user} 已被停用,只能查看,不能修改。",
+        "The login {user} has been disabled: you can read but not change anything.",
+    ),
+    "storage.not_supervisor": (
+        "此操作仅限管理员(supervisor),账号 {user} 无此权限。",
+        "Only a supervisor may do this; the login {user} is not one.",
+    ),
+    "storage.duplicate_id": (
+        "该身份证号已登记:{name}(住址:{address})",
+        "This ID number is already registered: {name} (address: {address})",
+    ),
+    "storage.head_exists": ("该户已有户主:{name}", "This household already has a head: {name}"),
+    "storage.not_member": ("{name} 不是该户成员", "{name} is not a member of this household"),
+    "storage.move_not_here": ("人员迁户请用迁出/迁入办理", "Moving a person to another household is done by moving out and in"),
+    "storage.bad_status": ("无效的状态:{status}", "invalid status: {status}"),
+    "storage.end_before_start": ("结束日期不能早于开始日期", "the end date cannot be before the start date"),
+    "storage.already_voided": ("该记录已作废", "this record is already voided"),
+    "storage.duplicate_volunteer": ("该志愿者已登记:{name}", "This volunteer is already registered: {name}"),
+    "storage.already_participant": ("{name} 已在参加人员中", "{name} already takes part in this activity"),
+    "storage.bad_role": ("角色应为 clerk(工作人员)或 supervisor(管理员),而不是 {role}", "the role must be clerk or supervisor, not {role}"),
+    "storage.no_such_staff": ("工作人员名单中没有账号 {login}", "there is no staff login {login}"),
+    "storage.disable_self": ("不能停用自己的账号", "you cannot disable your own login"),
+    "check.integrity": ("完整性检查:{detail}", "integrity: {detail}"),
+    "check.foreign_key": ("外键:{table} 第 {rowid} 行引用的 {parent} 不存在", "foreign key: {table} row {rowid} refers to a missing {parent}"),
+    "check.no_log": ("{entity} {uuid}:没有变更日志记录", "{entity} {uuid}: no change-log entry"),
+    "check.version": ("{entity} {uuid}:版本为 {version},变更日志为 {logged}", "{entity} {uuid}: version {version}, change log says {logged}"),
+    "check.differs": ("{entity} {uuid}:内容与变更日志不符(是否在程序外被修改?)", "{entity} {uuid}: differs from its change-log entry (changed outside the program?)"),
+    "check.orphan_log": ("{entity} {uuid}:变更日志中有,台账中却没有(是否被删除?)", "{entity} {uuid}: in the change log but not in the register (deleted?)"),
+    "check.version_gap": ("变更日志 {seq}:{uuid} 的版本从 {prev} 跳到 {version}", "change log {seq}: {uuid} goes from version {prev} to {version}"),
+}

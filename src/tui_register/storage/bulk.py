@@ -1,0 +1,125 @@
+"""Loading many records at once (the demo generator, benchmarks).
+
+The same records and change-log rows as the one-at-a-time write path (`core.writing`), with
+the same snapshots, but inserted with `executemany` in large transactions: a million visits
+one transaction each would spend hours in fsync. `tui-register check` verifies the result
+exactly as it verifies records written by staff.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from datetime import date
+from typing import Any, Callable
+
+from peewee import ForeignKeyField
+
+from tui_register.storage import search
+from tui_register.storage.models import ENTITY_OF, Record, database
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class BulkWriter:
+    """Assigns ids and UUIDs up front, buffers rows, and writes them in `flush()`.
+
+    `add(model, values, at=...)` takes field values by field name; a reference is given as
+    the referenced row's id (as returned by an earlier `add`).
+    """
+
+    def __init__(self, user: str, uuid_source: Callable[[], str] | None = None,
+                 forget: tuple[type[Record], ...] = ()) -> None:
+        """`forget`: models whose UUIDs are not needed once flushed (nothing later refers to
+        them), so that memory stays flat over a million rows."""
+        self.user = user
+        self._forget = forget
+        self._uuid = uuid_source or (lambda: str(uuidlib.uuid4()))
+        self._next_id: dict[type[Record], int] = {}
+        self._uuid_of: dict[type[Record], dict[int, str]] = {}
+        self._rows: dict[type[Record], list[dict[str, Any]]] = {}
+        self._order: list[tuple[type[Record], dict[str, Any]]] = []
+        self._search: list[tuple[int, str, set[str]]] = []
+
+    def _new_id(self, model: type[Record]) -> int:
+        if model not in self._next_id:
+            current = database.execute_sql(f'SELECT max(id) FROM "{model._meta.table_name}"').fetchone()[0]
+            self._next_id[model] = (current or 0) + 1
+        rid = self._next_id[model]
+        self._next_id[model] = rid + 1
+        return rid
+
+    def uuid_of(self, model: type[Record], rid: int) -> str:
+        return self._uuid_of[model][rid]
+
+    def add(self, model: type[Record], values: dict[str, Any], *, at: str) -> int:
+        rid = self._new_id(model)
+        uuid = self._uuid()
+        self._uuid_of.setdefault(model, {})[rid] = uuid
+        row = dict(values, id=rid, uuid=uuid, version=1, created_at=at, created_by=self.user,
+                   updated_at=at, updated_by=self.user)
+        self._rows.setdefault(model, []).append(row)
+        self._order.append((model, row))
+        return rid
+
+    def patch_last(self, model: type[Record], values: dict[str, Any]) -> None:
+        """Change the row of `model` added last (a household's head, known after its members)."""
+        self._rows[model][-1].update(values)
+
+    def _columns_and_log(self, model: type[Record], row: dict[str, Any]) -> tuple[tuple, tuple]:
+        snap: dict[str, Any] = {}
+        columns: list[Any] = []
+        for field in model._meta.sorted_fields:
+            value = row.get(field.name, field.default() if callable(field.default) else field.default)
+            columns.append(_plain(value))
+            if field.name == "id" or field.name in model.SNAPSHOT_EXCLUDE:
+                continue
+            if isinstance(field, ForeignKeyField) and value is not None and hasattr(field.rel_model, "uuid"):
+                snap[field.name] = self._uuid_of[field.rel_model][value]
+            else:
+                snap[field.name] = _plain(value)
+        log = (ENTITY_OF[model], row["uuid"], "create", 1, 0,
+               json.dumps(snap, ensure_ascii=False, sort_keys=True), row["created_at"], self.user)
+        return tuple(columns), log
+
+    def index_household(self, household_id: int, doc: str, grams: set[str]) -> None:
+        self._search.append((household_id, doc, grams))
+
+    def pending(self) -> int:
+        return len(self._order)
+
+    def flush(self) -> None:
+        """Write everything buffered in one transaction.
+
+        Foreign keys are checked at commit (a household names its head, who belongs to it).
+        """
+        conn = database.connection()
+        with database.atomic("IMMEDIATE"):
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            built = {id(row): self._columns_and_log(model, row) for model, row in self._order}
+            for model, rows in self._rows.items():
+                fields = model._meta.sorted_fields
+                cols = ", ".join(f'"{f.column_name}"' for f in fields)
+                marks = ", ".join("?" for _ in fields)
+                conn.executemany(f'INSERT INTO "{model._meta.table_name}" ({cols}) VALUES ({marks})',
+                                 [built[id(row)][0] for row in rows])
+            conn.executemany(
+                "INSERT INTO change_log (entity, uuid, op, version, base_version, snapshot, at, user) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [built[id(row)][1] for _, row in self._order])
+            conn.executemany("INSERT INTO household_fts (rowid, doc) VALUES (?, ?)",
+                             [(hid, doc) for hid, doc, _ in self._search])
+            conn.executemany("INSERT INTO household_gram (gram, household_id) VALUES (?, ?)",
+                             [(g, hid) for hid, _, grams in self._search for g in grams])
+        self._rows.clear()
+        self._order.clear()
+        self._search.clear()
+        for model in self._forget:
+            self._uuid_of.pop(model, None)
+
+
+def household_search_entry(address: str, phone: str,
+                           members: list[tuple[str, str, str, str, str]]) -> tuple[str, set[str]]:
+    """The search document and grams of a household, by the same rules as `search.reindex`."""
+    return search.build_doc(address, phone, members), search.member_grams(members)

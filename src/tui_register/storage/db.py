@@ -1,0 +1,168 @@
+"""Opening the database: file permissions, pragmas, versioned migrations, backups.
+
+Several staff use one database file at once over SSH, so every connection runs in WAL mode
+with synchronous=FULL (money is involved: NORMAL may lose the last commits on power loss),
+foreign keys on and a busy timeout of several seconds. Writers take the lock up front
+(`BEGIN IMMEDIATE`, see `write_transaction`) so that a read-then-write never fails at once
+with SQLITE_BUSY.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from peewee import SqliteDatabase
+
+from tui_register.storage import models
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_S = 10
+PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("synchronous", "full"),
+    ("foreign_keys", 1),
+    ("cache_size", -16000),  # 16 MB page cache per connection
+)
+
+
+class StorageError(Exception):
+    """A problem with the database file itself (cannot open, migrate, back up)."""
+
+
+def _sql(name: str) -> str:
+    return resources.files("tui_register.storage").joinpath(f"sql/{name}").read_text("utf-8")
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT first; run statement by statement inside our transaction.
+    for statement in script.split(";\n"):
+        body = "\n".join(l for l in statement.splitlines() if not l.lstrip().startswith("--"))
+        if body.strip():
+            conn.execute(body)
+
+
+def _migrate_v1(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _sql("v1.sql"))
+
+
+def _migrate_v2(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _sql("v2.sql"))
+    from tui_register.storage import search  # the backfill uses the search module's rules
+
+    search.rebuild_all(conn)
+
+
+# Schema version -> function bringing the schema from version-1 to it.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_v1,
+    2: _migrate_v2,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (0600) before SQLite opens it.
+
+    SQLite gives the -wal and -shm files the same permissions as the database file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def make_database(path: Path | str) -> SqliteDatabase:
+    """A Peewee database with our pragmas; connections are per thread."""
+    return SqliteDatabase(
+        str(path),
+        pragmas=PRAGMAS,
+        timeout=BUSY_TIMEOUT_S,
+        check_same_thread=False,
+    )
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def open_database(path: Path | str, *, create: bool = True, backup_dir: Path | None = None) -> SqliteDatabase:
+    """Open (creating and migrating as needed) the register database and bind the models to it."""
+    path = Path(path)
+    is_new = not path.exists()
+    if is_new:
+        if not create:
+            raise StorageError(f"no database at {path}")
+        _create_private(path)
+    db = make_database(path)
+    try:
+        db.connect(reuse_if_open=True)
+    except Exception as exc:  # noqa: BLE001 - reported to the user as a storage problem
+        raise StorageError(f"cannot open {path}: {exc}") from exc
+    models.database.initialize(db)
+    migrate(db, path, backup_dir=backup_dir)
+    return db
+
+
+def migrate(db: SqliteDatabase, path: Path, *, backup_dir: Path | None = None,
+            migrations: dict[int, Callable[[sqlite3.Connection], None]] | None = None) -> int:
+    """Bring the schema up to date; returns the number of migrations applied.
+
+    An existing database is backed up first; each step runs in one transaction with its
+    `user_version` bump, so a failed step leaves the database as it was before that step.
+    """
+    steps = migrations or MIGRATIONS
+    target = max(steps)
+    conn = db.connection()
+    current = user_version(conn)
+    if current > target:
+        raise StorageError(
+            f"{path} has schema version {current}, newer than this program ({target}): upgrade tui-register")
+    if current == target:
+        return 0
+    has_data = current > 0
+    if has_data:
+        dest = (backup_dir or path.parent) / f"{path.stem}.v{current}-{datetime.now():%Y%m%d-%H%M%S}.bak.db"
+        backup_to(db, dest)
+        log.info("backed up %s to %s before migrating from v%d", path, dest, current)
+    for version in range(current + 1, target + 1):
+        _apply(conn, version, steps[version])
+    if not has_data:
+        from tui_register.storage import reference
+
+        reference.load_categories(db)
+    return target - current
+
+
+def _apply(conn: sqlite3.Connection, version: int, step: Callable[[sqlite3.Connection], None]) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        step(conn)
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    except Exception as exc:
+        conn.execute("ROLLBACK")
+        log.exception("migration to schema v%d failed", version)
+        raise StorageError(f"migration to schema version {version} failed: {exc}") from exc
+    conn.execute("COMMIT")
+
+
+def backup_to(db: SqliteDatabase, dest: Path | str) -> Path:
+    """A consistent copy while others write (SQLite backup API), checked afterwards."""
+    dest = Path(dest)
+    if dest.exists():
+        raise StorageError(f"{dest} already exists")
+    _create_private(dest)
+    target = sqlite3.connect(str(dest))
+    try:
+        db.connection().backup(target)
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+    if result != "ok":
+        raise StorageError(f"the copy at {dest} failed its integrity check: {result}")
+    return dest

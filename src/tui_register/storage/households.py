@@ -1,0 +1,225 @@
+"""Writes to the household register: places, households, persons, category memberships.
+
+Each function is one user action: one transaction, one change-log row per record changed.
+Inputs are already validated by the domain layer (`tui_register.domain.records`); what needs
+the database (duplicates, who is head, states) is checked here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tui_register.domain.names import pinyin_keys
+from tui_register.domain.records import HouseholdIn, MembershipIn, PersonIn, PlaceIn, StatusChange
+from tui_register.storage import search
+from tui_register.storage.core import RuleViolation, Writer, writing
+from tui_register.storage.models import (
+    Household,
+    Membership,
+    Person,
+    Place,
+    Visit,
+    database,
+)
+
+HOUSEHOLD_STATES = {"active", "suspended", "closed"}
+PERSON_STATES = {"active", "deceased", "moved_out"}
+
+
+def _execute(sql: str, params: Any = ()) -> Any:
+    return database.execute_sql(sql, params)
+
+
+# --- places ---------------------------------------------------------------------------
+
+def create_place(user: str, data: PlaceIn) -> Place:
+    with writing(user) as w:
+        parent = w.load(Place, data.parent) if data.parent else None
+        path = f"{parent.path}/{data.name}" if parent else data.name
+        return w.create(Place, name=data.name, level=data.level, parent=parent,
+                        code=data.code, path=path)
+
+
+# --- households -----------------------------------------------------------------------
+
+def refresh_household(household: Household) -> None:
+    """Recompute a household's derived columns and search entry from its rows."""
+    members = list(Person.select().where(Person.household == household).order_by(Person.id))
+    active = [p for p in members if p.status == "active"]
+    head = next((p for p in members if p.id == household.head_id), None)
+    codes = sorted({m.category_id for m in Membership.select(Membership.category).where(
+        (Membership.household == household) & (Membership.status == "active"))})
+    last = (Visit.select(Visit.visit_date).where((Visit.household == household) & (Visit.status == "valid"))
+            .order_by(Visit.visit_date.desc()).limit(1).scalar())
+    Household.update(
+        place_path=household.place.path,
+        head_name=head.name if head else "",
+        head_sort=head.name_pinyin if head else "",
+        head_id_number=(head.id_number or "") if head else "",
+        member_count=len(active),
+        category_codes="," + ",".join(codes) + "," if codes else "",
+        last_visit=last,
+    ).where(Household.id == household.id).execute()
+    search.reindex(_execute, household.id)
+
+
+def create_household(user: str, data: HouseholdIn, head: PersonIn | None = None) -> Household:
+    """A new household, optionally with its head in the same transaction."""
+    with writing(user) as w:
+        place = w.load(Place, data.place)
+        household = w.create(Household, place=place, address=data.address, phone=data.phone,
+                             notes=data.notes, place_path=place.path)
+        if head is not None:
+            person = _insert_person(w, household, head.model_copy(update={"relation": "head"}))
+            household = w.update(Household, household.uuid, None, head=person)
+        refresh_household(household)
+        return Household.get_by_id(household.id)
+
+
+def update_household(user: str, uuid: str, base_version: int, data: HouseholdIn) -> Household:
+    with writing(user) as w:
+        place = w.load(Place, data.place)
+        household = w.update(Household, uuid, base_version, place=place, address=data.address,
+                             phone=data.phone, notes=data.notes)
+        refresh_household(household)
+        return household
+
+
+def set_household_head(user: str, uuid: str, base_version: int, person_uuid: str) -> Household:
+    with writing(user) as w:
+        household = w.load(Household, uuid)
+        person = w.load(Person, person_uuid)
+        if person.household_id != household.id:
+            raise RuleViolation("storage.not_member", name=person.name)
+        household = w.update(Household, uuid, base_version, head=person)
+        if person.relation != "head":
+            w.update(Person, person.uuid, None, relation="head")
+        refresh_household(household)
+        return household
+
+
+def set_household_status(user: str, uuid: str, base_version: int, change: StatusChange) -> Household:
+    """Suspend, close or (supervisors only, for a closed one) reopen a household."""
+    if change.status not in HOUSEHOLD_STATES:
+        raise RuleViolation("storage.bad_status", status=change.status)
+    current = Household.get_or_none(Household.uuid == uuid)
+    reopening = current is not None and current.status == "closed" and change.status != "closed"
+    with writing(user, supervisor=reopening) as w:
+        reason = change.reason if change.status != "active" else ""
+        when = change.effective_date if change.status != "active" else None
+        household = w.update(Household, uuid, base_version, op="status", status=change.status,
+                             status_reason=reason, status_date=when)
+        return household
+
+
+# --- persons --------------------------------------------------------------------------
+
+def possible_duplicates(id_number: str | None, name: str, birth_date: date | None,
+                        exclude_uuid: str | None = None) -> list[Person]:
+    """Persons anywhere in the register with the same ID number, or the same name and birth date."""
+    cond = None
+    if id_number:
+        cond = Person.id_number == id_number
+    if name and birth_date:
+        same = (Person.name == name) & (Person.birth_date == birth_date)
+        cond = same if cond is None else (cond | same)
+    if cond is None:
+        return []
+    query = Person.select().where(cond)
+    if exclude_uuid:
+        query = query.where(Person.uuid != exclude_uuid)
+    return list(query.limit(20))
+
+
+def _check_unique_id(id_number: str | None, exclude_uuid: str | None = None) -> None:
+    if not id_number:
+        return
+    query = Person.select().where(Person.id_number == id_number)
+    if exclude_uuid:
+        query = query.where(Person.uuid != exclude_uuid)
+    other = query.first()
+    if other is not None:
+        raise RuleViolation("storage.duplicate_id", name=other.name,
+                            address=other.household.address)
+
+
+def _person_values(data: PersonIn) -> dict[str, Any]:
+    pinyin, initials = pinyin_keys(data.name)
+    return dict(name=data.name, id_number=data.id_number or None, sex=data.sex,
+                birth_date=data.birth_date, relation=data.relation,
+                disability_grade=data.disability_grade, phone=data.phone,
+                name_pinyin=pinyin, name_initials=initials)
+
+
+def _insert_person(w: Writer, household: Household, data: PersonIn) -> Person:
+    _check_unique_id(data.id_number)
+    if data.relation == "head" and household.head_id is not None:
+        raise RuleViolation("storage.head_exists", name=household.head.name)
+    return w.create(Person, household=household, **_person_values(data))
+
+
+def add_person(user: str, data: PersonIn) -> Person:
+    with writing(user) as w:
+        household = w.load(Household, data.household)
+        person = _insert_person(w, household, data)
+        if data.relation == "head":
+            household = w.update(Household, household.uuid, None, head=person)
+        refresh_household(household)
+        return person
+
+
+def update_person(user: str, uuid: str, base_version: int, data: PersonIn) -> Person:
+    with writing(user) as w:
+        current = w.load(Person, uuid)
+        if data.household != current.household.uuid:
+            raise RuleViolation("storage.move_not_here")
+        _check_unique_id(data.id_number, exclude_uuid=uuid)
+        person = w.update(Person, uuid, base_version, **_person_values(data))
+        refresh_household(person.household)
+        return person
+
+
+def set_person_status(user: str, uuid: str, base_version: int, change: StatusChange) -> Person:
+    """Mark a person deceased or moved out (with reason and date), or active again."""
+    if change.status not in PERSON_STATES:
+        raise RuleViolation("storage.bad_status", status=change.status)
+    with writing(user) as w:
+        active = change.status == "active"
+        person = w.update(Person, uuid, base_version, op="status", status=change.status,
+                          status_reason="" if active else change.reason,
+                          status_date=None if active else change.effective_date)
+        if not active:
+            # A deceased or moved-out person's memberships end on that date.
+            for m in Membership.select().where((Membership.person == person) & (Membership.status == "active")):
+                w.update(Membership, m.uuid, None, op="status", status="ended",
+                         end_date=change.effective_date, status_reason=change.reason)
+        refresh_household(person.household)
+        return person
+
+
+# --- category memberships -------------------------------------------------------------
+
+def add_membership(user: str, data: MembershipIn) -> Membership:
+    with writing(user) as w:
+        person = w.load(Person, data.person) if data.person else None
+        household = person.household if person else w.load(Household, data.household)
+        membership = w.create(Membership, category=data.category, household=household, person=person,
+                              start_date=data.start_date, end_date=data.end_date,
+                              amount_fen=data.amount, period=data.period, notes=data.notes)
+        refresh_household(household)
+        return membership
+
+
+def end_membership(user: str, uuid: str, base_version: int, end_date: date, reason: str,
+                   *, void: bool = False) -> Membership:
+    """End a membership at a date (or void one entered by mistake); it stays on record."""
+    with writing(user) as w:
+        current = w.load(Membership, uuid)
+        if end_date < current.start_date:
+            raise RuleViolation("storage.end_before_start")
+        membership = w.update(Membership, uuid, base_version, op="status",
+                              status="voided" if void else "ended",
+                              end_date=end_date, status_reason=reason)
+        refresh_household(membership.household)
+        return membership

@@ -1,0 +1,135 @@
+"""Figures about the database and its consistency: `stats` and `check`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import ForeignKeyField
+
+from tui_register.i18n import _
+
+from tui_register.storage.models import ENTITIES, Category, database
+
+
+def _scalar_rows(sql: str, params: tuple = ()) -> list[tuple]:
+    return database.execute_sql(sql, params).fetchall()
+
+
+def counts_per_entity() -> dict[str, int]:
+    return {name: model.select().count() for name, model in ENTITIES.items()}
+
+
+_PER_CATEGORY = """
+WITH active AS (
+    SELECT category, household_id, person_id FROM membership WHERE status = 'active'
+), persons AS (
+    SELECT category, person_id AS pid FROM active WHERE person_id IS NOT NULL
+    UNION
+    SELECT a.category, p.id FROM active a JOIN person p ON p.household_id = a.household_id
+    WHERE a.person_id IS NULL AND p.status = 'active'
+)
+SELECT c.code,
+       (SELECT count(DISTINCT household_id) FROM active a WHERE a.category = c.code),
+       (SELECT count(*) FROM persons s WHERE s.category = c.code)
+FROM category c ORDER BY c.sort
+"""
+
+
+def counts_per_category() -> dict[str, dict[str, int]]:
+    """Households and persons in each category now (active memberships).
+
+    A household-level membership counts the household's active members; a person-level
+    one counts that person.
+    """
+    return {code: {"households": h, "persons": p} for code, h, p in _scalar_rows(_PER_CATEGORY)}
+
+
+def counts_per_status() -> dict[str, dict[str, int]]:
+    result: dict[str, dict[str, int]] = {}
+    for table in ("household", "person", "membership", "visit", "volunteer", "activity", "staff"):
+        rows = _scalar_rows(f'SELECT status, count(*) FROM "{table}" GROUP BY status ORDER BY status')
+        result[table] = {status: n for status, n in rows}
+    return result
+
+
+def stats() -> dict[str, Any]:
+    return {
+        "entities": counts_per_entity(),
+        "categories": counts_per_category(),
+        "statuses": counts_per_status(),
+        "change_log": _scalar_rows("SELECT count(*) FROM change_log")[0][0],
+    }
+
+
+def category_names() -> dict[str, tuple[str, str]]:
+    return {c.code: (c.name_zh, c.name_en) for c in Category.select()}
+
+
+# --- check --------------------------------------------------------------------------------
+
+def _problem(key: str, **params: Any) -> str:
+    return _(key, **params)
+
+
+def check() -> list[str]:
+    """Every problem found (in the user's language): integrity, foreign keys, change log."""
+    problems: list[str] = []
+    for (result,) in _scalar_rows("PRAGMA integrity_check"):
+        if result != "ok":
+            problems.append(_problem("check.integrity", detail=result))
+    for table, rowid, parent, _fk in _scalar_rows("PRAGMA foreign_key_check"):
+        problems.append(_problem("check.foreign_key", table=table, rowid=rowid, parent=parent))
+    for name, model in ENTITIES.items():
+        problems += _check_entity(name, model)
+    problems += _check_log_order()
+    return problems
+
+
+def _mismatch_sql(model) -> str:
+    """SQL listing records whose version or fields differ from their latest change-log snapshot.
+
+    The comparison runs inside SQLite (json_extract per field), so a register of a million
+    records is checked without building a Python object per row.
+    """
+    table = model._meta.table_name
+    tests = ["l.version IS NOT r.version"]
+    for field in model._meta.sorted_fields:
+        if field.name == "id" or field.name in model.SNAPSHOT_EXCLUDE:
+            continue
+        logged = f"json_extract(l.snapshot, '$.{field.name}')"
+        if isinstance(field, ForeignKeyField) and hasattr(field.rel_model, "uuid"):
+            rel = field.rel_model._meta.table_name
+            current = f'(SELECT uuid FROM "{rel}" WHERE id = r."{field.column_name}")'
+        else:
+            current = f'r."{field.column_name}"'
+        tests.append(f"{logged} IS NOT {current}")
+    return (f'SELECT r.uuid, r.version, l.version FROM "{table}" r LEFT JOIN change_log l ON l.seq = '
+            f'(SELECT max(seq) FROM change_log WHERE uuid = r.uuid) WHERE ' + " OR ".join(tests))
+
+
+def _check_entity(name: str, model) -> list[str]:
+    """Each record's version and contents must equal its latest change-log entry."""
+    problems = []
+    for uuid, version, logged_version in _scalar_rows(_mismatch_sql(model)):
+        if logged_version is None:
+            problems.append(_problem("check.no_log", entity=name, uuid=uuid))
+        elif version != logged_version:
+            problems.append(_problem("check.version", entity=name, uuid=uuid, version=version,
+                                     logged=logged_version))
+        else:
+            problems.append(_problem("check.differs", entity=name, uuid=uuid))
+    table = model._meta.table_name
+    orphans = _scalar_rows(
+        f'SELECT DISTINCT uuid FROM change_log l WHERE entity = ? AND NOT EXISTS '
+        f'(SELECT 1 FROM "{table}" r WHERE r.uuid = l.uuid)', (name,))
+    problems += [_problem("check.orphan_log", entity=name, uuid=u) for (u,) in orphans]
+    return problems
+
+
+def _check_log_order() -> list[str]:
+    """Versions of a record rise by one along the log."""
+    rows = _scalar_rows("""
+        SELECT uuid, seq, version, lag(version) OVER (PARTITION BY uuid ORDER BY seq) AS prev
+        FROM change_log""")
+    return [_problem("check.version_gap", seq=seq, uuid=uuid, prev=prev, version=version)
+            for uuid, seq, version, prev in rows if prev is not None and version != prev + 1]

@@ -1,0 +1,284 @@
+"""Peewee models: the register's tables.
+
+Every register record carries a stable UUID (how the central endpoint knows it), a version
+that increases on every change, and who/when it was created and last updated. Nothing is
+deleted: records carry a status (closed, voided, deceased, ended) with a reason and date.
+
+Columns marked "derived" are kept in step by the write functions for fast lists and search;
+they are not part of a record's snapshot and do not bump its version.
+"""
+
+from __future__ import annotations
+
+from playhouse.sqlite_ext import AutoIncrementField
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DeferredForeignKey,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Record(BaseModel):
+    """Common columns of every synced register record."""
+
+    id = AutoField()
+    uuid = CharField(max_length=36, unique=True)
+    version = IntegerField(default=1)
+    created_at = CharField()  # ISO 8601 UTC
+    created_by = CharField()
+    updated_at = CharField()
+    updated_by = CharField()
+
+    # Fields that belong to the record's snapshot; derived columns are left out.
+    SNAPSHOT_EXCLUDE: tuple[str, ...] = ()
+
+
+class Category(BaseModel):
+    """Reference data loaded from domain/categories.json; not a synced record."""
+
+    code = CharField(primary_key=True)
+    group = CharField()
+    name_zh = CharField()
+    name_en = CharField()
+    short_zh = CharField()
+    short_en = CharField()
+    scope = CharField()
+    default_period = CharField(null=True)
+    sort = IntegerField()
+
+
+class Place(Record):
+    name = CharField()
+    level = CharField()  # township / village / grid
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    code = CharField(default="")
+    status = CharField(default="active")
+    # derived: "township/village/grid" names, for ordering and grouping
+    path = TextField(default="", index=True)
+
+    SNAPSHOT_EXCLUDE = ("path",)
+
+
+class Household(Record):
+    place = ForeignKeyField(Place, backref="households", on_delete="RESTRICT")
+    address = CharField()
+    phone = CharField(default="")
+    notes = TextField(default="")
+    status = CharField(default="active")  # active / suspended / closed
+    status_reason = CharField(default="")
+    status_date = DateField(null=True)
+    head = DeferredForeignKey("Person", null=True, on_delete="RESTRICT")
+    # derived, for the list and search
+    place_path = TextField(default="")
+    head_name = CharField(default="")
+    head_sort = CharField(default="")  # pinyin of the head's name
+    head_id_number = CharField(default="")
+    member_count = IntegerField(default=0)
+    category_codes = CharField(default="")  # ",code,code," of active memberships
+    last_visit = DateField(null=True)
+
+    SNAPSHOT_EXCLUDE = (
+        "place_path", "head_name", "head_sort", "head_id_number",
+        "member_count", "category_codes", "last_visit",
+    )
+
+    class Meta:
+        indexes = (
+            (("place_path", "head_sort", "id"), False),
+            (("head_sort", "id"), False),
+            (("last_visit", "id"), False),
+            (("status",), False),
+        )
+
+
+class Person(Record):
+    household = ForeignKeyField(Household, backref="members", on_delete="RESTRICT")
+    name = CharField()
+    id_number = CharField(null=True)  # 18 characters, upper-case X; unique when present
+    sex = CharField()  # M / F
+    birth_date = DateField()
+    relation = CharField(default="other")
+    disability_grade = IntegerField(null=True)
+    phone = CharField(default="")
+    status = CharField(default="active")  # active / deceased / moved_out
+    status_reason = CharField(default="")
+    status_date = DateField(null=True)
+    # derived, for search
+    name_pinyin = CharField(default="")
+    name_initials = CharField(default="", index=True)
+
+    SNAPSHOT_EXCLUDE = ("name_pinyin", "name_initials")
+
+
+class Membership(Record):
+    """A person's or a household's membership in a category."""
+
+    category = ForeignKeyField(Category, column_name="category", on_delete="RESTRICT")
+    household = ForeignKeyField(Household, backref="memberships", on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, backref="memberships", on_delete="RESTRICT")
+    start_date = DateField()
+    end_date = DateField(null=True)
+    amount_fen = IntegerField(default=0)
+    period = CharField(default="")  # monthly / yearly / once
+    notes = TextField(default="")
+    status = CharField(default="active")  # active / ended / voided
+    status_reason = CharField(default="")
+
+    class Meta:
+        indexes = ((("category", "household"), False),)
+
+
+class Campaign(Record):
+    name = CharField()
+    start_date = DateField()
+    end_date = DateField()
+    purpose = CharField()
+    visitors = TextField(default="")  # names joined with "、"
+    default_cash_fen = IntegerField(default=0)
+    default_goods = CharField(default="")
+    budget_fen = IntegerField(default=0)
+    status = CharField(default="active")  # active / closed / voided
+    status_reason = CharField(default="")
+
+
+class CampaignTarget(Record):
+    campaign = ForeignKeyField(Campaign, backref="targets", on_delete="RESTRICT")
+    household = ForeignKeyField(Household, on_delete="RESTRICT")
+    status = CharField(default="active")  # active / removed
+
+    class Meta:
+        indexes = ((("campaign", "household"), True),)
+
+
+class Visit(Record):
+    household = ForeignKeyField(Household, backref="visits", on_delete="RESTRICT")
+    visit_date = DateField()
+    visitors = TextField(default="")  # names joined with "、"
+    purpose = CharField()
+    cash_fen = IntegerField(default=0)
+    goods = CharField(default="")
+    findings = TextField(default="")
+    follow_up = TextField(default="")
+    follow_up_due = DateField(null=True)
+    follow_up_done = DateField(null=True)
+    campaign = ForeignKeyField(Campaign, null=True, backref="visits", on_delete="RESTRICT")
+    status = CharField(default="valid")  # valid / voided
+    status_reason = CharField(default="")
+
+    class Meta:
+        indexes = (
+            (("household", "visit_date"), False),
+            (("visit_date",), False),
+            (("campaign",), False),
+        )
+
+
+class Volunteer(Record):
+    name = CharField()
+    phone = CharField(default="")
+    organisation = CharField(default="")
+    id_number = CharField(null=True)
+    notes = TextField(default="")
+    status = CharField(default="active")  # active / inactive
+    status_reason = CharField(default="")
+    name_pinyin = CharField(default="")
+    name_initials = CharField(default="", index=True)
+
+    SNAPSHOT_EXCLUDE = ("name_pinyin", "name_initials")
+
+
+class Activity(Record):
+    activity_date = DateField(index=True)
+    title = CharField()
+    kind = CharField(default="")
+    place = CharField(default="")
+    organiser = CharField(default="")
+    partner_unit = CharField(default="")
+    default_hours_tenths = IntegerField(default=0)  # hours × 10, exact
+    notes = TextField(default="")
+    status = CharField(default="valid")  # valid / voided
+    status_reason = CharField(default="")
+
+
+class Participation(Record):
+    activity = ForeignKeyField(Activity, backref="participants", on_delete="RESTRICT")
+    volunteer = ForeignKeyField(Volunteer, backref="participations", on_delete="RESTRICT")
+    hours_tenths = IntegerField()
+    status = CharField(default="valid")  # valid / voided
+    status_reason = CharField(default="")
+
+    class Meta:
+        indexes = ((("activity", "volunteer"), True),)
+
+
+class Staff(Record):
+    login = CharField(unique=True)
+    display_name = CharField()
+    role = CharField()  # clerk / supervisor
+    status = CharField(default="active")  # active / disabled
+
+
+class ChangeLog(BaseModel):
+    """One row per change: audit trail and sync outbox. AUTOINCREMENT: never reused."""
+
+    seq = AutoIncrementField()
+    entity = CharField()
+    uuid = CharField(max_length=36)
+    op = CharField()  # create / update / status
+    version = IntegerField()
+    base_version = IntegerField(default=0)
+    snapshot = TextField()  # JSON
+    at = CharField()
+    user = CharField()
+
+    class Meta:
+        table_name = "change_log"
+        indexes = ((("uuid", "seq"), False),)
+
+
+class AuditEvent(BaseModel):
+    """Things worth an audit line that change no record: revealing or exporting full IDs."""
+
+    id = AutoField()
+    at = CharField()
+    user = CharField()
+    action = CharField()
+    entity = CharField(default="")
+    uuid = CharField(default="")
+    detail = TextField(default="")
+
+    class Meta:
+        table_name = "audit_event"
+
+
+# Entity names as they appear in the change log and on the wire.
+ENTITIES: dict[str, type[Record]] = {
+    "place": Place,
+    "household": Household,
+    "person": Person,
+    "membership": Membership,
+    "campaign": Campaign,
+    "campaign_target": CampaignTarget,
+    "visit": Visit,
+    "volunteer": Volunteer,
+    "activity": Activity,
+    "participation": Participation,
+    "staff": Staff,
+}
+ENTITY_OF: dict[type[Record], str] = {model: name for name, model in ENTITIES.items()}
+CORE_MODELS = [Category, *ENTITIES.values(), ChangeLog, AuditEvent]

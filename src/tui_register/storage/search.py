@@ -1,0 +1,90 @@
+"""The household search index: what a query matches, and keeping the index in step.
+
+Each household has one trigram document (members' names, pinyin, initials, ID numbers,
+phones, and the address), matched as a substring for queries of three characters or more.
+Shorter queries (a two-character name such as 李娜, initials such as `zs`) go to a table of
+one- and two-character grams, because a trigram index cannot match them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Callable, Sequence
+
+Execute = Callable[[str, Sequence[Any]], Any]
+
+_DOC_SQL = """
+SELECT p.name, p.name_pinyin, p.name_initials, coalesce(p.id_number, ''), p.phone
+FROM person p WHERE p.household_id = ? ORDER BY p.id
+"""
+
+
+def normalise_query(text: str) -> list[str]:
+    """Query terms: NFKC (full-width input), lower-case, split on spaces."""
+    return unicodedata.normalize("NFKC", text).lower().split()
+
+
+def grams(name: str, pinyin: str, initials: str) -> set[str]:
+    """The short keys a one- or two-character query can match."""
+    keys: set[str] = set()
+    for i, ch in enumerate(name):
+        keys.add(ch)
+        if i + 1 < len(name):
+            keys.add(name[i:i + 2])
+    for ascii_key in (pinyin, initials):
+        keys.update(k for k in (ascii_key[:1], ascii_key[:2]) if k)
+    return {k for k in keys if not k.isspace()}
+
+
+def build_doc(address: str, phone: str, members: Sequence[tuple[str, str, str, str, str]]) -> str:
+    """The trigram document: address, phone, and each member's name, pinyin, initials, ID, phone."""
+    parts = [address, phone]
+    for member in members:
+        parts.extend(member)
+    return " | ".join(p for p in parts if p)
+
+
+def member_grams(members: Sequence[tuple[str, str, str, str, str]]) -> set[str]:
+    keys: set[str] = set()
+    for name, pinyin, initials, _id_number, _phone in members:
+        keys |= grams(name, pinyin, initials)
+    return keys
+
+
+def reindex(execute: Execute, household_id: int) -> None:
+    """Rebuild one household's document and grams (inside the caller's transaction)."""
+    address, phone = execute("SELECT address, phone FROM household WHERE id = ?", (household_id,)).fetchone()
+    members = execute(_DOC_SQL, (household_id,)).fetchall()
+    execute("DELETE FROM household_fts WHERE rowid = ?", (household_id,))
+    execute("INSERT INTO household_fts (rowid, doc) VALUES (?, ?)",
+            (household_id, build_doc(address, phone, members)))
+    execute("DELETE FROM household_gram WHERE household_id = ?", (household_id,))
+    for key in member_grams(members):
+        execute("INSERT INTO household_gram (gram, household_id) VALUES (?, ?)", (key, household_id))
+
+
+def rebuild_all(conn: Any) -> None:
+    """Backfill the whole index (schema migration to v2) on a raw sqlite3 connection."""
+    execute = conn.execute
+    execute("DELETE FROM household_fts")
+    execute("DELETE FROM household_gram")
+    ids = [r[0] for r in execute("SELECT id FROM household").fetchall()]
+    for household_id in ids:
+        reindex(execute, household_id)
+
+
+def match_sql(query: str) -> tuple[str, list[Any]]:
+    """A SQL condition on `h.id` (household alias h) for the query, with its parameters.
+
+    Every term must match; an empty query matches everything.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    for term in normalise_query(query):
+        if len(term) >= 3:
+            clauses.append("h.id IN (SELECT rowid FROM household_fts WHERE household_fts MATCH ?)")
+            params.append('"' + term.replace('"', '""') + '"')
+        else:
+            clauses.append("h.id IN (SELECT household_id FROM household_gram WHERE gram = ?)")
+            params.append(term)
+    return (" AND ".join(clauses) or "1"), params

@@ -1,0 +1,59 @@
+"""Writes to the visit log (走访慰问): visits, voiding, follow-ups, campaigns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tui_register.domain.records import CampaignIn, VisitIn
+from tui_register.storage.core import RuleViolation, Writer, writing
+from tui_register.storage.households import refresh_household
+from tui_register.storage.models import Campaign, CampaignTarget, Household, Visit
+
+VISITOR_SEPARATOR = "、"
+
+
+def _insert_visit(w: Writer, data: VisitIn) -> Visit:
+    household = w.load(Household, data.household)
+    campaign = w.load(Campaign, data.campaign) if data.campaign else None
+    visit = w.create(Visit, household=household, visit_date=data.visit_date,
+                     visitors=VISITOR_SEPARATOR.join(data.visitors), purpose=data.purpose,
+                     cash_fen=data.cash, goods=data.goods, findings=data.findings,
+                     follow_up=data.follow_up, follow_up_due=data.follow_up_due, campaign=campaign)
+    # Only a later date can move the household's last visit: no recount needed.
+    (Household.update(last_visit=data.visit_date)
+     .where((Household.id == household.id)
+            & ((Household.last_visit.is_null()) | (Household.last_visit < data.visit_date)))
+     .execute())
+    return visit
+
+
+def add_visit(user: str, data: VisitIn) -> Visit:
+    with writing(user) as w:
+        return _insert_visit(w, data)
+
+
+def void_visit(user: str, uuid: str, base_version: int, reason: str) -> Visit:
+    """A wrong visit is voided with a reason, never deleted; it leaves every total."""
+    with writing(user) as w:
+        if w.load(Visit, uuid).status == "voided":
+            raise RuleViolation("storage.already_voided")
+        visit = w.update(Visit, uuid, base_version, op="status", status="voided", status_reason=reason)
+        refresh_household(visit.household)
+        return visit
+
+
+def complete_follow_up(user: str, uuid: str, base_version: int, done: date) -> Visit:
+    with writing(user) as w:
+        return w.update(Visit, uuid, base_version, follow_up_done=done)
+
+
+def create_campaign(user: str, data: CampaignIn, household_uuids: list[str]) -> Campaign:
+    """A campaign and its target list in one transaction."""
+    with writing(user) as w:
+        campaign = w.create(Campaign, name=data.name, start_date=data.start_date, end_date=data.end_date,
+                            purpose=data.purpose, visitors=VISITOR_SEPARATOR.join(data.visitors),
+                            default_cash_fen=data.default_cash, default_goods=data.default_goods,
+                            budget_fen=data.budget)
+        for household_uuid in dict.fromkeys(household_uuids):
+            w.create(CampaignTarget, campaign=campaign, household=w.load(Household, household_uuid))
+        return campaign
