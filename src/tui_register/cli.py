@@ -71,7 +71,28 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=("clerk", "supervisor"), help=_("cli.opt_staff_role"))
     disable = staff_sub.add_parser("disable", help=_("cli.cmd_staff_disable"))
     disable.add_argument("login", metavar="LOGIN")
+
+    for module in _extensions():
+        for name, handler in module.register(sub).items():
+            EXTRA_HANDLERS[name] = handler
     return parser
+
+
+# Command modules of the later layers (export/import, sync, hub). Each has
+# `register(subparsers) -> {command: handler}` and keeps its heavy imports inside handlers.
+EXTENSIONS = ("tui_register.reports.commands", "tui_register.sync.commands", "tui_register.hub.commands")
+EXTRA_HANDLERS: dict[str, Callable] = {}
+
+
+def _extensions() -> list:
+    import importlib
+    import importlib.util
+
+    found = []
+    for name in EXTENSIONS:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(name):
+            found.append(importlib.import_module(name))
+    return found
 
 
 def _setup_logging(settings) -> None:
@@ -118,6 +139,7 @@ def run_command(args: argparse.Namespace, settings) -> int:
         "check": commands.check,
         "backup": commands.backup,
         "staff": commands.staff,
+        **EXTRA_HANDLERS,
     }
     try:
         return handlers[args.command](args, settings)
@@ -126,7 +148,7 @@ def run_command(args: argparse.Namespace, settings) -> int:
         return EXIT_PROBLEM
     except StorageError as err:
         log.error("storage error: %s", err)
-        print(_("cli.storage_error", detail=str(err)), file=sys.stderr)
+        print(_("cli.storage_error", detail=err.message()), file=sys.stderr)
         return EXIT_PROBLEM
     except BrokenPipeError:
         # The reader went away (`| head`): nothing more to say to it.

@@ -41,4 +41,11 @@ MESSAGES = {
     "check.differs": ("{entity} {uuid}:内容与变更日志不符(是否在程序外被修改?)", "{entity} {uuid}: differs from its change-log entry (changed outside the program?)"),
     "check.orphan_log": ("{entity} {uuid}:变更日志中有,台账中却没有(是否被删除?)", "{entity} {uuid}: in the change log but not in the register (deleted?)"),
     "check.version_gap": ("变更日志 {seq}:{uuid} 的版本从 {prev} 跳到 {version}", "change log {seq}: {uuid} goes from version {prev} to {version}"),
+    "db.schema_files": ("程序安装不完整:数据库结构文件编号有误 {versions}", "the installation is damaged: schema files are numbered {versions}"),
+    "db.missing": ("数据库 {path} 不存在", "there is no database at {path}"),
+    "db.cannot_open": ("无法打开数据库 {path}:{detail}", "cannot open the database {path}: {detail}"),
+    "db.too_new": ("数据库 {path} 的结构版本为 {version},比本程序支持的 {supported} 新,请升级 tui-register", "{path} has schema version {version}, newer than this program supports ({supported}): upgrade tui-register"),
+    "db.migration_failed": ("升级数据库结构到第 {version} 版失败,数据库未作改动:{detail}", "upgrading the schema to version {version} failed; the database is unchanged: {detail}"),
+    "db.exists": ("{path} 已存在,不会覆盖", "{path} already exists; it is not overwritten"),
+    "db.copy_damaged": ("备份 {path} 未通过完整性检查:{detail}", "the copy at {path} failed its integrity check: {detail}"),
 }

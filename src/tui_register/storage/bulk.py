@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
-from datetime import date
 from typing import Any, Callable
 
-from peewee import ForeignKeyField
+from peewee import DateField, ForeignKeyField
 
 from tui_register.storage import search
 from tui_register.storage.models import ENTITY_OF, Record, database
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 class BulkWriter:
@@ -36,6 +31,7 @@ class BulkWriter:
         them), so that memory stays flat over a million rows."""
         self.user = user
         self._forget = forget
+        self._plans: dict[type[Record], list[tuple[str, Any, bool, bool, type | None]]] = {}
         self._uuid = uuid_source or (lambda: str(uuidlib.uuid4()))
         self._next_id: dict[type[Record], int] = {}
         self._uuid_of: dict[type[Record], dict[int, str]] = {}
@@ -68,18 +64,28 @@ class BulkWriter:
         """Change the row of `model` added last (a household's head, known after its members)."""
         self._rows[model][-1].update(values)
 
+    def _plan(self, model: type[Record]) -> list[tuple[str, Any, bool, bool, type | None]]:
+        """Per field: name, default, is a date, goes into the snapshot, referenced model."""
+        if model not in self._plans:
+            plan = []
+            for f in model._meta.sorted_fields:
+                default = f.default() if callable(f.default) else f.default
+                in_snapshot = f.name != "id" and f.name not in model.SNAPSHOT_EXCLUDE
+                ref = f.rel_model if isinstance(f, ForeignKeyField) and hasattr(f.rel_model, "uuid") else None
+                plan.append((f.name, default, isinstance(f, DateField), in_snapshot, ref))
+            self._plans[model] = plan
+        return self._plans[model]
+
     def _columns_and_log(self, model: type[Record], row: dict[str, Any]) -> tuple[tuple, tuple]:
         snap: dict[str, Any] = {}
         columns: list[Any] = []
-        for field in model._meta.sorted_fields:
-            value = row.get(field.name, field.default() if callable(field.default) else field.default)
-            columns.append(_plain(value))
-            if field.name == "id" or field.name in model.SNAPSHOT_EXCLUDE:
-                continue
-            if isinstance(field, ForeignKeyField) and value is not None and hasattr(field.rel_model, "uuid"):
-                snap[field.name] = self._uuid_of[field.rel_model][value]
-            else:
-                snap[field.name] = _plain(value)
+        for name, default, is_date, in_snapshot, ref in self._plan(model):
+            value = row.get(name, default)
+            if is_date and value is not None:
+                value = value.isoformat()
+            columns.append(value)
+            if in_snapshot:
+                snap[name] = self._uuid_of[ref][value] if ref is not None and value is not None else value
         log = (ENTITY_OF[model], row["uuid"], "create", 1, 0,
                json.dumps(snap, ensure_ascii=False, sort_keys=True), row["created_at"], self.user)
         return tuple(columns), log

@@ -35,6 +35,16 @@ PRAGMAS = (
 class StorageError(Exception):
     """A problem with the database file itself (cannot open, migrate, back up)."""
 
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        from tui_register.i18n import _
+
+        return _(self.key, lang=lang, **self.params)
+
 
 def _sql(name: str) -> str:
     return resources.files("tui_register.storage").joinpath(f"sql/{name}").read_text("utf-8")
@@ -48,22 +58,35 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(body)
 
 
-def _migrate_v1(conn: sqlite3.Connection) -> None:
-    _run_script(conn, _sql("v1.sql"))
-
-
-def _migrate_v2(conn: sqlite3.Connection) -> None:
-    _run_script(conn, _sql("v2.sql"))
+def _backfill_search(conn: sqlite3.Connection) -> None:
     from tui_register.storage import search  # the backfill uses the search module's rules
 
     search.rebuild_all(conn)
 
 
-# Schema version -> function bringing the schema from version-1 to it.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _migrate_v1,
-    2: _migrate_v2,
-}
+# Python steps that run after a version's SQL file, in the same transaction.
+_AFTER_SQL: dict[int, Callable[[sqlite3.Connection], None]] = {2: _backfill_search}
+
+
+def _sql_step(version: int) -> Callable[[sqlite3.Connection], None]:
+    def step(conn: sqlite3.Connection) -> None:
+        _run_script(conn, _sql(f"v{version}.sql"))
+        if version in _AFTER_SQL:
+            _AFTER_SQL[version](conn)
+
+    return step
+
+
+def _discover() -> dict[int, Callable[[sqlite3.Connection], None]]:
+    """Schema version -> step bringing the schema from version-1 to it: one `sql/vN.sql` each."""
+    names = [p.name for p in resources.files("tui_register.storage").joinpath("sql").iterdir()]
+    versions = sorted(int(n[1:-4]) for n in names if n.startswith("v") and n.endswith(".sql"))
+    if versions != list(range(1, len(versions) + 1)):
+        raise StorageError("db.schema_files", versions=versions)
+    return {v: _sql_step(v) for v in versions}
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = _discover()
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -97,13 +120,13 @@ def open_database(path: Path | str, *, create: bool = True, backup_dir: Path | N
     is_new = not path.exists()
     if is_new:
         if not create:
-            raise StorageError(f"no database at {path}")
+            raise StorageError("db.missing", path=str(path))
         _create_private(path)
     db = make_database(path)
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # noqa: BLE001 - reported to the user as a storage problem
-        raise StorageError(f"cannot open {path}: {exc}") from exc
+        raise StorageError("db.cannot_open", path=str(path), detail=str(exc)) from exc
     models.database.initialize(db)
     migrate(db, path, backup_dir=backup_dir)
     return db
@@ -121,8 +144,7 @@ def migrate(db: SqliteDatabase, path: Path, *, backup_dir: Path | None = None,
     conn = db.connection()
     current = user_version(conn)
     if current > target:
-        raise StorageError(
-            f"{path} has schema version {current}, newer than this program ({target}): upgrade tui-register")
+        raise StorageError("db.too_new", path=str(path), version=current, supported=target)
     if current == target:
         return 0
     has_data = current > 0
@@ -147,7 +169,7 @@ def _apply(conn: sqlite3.Connection, version: int, step: Callable[[sqlite3.Conne
     except Exception as exc:
         conn.execute("ROLLBACK")
         log.exception("migration to schema v%d failed", version)
-        raise StorageError(f"migration to schema version {version} failed: {exc}") from exc
+        raise StorageError("db.migration_failed", version=version, detail=str(exc)) from exc
     conn.execute("COMMIT")
 
 
@@ -155,7 +177,7 @@ def backup_to(db: SqliteDatabase, dest: Path | str) -> Path:
     """A consistent copy while others write (SQLite backup API), checked afterwards."""
     dest = Path(dest)
     if dest.exists():
-        raise StorageError(f"{dest} already exists")
+        raise StorageError("db.exists", path=str(dest))
     _create_private(dest)
     target = sqlite3.connect(str(dest))
     try:
@@ -164,5 +186,5 @@ def backup_to(db: SqliteDatabase, dest: Path | str) -> Path:
     finally:
         target.close()
     if result != "ok":
-        raise StorageError(f"the copy at {dest} failed its integrity check: {result}")
+        raise StorageError("db.copy_damaged", path=str(dest), detail=result)
     return dest

@@ -107,9 +107,9 @@ def _keyset(sort: str, cursor: tuple, forward: bool) -> tuple[str, list[Any]]:
     return f"({names}) {op} ({marks})", list(cursor)
 
 
-def household_page(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None = None,
-                   before: tuple | None = None, limit: int = 50) -> list[HouseholdRow]:
-    """One page of the list: the first page, the page after `after`, or the page before `before`."""
+def page_sql(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None = None,
+             before: tuple | None = None, limit: int = 50) -> tuple[str, list[Any]]:
+    """The SQL of one page (see `household_page`), exposed for benchmarks against raw sqlite3."""
     cols, desc = SORTS[sort]
     clauses, params = _where(flt)
     forward = before is None
@@ -123,8 +123,15 @@ def household_page(flt: HouseholdFilter, sort: str = "place", *, after: tuple | 
     order = ", ".join(f"h.{c} {direction}" for c in cols)
     sql = (f"SELECT {LIST_COLUMNS} FROM household h WHERE {' AND '.join(clauses) or '1'} "
            f"ORDER BY {order} LIMIT ?")
-    rows = [_row(r) for r in database.execute_sql(sql, [*params, limit]).fetchall()]
-    return rows if forward else rows[::-1]
+    return sql, [*params, limit]
+
+
+def household_page(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None = None,
+                   before: tuple | None = None, limit: int = 50) -> list[HouseholdRow]:
+    """One page of the list: the first page, the page after `after`, or the page before `before`."""
+    sql, params = page_sql(flt, sort, after=after, before=before, limit=limit)
+    rows = [_row(r) for r in database.execute_sql(sql, params).fetchall()]
+    return rows if before is None else rows[::-1]
 
 
 def household_totals(flt: HouseholdFilter) -> tuple[int, int]:
