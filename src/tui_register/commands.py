@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from tui_register.i18n import _, get_language
@@ -19,9 +20,13 @@ def _open(settings, *, create: bool = True):
 
 
 def run_interface(args: argparse.Namespace, settings) -> int:
+    _open(settings)
+    # Kind to slow links; Textual reads these when it is first imported, just below.
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    os.environ.setdefault("TEXTUAL_FPS", "30")
+    os.environ["ESCDELAY"] = str(max(1, settings.escape_delay_ms))
     from tui_register.ui.app import run_app  # the only place Textual is imported
 
-    _open(settings)
     return run_app(settings, current_login())
 
 

@@ -108,11 +108,11 @@ def _keyset(sort: str, cursor: tuple, forward: bool) -> tuple[str, list[Any]]:
 
 
 def page_sql(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None = None,
-             before: tuple | None = None, limit: int = 50) -> tuple[str, list[Any]]:
+             before: tuple | None = None, last: bool = False, limit: int = 50) -> tuple[str, list[Any]]:
     """The SQL of one page (see `household_page`), exposed for benchmarks against raw sqlite3."""
     cols, desc = SORTS[sort]
     clauses, params = _where(flt)
-    forward = before is None
+    forward = before is None and not last
     cursor = after if forward else before
     if cursor is not None:
         sql, extra = _keyset(sort, cursor, forward)
@@ -127,11 +127,12 @@ def page_sql(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None =
 
 
 def household_page(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None = None,
-                   before: tuple | None = None, limit: int = 50) -> list[HouseholdRow]:
-    """One page of the list: the first page, the page after `after`, or the page before `before`."""
-    sql, params = page_sql(flt, sort, after=after, before=before, limit=limit)
+                   before: tuple | None = None, last: bool = False, limit: int = 50) -> list[HouseholdRow]:
+    """One page of the list: the first page, the page after `after`, the page before
+    `before`, or (`last`) the last page."""
+    sql, params = page_sql(flt, sort, after=after, before=before, last=last, limit=limit)
     rows = [_row(r) for r in database.execute_sql(sql, params).fetchall()]
-    return rows if before is None else rows[::-1]
+    return rows if before is None and not last else rows[::-1]
 
 
 def household_totals(flt: HouseholdFilter) -> tuple[int, int]:

@@ -1,55 +1,128 @@
-"""The Textual interface. This first version shows the register's figures and the first page
-of households; the register screens come with the interface issue."""
+"""The Textual app: sections, global keys, help, command palette, quitting.
+
+Sections are Textual modes, each with its own screen stack, reachable from anywhere with
+one key (1-5 outside text fields, F2-F6 everywhere). The theme is the terminal's own ANSI
+palette: it works with 16 colours and sends the fewest bytes over a slow SSH link;
+NO_COLOR gives monochrome.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+import logging
+from functools import partial
+from typing import Iterable
 
-from tui_register.domain.ids import mask_id
-from tui_register.domain.text import display_safe
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.worker import WorkerFailed
+
 from tui_register.i18n import _
-from tui_register.storage.queries import HouseholdFilter, household_page, household_totals
+from tui_register.ui import options, services
+from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.forms.base import FormScreen
+from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
+from tui_register.ui.screens.households import HouseholdsScreen
+from tui_register.ui.screens.placeholder import PlaceholderScreen
+
+log = logging.getLogger(__name__)
+
+SECTIONS = (
+    ("households", "section.households", HouseholdsScreen),
+    ("visits", "section.visits", None),
+    ("volunteers", "section.volunteers", None),
+    ("reports", "section.reports", None),
+    ("sync", "section.sync", None),
+)
+
+
+def _section_factory(section_key: str, screen: type[Screen] | None):
+    return screen if screen is not None else partial(PlaceholderScreen, section_key)
 
 
 class RegisterApp(App):
-    CSS = """
-    #title { height: 1; background: $primary; color: $text; padding: 0 1; }
-    #totals { height: 1; padding: 0 1; }
-    DataTable { height: 1fr; }
-    """
-    BINDINGS = [Binding("q", "quit", _("ui.quit"), id="quit"), Binding("ctrl+q", "quit", show=False)]
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-register"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {name: _section_factory(k, screen) for name, k, screen in SECTIONS}
+    BINDINGS = [
+        *(key(f"{i + 1},f{i + 2}", f"section('{name}')", f"key.section_{name}", f"app.section_{name}",
+              show=False) for i, (name, _k, _s) in enumerate(SECTIONS)),
+        key("question_mark,f1", "help", "key.help", "app.help"),
+        key("q", "quit", "key.quit", "app.quit"),
+        key("ctrl+q", "quit", "key.quit", "app.quit_anywhere", show=False, priority=True),
+        key("ctrl+p", "command_palette", "key.palette", "app.palette", show=False),
+    ]
 
-    def __init__(self, settings, user: str) -> None:
+    def __init__(self, settings, user: str, role: str | None = None) -> None:
         super().__init__()
+        translate_bindings(self)
         self.settings = settings
         self.user = user
-
-    def compose(self) -> ComposeResult:
-        office = self.settings.office_name or _("ui.no_office")
-        yield Static(Text(f"{office} | {self.user}"), id="title")
-        yield Static(id="totals")
-        yield DataTable(cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        self.role = role
+        self.theme = "ansi-dark"
+        if settings.keys:
+            self.set_keymap(dict(settings.keys))
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(_("ui.col_head"), _("ui.col_id"), _("ui.col_place"), _("ui.col_persons"))
-        flt = HouseholdFilter()
-        households, persons = household_totals(flt)
-        self.query_one("#totals", Static).update(Text(_("ui.totals", households=households, persons=persons)))
-        for row in household_page(flt, "place", limit=100):
-            table.add_row(Text(display_safe(row.head_name)), mask_id(row.head_id_number),
-                          Text(display_safe(_village(row.place_path))), str(row.member_count))
+        self.load_places()
+        self.switch_mode("households")
+        if self.role is None:
+            self.notify(_("ui.read_only_notice", user=self.user), severity="warning", timeout=10)
 
+    @work(thread=True, group="places")
+    def load_places(self) -> None:
+        places = [(p.path.replace("/", " / "), p.uuid) for p in services.places() if p.level != "township"]
+        self.call_from_thread(options.set_places, places)
 
-def _village(path: str) -> str:
-    parts = path.split("/")
-    return parts[1] if len(parts) > 1 else parts[0]
+    # --- sections, help, palette ------------------------------------------------------------
+
+    def action_section(self, name: str) -> None:
+        if self.current_mode != name:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows = []
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.description:
+                rows.append((self.get_key_display(binding), binding.description))
+        self.push_screen(HelpScreen(sorted(set(rows), key=lambda r: r[1])))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the screen, by its name in the interface language."""
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or binding.action == "command_palette":
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, self.get_key_display(binding),
+                                partial(self.run_action, binding.action, active.node))
+
+    # --- quitting ---------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        forms = [s for s in self.screen_stack if isinstance(s, FormScreen) and s.dirty]
+        if not forms:
+            self.exit()
+            return
+        self.push_screen(ConfirmDialog(_("ui.quit_unsaved")), lambda yes: self.exit() if yes else None)
+
+    # --- errors never reach the user as a traceback ------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        log.error("unexpected error in the interface", exc_info=(type(cause), cause, cause.__traceback__))
+        try:
+            self.notify(_("ui.unexpected_error"), severity="error", timeout=10)
+        except Exception:  # noqa: BLE001 - the app is past saving: let Textual end it
+            super()._handle_exception(error)
 
 
 def run_app(settings, user: str) -> int:
-    RegisterApp(settings, user).run(mouse=settings.mouse)
+    role = services.role_of(user)
+    RegisterApp(settings, user, role).run(mouse=settings.mouse)
     return 0

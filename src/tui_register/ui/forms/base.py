@@ -1,0 +1,278 @@
+"""The form every record is entered through.
+
+Keyboard only: Tab / Shift+Tab between fields, Ctrl+S saves, Esc cancels (asking first
+when something was typed). Validation is the domain layer's (`domain.records.validate`):
+a field's problem is shown next to it when the user leaves it, and every problem again on
+save; nothing typed is ever thrown away by a failed save. A save based on a version someone
+else has changed meanwhile offers reload or compare (`ConflictDialog`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from tui_register.domain.errors import InputError
+from tui_register.domain.records import validate
+from tui_register.i18n import _
+from tui_register.storage.core import ConflictError, StorageProblem
+from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.screens.dialogs import CompareDialog, ConfirmDialog, ConflictDialog
+from tui_register.ui.text import field_label, safe
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the input model's field name
+    label: str  # message key
+    kind: str = "text"  # text / date / select / multiline
+    options: Callable[[], list[tuple[str, str]]] | None = None  # select: (label, value)
+    placeholder: str = ""  # message key
+    hint: str = ""  # message key shown under the field
+
+
+@dataclass
+class SaveResult:
+    uuid: str | None = None
+    error: str | None = None
+    conflict: ConflictError | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FormScreen(Screen[str | None]):
+    """Subclasses set MODEL, FIELDS and FORM_TITLE and implement `persist(data)`."""
+
+    MODEL: type = object
+    FIELDS: tuple[Field, ...] = ()
+    FORM_TITLE = ""
+    BINDINGS = [
+        key("ctrl+s", "save", "key.save", "form.save", priority=True),
+        key("escape", "cancel", "key.cancel", "form.cancel"),
+    ]
+
+    def __init__(self, initial: dict[str, str] | None = None, *, base_version: int | None = None,
+                 record_uuid: str | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.initial = {f.name: "" for f in self.FIELDS} | (initial or {})
+        self.base_version = base_version
+        self.record_uuid = record_uuid
+        self.accept: set[str] = set()
+        self.saving = False
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(_(self.FORM_TITLE), id="form-title")
+        with VerticalScroll(id="form"):
+            for f in self.FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(field_label(f.label), classes="form-label")
+                    yield self._widget(f)
+                yield Static("", id=f"err-{f.name}", classes="form-error")
+        yield Static("", id="form-status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def _widget(self, f: Field):
+        value = self.initial.get(f.name, "")
+        if f.kind == "select":
+            options = f.options() if f.options else []
+            return Select(options, value=value if value in {v for _l, v in options} else Select.BLANK,
+                          id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True)
+        if f.kind == "multiline":
+            area = TextArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
+            area.cursor_blink = False
+            return area
+        widget = Input(value, id=f"f-{f.name}", compact=True,
+                       placeholder=_(f.placeholder) if f.placeholder else "")
+        widget.cursor_blink = False
+        return widget
+
+    def on_mount(self) -> None:
+        if self.FIELDS:
+            self.query_one(f"#f-{self.FIELDS[0].name}").focus()
+
+    # --- values ---------------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in self.FIELDS:
+            widget = self.query_one(f"#f-{f.name}")
+            if isinstance(widget, Select):
+                out[f.name] = "" if widget.value in (Select.BLANK, None) else str(widget.value)
+            elif isinstance(widget, TextArea):
+                out[f.name] = widget.text
+            else:
+                out[f.name] = widget.value
+        return out
+
+    def set_value(self, name: str, value: str) -> None:
+        widget = self.query_one(f"#f-{name}")
+        if isinstance(widget, Select):
+            widget.value = value if value else Select.BLANK
+        elif isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            widget.value = value
+
+    @property
+    def dirty(self) -> bool:
+        return self.values() != {k: self.initial.get(k, "") for k in self.values()}
+
+    def fixed(self) -> dict[str, Any]:
+        """Values the user does not type (the household a member joins)."""
+        return {}
+
+    def check(self) -> tuple[Any | None, InputError | None]:
+        data = {**self.values(), **self.fixed()}
+        try:
+            return validate(self.MODEL, data, accept=self.accept), None
+        except InputError as err:
+            return None, err
+
+    # --- validation next to the field -----------------------------------------------------
+
+    def show_errors(self, err: InputError | None, only: str | None = None) -> None:
+        for f in self.FIELDS:
+            if only is not None and f.name != only:
+                continue
+            problems = [e.message() for e in (err.errors if err else []) if e.field == f.name]
+            self.query_one(f"#err-{f.name}", Static).update(safe("  ".join(problems), "bold"))
+
+    @on(Input.Blurred)
+    def _left_input(self, event: Input.Blurred) -> None:
+        self._left(event.input.id)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self._left(event.select.id)
+
+    def _left(self, widget_id: str | None) -> None:
+        if not widget_id or not widget_id.startswith("f-") or not self.is_mounted:
+            return
+        name = widget_id[2:]
+        model, err = self.check()
+        self.show_errors(err, only=name)
+        self.field_left(name, model)
+
+    def field_left(self, name: str, model: Any | None) -> None:
+        """Hook: fill other fields from this one (an ID number gives birth date and sex)."""
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        model, err = self.check()
+        self.show_errors(err)
+        if err is not None:
+            if err.warnings_only:
+                self._confirm_warnings(err)
+            else:
+                self.query_one("#form-status", Static).update(_("ui.form_has_errors", n=len(err.errors)))
+            return
+        self.before_save(model, lambda: self._persist(model))
+
+    def before_save(self, model: Any, go: Callable[[], None]) -> None:
+        """Hook: ask about possible duplicates first."""
+        go()
+
+    def _confirm_warnings(self, err: InputError) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.accept |= {_warning_accept(e.code) for e in err.errors}
+                self.action_save()
+
+        self.app.push_screen(ConfirmDialog(_("ui.accept_warning"), "\n".join(e.message() for e in err.errors)),
+                             answered)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _persist(self, model: Any) -> None:
+        self.saving = True
+        try:
+            result = SaveResult(uuid=self.persist(model))
+        except ConflictError as conflict:
+            result = SaveResult(conflict=conflict)
+        except StorageProblem as problem:
+            result = SaveResult(error=problem.message())
+        finally:
+            self.saving = False
+        self.app.call_from_thread(self._saved, result)
+
+    def persist(self, model: Any) -> str:
+        """Write the record (called in a worker thread); returns its UUID."""
+        raise NotImplementedError
+
+    def _saved(self, result: SaveResult) -> None:
+        if result.conflict is not None:
+            self.app.push_screen(ConflictDialog(result.conflict.message()),
+                                 lambda choice: self._resolve_conflict(choice, result.conflict))
+        elif result.error:
+            self.query_one("#form-status", Static).update(safe(result.error, "bold"))
+            self.notify(result.error, severity="error")
+        else:
+            self.initial = self.values()
+            self.notify(_("ui.saved"))
+            self.dismiss(result.uuid)
+
+    # --- conflicts ------------------------------------------------------------------------
+
+    def current_values(self) -> tuple[dict[str, str], int] | None:
+        """Hook: the record as saved now (form values) and its version."""
+        return None
+
+    def _resolve_conflict(self, choice: str | None, conflict: ConflictError) -> None:
+        if choice == "reload":
+            self._fetch_current(lambda current: self._reload(current))
+        elif choice == "compare":
+            self._fetch_current(lambda current: self._compare(current))
+
+    @work(thread=True, group="current")
+    def _fetch_current(self, then: Callable[[tuple[dict[str, str], int] | None], None]) -> None:
+        current = self.current_values()
+        self.app.call_from_thread(then, current)
+
+    def _reload(self, current: tuple[dict[str, str], int] | None) -> None:
+        if current is None:
+            return
+        values, version = current
+        for name, value in values.items():
+            self.set_value(name, value)
+        self.initial = self.values()
+        self.base_version = version
+        self.notify(_("ui.reloaded"))
+
+    def _compare(self, current: tuple[dict[str, str], int] | None) -> None:
+        if current is None:
+            return
+        theirs, version = current
+        mine = self.values()
+        rows = [(field_label(f.label), mine.get(f.name, ""), theirs.get(f.name, "")) for f in self.FIELDS]
+
+        def chosen(keep_mine: bool | None) -> None:
+            if keep_mine:
+                # The user has seen theirs and chooses to save over it: base on their version.
+                self.base_version = version
+                self.notify(_("ui.save_over_theirs"))
+
+        self.app.push_screen(CompareDialog(rows), chosen)
+
+    # --- leaving --------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+        self.app.push_screen(ConfirmDialog(_("ui.discard_changes")),
+                             lambda yes: self.dismiss(None) if yes else None)
+
+
+def _warning_accept(code: str) -> str:
+    """The `accept` token of a warning code (id_region_unknown -> id_region)."""
+    return {"id_region_unknown": "id_region"}.get(code, code)

@@ -1,0 +1,255 @@
+"""One household: head and address, members, categories, visits, follow-ups, history.
+
+Everything is read in one worker call. Full ID numbers are masked until the user presses
+the reveal key, which is recorded in the audit trail with the user and the time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from tui_register.domain.categories import category_by_code, label
+from tui_register.domain.fields import format_money
+from tui_register.domain.ids import mask_id
+from tui_register.i18n import _
+from tui_register.storage.clock import local_time
+from tui_register.storage.queries import HouseholdDetail
+from tui_register.ui import services
+from tui_register.ui.bindings import key
+from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.text import iso, safe
+
+
+def age(birth: date | None, today: date | None = None) -> str:
+    if birth is None:
+        return ""
+    today = today or date.today()
+    return str(today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day)))
+
+
+class HouseholdDetailScreen(SectionScreen):
+    SECTION_KEY = "section.households"
+    BINDINGS = [
+        key("escape", "back", "key.back", "detail.back"),
+        key("e", "edit", "key.edit", "detail.edit"),
+        key("a", "add_member", "key.add_member", "detail.add_member"),
+        key("c", "add_category", "key.add_category", "detail.add_category"),
+        key("x", "end_category", "key.end_category", "detail.end_category"),
+        key("d", "status", "key.status", "detail.status"),
+        key("m", "member_status", "key.member_status", "detail.member_status"),
+        key("r", "reveal", "key.reveal", "detail.reveal"),
+    ]
+
+    def __init__(self, uuid: str) -> None:
+        super().__init__()
+        self.uuid = uuid
+        self.detail: HouseholdDetail | None = None
+        self.revealed = False
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(id="summary")
+            yield Static(_("ui.members"), classes="section-title")
+            yield DataTable(id="members", cursor_type="row", zebra_stripes=False)
+            yield Static(_("ui.categories"), classes="section-title")
+            yield DataTable(id="memberships", cursor_type="row", zebra_stripes=False)
+            yield Static(id="visits")
+            yield Static(id="follow-ups")
+            yield Static(id="history")
+
+    def on_mount(self) -> None:
+        members = self.query_one("#members", DataTable)
+        members.add_columns(_("ui.col_name"), _("ui.col_relation"), _("ui.col_id"), _("ui.col_age"),
+                            _("ui.col_status"))
+        cats = self.query_one("#memberships", DataTable)
+        cats.add_columns(_("ui.col_category"), _("ui.col_person"), _("ui.col_from"), _("ui.col_to"),
+                         _("ui.col_amount"), _("ui.col_status"))
+        self.load()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load(self) -> None:
+        detail = services.detail(self.uuid)
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: HouseholdDetail | None) -> None:
+        if detail is None:
+            self.notify(_("storage.not_found"), severity="error")
+            self.dismiss(None)
+            return
+        self.detail = detail
+        self._show_summary(detail)
+        self._show_members(detail)
+        self._show_memberships(detail)
+        self._show_visits(detail)
+        self._show_history(detail)
+        self.query_one("#members", DataTable).focus()
+
+    def _shown_id(self, number: str | None) -> str:
+        if not number:
+            return ""
+        return number if self.revealed else mask_id(number)
+
+    def _show_summary(self, d: HouseholdDetail) -> None:
+        h = d.household
+        head = next((p for p in d.members if p.id == h.head_id), None)
+        status = _("status." + h.status)
+        if h.status != "active":
+            status += f"({h.status_reason} {iso(h.status_date)})"
+        text = Text.assemble(
+            (_("ui.head") + ":", "bold"), safe(head.name if head else _("ui.no_head")), "  ",
+            (_("ui.col_status") + ":", "bold"), safe(status), "\n",
+            (_("ui.address") + ":", "bold"), safe(h.address), "  ", safe(d.place.path.replace("/", " ")), "\n",
+            (_("ui.phone") + ":", "bold"), safe(h.phone), "  ",
+            (_("ui.version") + ":", "bold"), f"{h.version}  ", safe(_("ui.updated", who=h.updated_by,
+                                                                        when=local_time(h.updated_at))),
+        )
+        if h.notes:
+            text.append_text(Text.assemble("\n", (_("ui.notes") + ":", "bold"), safe(h.notes)))
+        self.query_one("#summary", Static).update(text)
+
+    def _show_members(self, d: HouseholdDetail) -> None:
+        table = self.query_one("#members", DataTable)
+        table.clear()
+        for p in d.members:
+            status = _("status." + p.status) + (f" {iso(p.status_date)}" if p.status_date else "")
+            table.add_row(safe(p.name), label("relation", p.relation), self._shown_id(p.id_number),
+                          age(p.birth_date), safe(status), key=p.uuid)
+
+    def _show_memberships(self, d: HouseholdDetail) -> None:
+        table = self.query_one("#memberships", DataTable)
+        table.clear()
+        names = {p.id: p.name for p in d.members}
+        for m in d.memberships:
+            amount = format_money(m.amount_fen) + "/" + label("period", m.period) if m.amount_fen else ""
+            table.add_row(category_by_code(m.category_id).short(), safe(names.get(m.person_id, "")),
+                          iso(m.start_date), iso(m.end_date), amount, _("status." + m.status), key=m.uuid)
+
+    def _show_visits(self, d: HouseholdDetail) -> None:
+        lines = Text(_("ui.recent_visits") + "\n", style="bold")
+        for v in d.visits or []:
+            mark = _("ui.voided_mark") if v.status == "voided" else ""
+            cash = format_money(v.cash_fen) if v.cash_fen else ""
+            lines.append_text(safe(f"{iso(v.visit_date)} {label('purpose', v.purpose)} {v.visitors} "
+                                   f"{cash} {v.goods} {mark}".rstrip()))
+            lines.append("\n")
+        if not d.visits:
+            lines.append(_("ui.none") + "\n")
+        self.query_one("#visits", Static).update(lines)
+        follow = Text(_("ui.open_follow_ups") + "\n", style="bold")
+        today = date.today()
+        for v in d.open_follow_ups:
+            overdue = v.follow_up_due < today
+            follow.append_text(safe(f"{'! ' + _('ui.overdue') + ' ' if overdue else ''}{iso(v.follow_up_due)} "
+                                    f"{v.follow_up}", "bold" if overdue else ""))
+            follow.append("\n")
+        if not d.open_follow_ups:
+            follow.append(_("ui.none") + "\n")
+        self.query_one("#follow-ups", Static).update(follow)
+
+    def _show_history(self, d: HouseholdDetail) -> None:
+        text = Text(_("ui.history") + "\n", style="bold")
+        for entry in d.history:
+            what = _("entity." + entry.entity)
+            changes = "; ".join(f"{k}: {_short(before)} -> {_short(after)}"
+                                for k, (before, after) in list(entry.changes.items())[:4])
+            text.append_text(safe(f"{local_time(entry.at)} {entry.user} {_('op.' + entry.op)} {what} {changes}"))
+            text.append("\n")
+        self.query_one("#history", Static).update(text)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _after_form(self, _result: object) -> None:
+        self.load()
+
+    def action_edit(self) -> None:
+        from tui_register.ui.forms.household import HouseholdForm
+
+        if self.detail:
+            self.app.push_screen(HouseholdForm(self.detail.household), self._after_form)
+
+    def action_add_member(self) -> None:
+        from tui_register.ui.forms.person import PersonForm
+
+        if self.detail:
+            self.app.push_screen(PersonForm(self.detail.household.uuid), self._after_form)
+
+    @on(DataTable.RowSelected, "#members")
+    def _edit_member(self, event: DataTable.RowSelected) -> None:
+        from tui_register.ui.forms.person import PersonForm
+
+        person = next((p for p in self.detail.members if p.uuid == event.row_key.value), None) if self.detail else None
+        if person:
+            self.app.push_screen(PersonForm(self.detail.household.uuid, person), self._after_form)
+
+    def action_add_category(self) -> None:
+        from tui_register.ui.forms.membership import MembershipForm
+
+        if self.detail:
+            self.app.push_screen(MembershipForm(self.detail), self._after_form)
+
+    def action_end_category(self) -> None:
+        from tui_register.ui.forms.status import EndMembershipForm
+
+        uuid = self._selected("memberships")
+        membership = next((m for m in self.detail.memberships if m.uuid == uuid), None) if self.detail else None
+        if membership is None or membership.status != "active":
+            self.notify(_("ui.choose_active_category"), severity="warning")
+            return
+        self.app.push_screen(EndMembershipForm(membership), self._after_form)
+
+    def action_status(self) -> None:
+        from tui_register.ui.forms.status import HouseholdStatusForm
+
+        if self.detail:
+            self.app.push_screen(HouseholdStatusForm(self.detail.household), self._after_form)
+
+    def action_member_status(self) -> None:
+        from tui_register.ui.forms.status import PersonStatusForm
+
+        uuid = self._selected("members")
+        person = next((p for p in self.detail.members if p.uuid == uuid), None) if self.detail else None
+        if person:
+            self.app.push_screen(PersonStatusForm(person), self._after_form)
+
+    def action_reveal(self) -> None:
+        if self.revealed:
+            self.revealed = False
+            self._show_members(self.detail)
+            return
+        self._reveal()
+
+    @work(thread=True, exclusive=True, group="reveal")
+    def _reveal(self) -> None:
+        from tui_register.storage.core import StorageProblem
+
+        try:
+            services.record_audit(self.app.user, "reveal_id", "household", self.uuid)
+        except StorageProblem as err:
+            self.app.call_from_thread(self.notify, err.message(), severity="error")
+            return
+        self.app.call_from_thread(self._show_revealed)
+
+    def _show_revealed(self) -> None:
+        self.revealed = True
+        self._show_members(self.detail)
+        self.notify(_("ui.revealed"))
+
+
+def _short(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 20 else text[:19] + "~"

@@ -1,0 +1,135 @@
+"""The household register (户籍台账): search, filters, the list, and the way into a household."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Static
+
+from tui_register.domain.categories import category_by_code
+from tui_register.i18n import _
+from tui_register.storage.queries import HouseholdFilter
+from tui_register.ui import services
+from tui_register.ui.bindings import key
+from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.text import safe
+from tui_register.ui.widgets.household_table import HouseholdTable
+
+SORT_ORDER = ("place", "name", "last_visit")
+
+
+class HouseholdsScreen(SectionScreen):
+    SECTION_KEY = "section.households"
+    BINDINGS = [
+        # Priority: handled before the key reaches the list, so that the focus has moved
+        # before the next keys of a fast burst ("/zs") are delivered.
+        key("slash", "focus_search", "key.search", "households.search", priority=True),
+        key("n", "new_household", "key.new", "households.new"),
+        key("f", "filter", "key.filter", "households.filter"),
+        key("s", "next_sort", "key.sort", "households.sort"),
+        key("escape", "clear_search", "key.clear", "households.clear", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="search-bar"):
+            yield Label(_("ui.search_label"), id="search-label")
+            yield Input(placeholder=_("ui.search_placeholder"), id="search", compact=True)
+        yield HouseholdTable(id="households")
+        yield Static(id="list-status")
+
+    def on_mount(self) -> None:
+        self.table.reload()
+        self.table.focus()
+
+    @property
+    def table(self) -> HouseholdTable:
+        return self.query_one(HouseholdTable)
+
+    @property
+    def search(self) -> Input:
+        return self.query_one("#search", Input)
+
+    # --- search and filters ---------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        if self.focused is self.search:
+            self.search.insert_text_at_cursor("/")  # a "/" typed in the search text itself
+            return
+        # Focus at once (Widget.focus() would wait a turn): "/zs" typed in one burst must
+        # put "zs" in the search box, not send "s" to the list as its sort key.
+        self.set_focus(self.search)
+
+    def action_clear_search(self) -> None:
+        if self.search.value:
+            self.search.value = ""
+        self.table.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        # Each keystroke starts a query in a worker; a newer one makes older results go unused,
+        # so typing is never held up and the list shows the latest text.
+        self.table.reload(replace(self.table.filter, text=event.value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+        if self.table.page_rows:
+            self.table.move_cursor(row=0)
+
+    def action_next_sort(self) -> None:
+        sort = SORT_ORDER[(SORT_ORDER.index(self.table.list_sort) + 1) % len(SORT_ORDER)]
+        self.table.reload(sort=sort)
+
+    def action_filter(self) -> None:
+        from tui_register.ui.screens.filter import FilterScreen
+
+        def apply(result: tuple[HouseholdFilter, str] | None) -> None:
+            if result is not None:
+                flt, sort = result
+                self.table.reload(replace(flt, text=self.search.value), sort)
+                self.table.focus()
+
+        self.app.push_screen(FilterScreen(self.table.filter, self.table.list_sort), apply)
+
+    # --- status line -----------------------------------------------------------------------
+
+    @on(HouseholdTable.Loaded)
+    def _page_loaded(self) -> None:
+        self._count(self.table.filter)
+
+    @work(thread=True, exclusive=True, group="totals")
+    def _count(self, flt: HouseholdFilter) -> None:
+        households, persons = services.totals(flt)
+        self.app.call_from_thread(self._show_status, flt, households, persons)
+
+    def _show_status(self, flt: HouseholdFilter, households: int, persons: int) -> None:
+        parts = [_("ui.totals", households=f"{households:,}", persons=f"{persons:,}")]
+        if flt.category:
+            parts.append(_("ui.filter_category", name=category_by_code(flt.category).short()))
+        if flt.place_path:
+            parts.append(_("ui.filter_place", name=flt.place_path.split("/")[-1]))
+        parts.append(_("ui.filter_status", name=_("status." + flt.status) if flt.status else _("ui.all")))
+        parts.append(_("ui.sort_" + self.table.list_sort))
+        self.query_one("#list-status", Static).update(safe(" · ".join(parts)))
+
+    # --- opening and creating --------------------------------------------------------------
+
+    @on(HouseholdTable.Chosen)
+    def _open(self, event: HouseholdTable.Chosen) -> None:
+        from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+        self.app.push_screen(HouseholdDetailScreen(event.uuid), lambda _r: self.table.reload())
+
+    def action_new_household(self) -> None:
+        from tui_register.ui.forms.household import HouseholdForm
+
+        def opened(uuid: str | None) -> None:
+            self.table.reload()
+            if uuid:
+                self._open(HouseholdTable.Chosen(uuid))
+
+        self.app.push_screen(HouseholdForm(), opened)

@@ -1,0 +1,69 @@
+"""What the interface asks of the layers below, in one place.
+
+Screens call these from worker threads (never on the event loop). Each call uses the
+calling thread's own SQLite connection and closes it when it is a worker thread, so that
+no connection or read transaction outlives the call while the interface waits for a key.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable, TypeVar
+
+from tui_register.storage import households, queries, staff
+from tui_register.storage.core import staff_role
+from tui_register.storage.models import ChangeLog, Staff, database
+
+T = TypeVar("T")
+
+
+def db_call(fn: Callable[..., T]) -> Callable[..., T]:
+    """Run `fn` on this thread's connection; close it afterwards off the main thread."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if threading.current_thread() is not threading.main_thread() and not database.is_closed():
+                database.close()
+
+    return wrapper
+
+
+@db_call
+def role_of(user: str) -> str | None:
+    return staff_role(user)
+
+
+@db_call
+def staff_names() -> list[str]:
+    return [s.display_name for s in Staff.select().where(Staff.status == "active").order_by(Staff.login)]
+
+
+@db_call
+def pending_sync_count() -> int:
+    """Changes not yet acknowledged by the central endpoint."""
+    try:
+        from tui_register.sync.service import pending_count
+    except ImportError:  # before the sync layer exists nothing has been sent
+        return ChangeLog.select().count()
+    return pending_count()
+
+
+page = db_call(queries.household_page)
+totals = db_call(queries.household_totals)
+detail = db_call(queries.household_detail)
+places = db_call(queries.places)
+possible_duplicates = db_call(households.possible_duplicates)
+
+create_household = db_call(households.create_household)
+update_household = db_call(households.update_household)
+set_household_status = db_call(households.set_household_status)
+add_person = db_call(households.add_person)
+update_person = db_call(households.update_person)
+set_person_status = db_call(households.set_person_status)
+add_membership = db_call(households.add_membership)
+end_membership = db_call(households.end_membership)
+record_audit = db_call(staff.record_audit)

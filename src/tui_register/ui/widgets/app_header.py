@@ -1,0 +1,41 @@
+"""The one-line header: office, today's date, the user, changes waiting for the sync."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from tui_register.i18n import _
+from tui_register.ui import services
+from tui_register.ui.text import safe
+
+
+class AppHeader(Static):
+    pending: reactive[int | None] = reactive(None)
+    section: reactive[str] = reactive("")
+
+    def __init__(self, office: str, user: str, role: str | None) -> None:
+        super().__init__(id="app-header")
+        self.office = office
+        self.user = user
+        self.role = role
+
+    def render(self) -> Text:
+        who = self.user + ("" if self.role else " " + _("ui.read_only"))
+        if self.role:
+            who += f"({_('role.' + self.role)})"
+        pending = "" if self.pending is None else _("ui.pending", n=self.pending)
+        text = Text.assemble(safe(self.office or _("ui.no_office"), "bold"), " | ", self.section, " | ",
+                             date.today().isoformat(), " | ", safe(who), "  ", pending)
+        text.no_wrap = True
+        text.overflow = "crop"
+        return text
+
+    @work(thread=True, exclusive=True, group="pending")
+    def refresh_pending(self) -> None:
+        count = services.pending_sync_count()
+        self.app.call_from_thread(setattr, self, "pending", count)

@@ -1,0 +1,35 @@
+"""Shared fixtures: a fresh register in a real SQLite file per test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# `import helpers` from the test modules (and from spawned child processes).
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    from tui_register import i18n
+
+    before = i18n.get_language()
+    yield
+    i18n.set_language(before)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "r.db"
+
+
+@pytest.fixture
+def reg(db_path: Path):
+    """A new register at tmp_path/r.db with alice as its first supervisor; closed afterwards."""
+    from tui_register.storage.register import open_register
+
+    db = open_register(db_path, "alice")
+    yield db
+    db.close()
