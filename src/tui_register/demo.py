@@ -100,9 +100,14 @@ def _regions(year: int) -> tuple[str, ...]:
     return tuple(known_region_codes(year))
 
 
+@functools.lru_cache(maxsize=None)
+def _region_set(year: int) -> frozenset[str]:
+    return frozenset(_regions(year))
+
+
 def _resident_id(ctx: _Ctx, local: str, birth: date, male: bool) -> str:
     regions = _regions(birth.year)
-    region = local if local in regions or not regions else ctx.rng.choice(regions)
+    region = local if local in _region_set(birth.year) or not regions else ctx.rng.choice(regions)
     if ctx.rng.random() < 0.15 and regions:
         region = ctx.rng.choice(regions)  # born elsewhere
     while True:
@@ -255,9 +260,9 @@ def _make_visits(ctx: _Ctx, hid: int, registered: date, codes: set[str]) -> date
     span = (ctx.today - first).days
     last: date | None = None
     targeted: set[int] = set()
+    usable = [c for c in ctx.campaigns if c[1] >= first]
     for _ in range(rng.randint(*VISITS_PER_HOUSEHOLD)):
         campaign = None
-        usable = [c for c in ctx.campaigns if c[1] >= first]
         if usable and rng.random() < 0.55:
             cid, start, end, cash_default = campaign = rng.choice(usable)
             day = start + timedelta(days=rng.randint(0, (end - start).days))

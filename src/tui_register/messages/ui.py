@@ -40,6 +40,8 @@ MESSAGES = {
     "key.member_status": ("成员状态", "Member status"),
     "key.reveal": ("显示完整身份证号", "Show full IDs"),
     "key.save": ("保存", "Save"),
+    "key.next_field": ("下一项", "Next field"),
+    "key.previous_field": ("上一项", "Previous field"),
     "key.cancel": ("取消", "Cancel"),
     "key.apply": ("应用", "Apply"),
     "key.yes": ("是", "Yes"),

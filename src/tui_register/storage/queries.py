@@ -223,7 +223,7 @@ def audit_events(*, limit: int = 100) -> list[AuditEvent]:
 
 
 def places(level: str | None = None) -> list[Place]:
-    query = Place.select().order_by(Place.path)
+    query = Place.select().order_by(Place.code, Place.path)
     if level:
         query = query.where(Place.level == level)
     return list(query)

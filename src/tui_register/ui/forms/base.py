@@ -54,6 +54,10 @@ class FormScreen(Screen[str | None]):
     BINDINGS = [
         key("ctrl+s", "save", "key.save", "form.save", priority=True),
         key("escape", "cancel", "key.cancel", "form.cancel"),
+        # Priority, so that the focus moves before the next keys of a burst are delivered
+        # (over a slow link "Tab 张三" arrives in one read and must land in the next field).
+        key("tab", "next_field", "key.next_field", "form.next", show=False, priority=True),
+        key("shift+tab", "previous_field", "key.previous_field", "form.previous", show=False, priority=True),
     ]
 
     def __init__(self, initial: dict[str, str] | None = None, *, base_version: int | None = None,
@@ -83,7 +87,7 @@ class FormScreen(Screen[str | None]):
         value = self.initial.get(f.name, "")
         if f.kind == "select":
             options = f.options() if f.options else []
-            return Select(options, value=value if value in {v for _l, v in options} else Select.BLANK,
+            return Select(options, value=value if value in {v for _l, v in options} else Select.NULL,
                           id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True)
         if f.kind == "multiline":
             area = TextArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
@@ -98,6 +102,12 @@ class FormScreen(Screen[str | None]):
         if self.FIELDS:
             self.query_one(f"#f-{self.FIELDS[0].name}").focus()
 
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
     # --- values ---------------------------------------------------------------------------
 
     def values(self) -> dict[str, str]:
@@ -105,7 +115,7 @@ class FormScreen(Screen[str | None]):
         for f in self.FIELDS:
             widget = self.query_one(f"#f-{f.name}")
             if isinstance(widget, Select):
-                out[f.name] = "" if widget.value in (Select.BLANK, None) else str(widget.value)
+                out[f.name] = "" if widget.value is Select.NULL or widget.value is None else str(widget.value)
             elif isinstance(widget, TextArea):
                 out[f.name] = widget.text
             else:
@@ -115,7 +125,7 @@ class FormScreen(Screen[str | None]):
     def set_value(self, name: str, value: str) -> None:
         widget = self.query_one(f"#f-{name}")
         if isinstance(widget, Select):
-            widget.value = value if value else Select.BLANK
+            widget.value = value if value else Select.NULL
         elif isinstance(widget, TextArea):
             widget.text = value
         else:
@@ -142,8 +152,11 @@ class FormScreen(Screen[str | None]):
         for f in self.FIELDS:
             if only is not None and f.name != only:
                 continue
-            problems = [e.message() for e in (err.errors if err else []) if e.field == f.name]
-            self.query_one(f"#err-{f.name}", Static).update(safe("  ".join(problems), "bold"))
+            # The problem alone: the field's own label stands just above it.
+            problems = [e.problem() for e in (err.errors if err else []) if e.field == f.name]
+            line = self.query_one(f"#err-{f.name}", Static)
+            line.update(safe("  ".join(problems), "bold"))
+            line.set_class(bool(problems), "-shown")
 
     @on(Input.Blurred)
     def _left_input(self, event: Input.Blurred) -> None:

@@ -64,7 +64,7 @@ class FilterScreen(ModalScreen[tuple[HouseholdFilter, str] | None]):
 
     def _value(self, widget_id: str) -> str | None:
         value = self.query_one(f"#{widget_id}", Select).value
-        return None if value in (ALL, Select.BLANK) else str(value)
+        return None if value in (ALL, Select.NULL) else str(value)
 
     def action_apply(self) -> None:
         flt = HouseholdFilter(text=self.flt.text, category=self._value("category"),

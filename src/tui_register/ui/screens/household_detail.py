@@ -23,7 +23,7 @@ from tui_register.storage.queries import HouseholdDetail
 from tui_register.ui import services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
-from tui_register.ui.text import iso, safe
+from tui_register.ui.text import field_label, iso, safe
 
 
 def age(birth: date | None, today: date | None = None) -> str:
@@ -156,7 +156,7 @@ class HouseholdDetailScreen(SectionScreen):
         text = Text(_("ui.history") + "\n", style="bold")
         for entry in d.history:
             what = _("entity." + entry.entity)
-            changes = "; ".join(f"{k}: {_short(before)} -> {_short(after)}"
+            changes = "; ".join(_change(entry.entity, k, before, after)
                                 for k, (before, after) in list(entry.changes.items())[:4])
             text.append_text(safe(f"{local_time(entry.at)} {entry.user} {_('op.' + entry.op)} {what} {changes}"))
             text.append("\n")
@@ -248,6 +248,19 @@ class HouseholdDetailScreen(SectionScreen):
         self.revealed = True
         self._show_members(self.detail)
         self.notify(_("ui.revealed"))
+
+
+REFERENCES = {"household", "head", "place", "person", "campaign", "parent", "activity", "volunteer"}
+
+
+def _change(entity: str, name: str, before: object, after: object) -> str:
+    """One changed field as staff read it: its label, and old -> new (references by label only)."""
+    label_text = field_label(f"field.{entity}.{name}")
+    if name in REFERENCES:
+        return label_text
+    if before is None or before == "":
+        return f"{label_text}: {_short(after)}"
+    return f"{label_text}: {_short(before)} -> {_short(after)}"
 
 
 def _short(value: object) -> str:

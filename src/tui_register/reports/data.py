@@ -1,0 +1,232 @@
+"""What the report kinds share: the resolved filters, the roster's date rules, keyset reading.
+
+Reports read the register in keyset pages of a few thousand rows (`pages`), each page one
+complete query, so that a million rows never sit in memory and no read transaction stays
+open while the workbook is written. Pages are read through `database.execute`, which gives
+the raw SQLite values (ISO dates, integer fen) without building a model object per row.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterator, Sequence
+
+from peewee import Case, Expression, Field, Select, Tuple, fn
+
+from tui_register.domain.categories import code_for, label
+from tui_register.domain.ids import mask_id
+from tui_register.i18n import _, get_language
+from tui_register.reports.options import ExportOptions, ReportError
+from tui_register.storage.models import Campaign, Household, Membership, Person, Place, database
+
+PAGE_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The options of one export, resolved against the register."""
+
+    kind: str
+    date_from: date
+    date_to: date
+    at: date
+    category: str | None  # a category code
+    place_paths: tuple[str, ...]  # households at or below any of these places
+    status: str | None  # a household status code
+    purpose: str | None  # a visit purpose code
+    campaign: Campaign | None
+    full_ids: bool
+    options: ExportOptions
+
+    def id_text(self, number: str | None) -> str:
+        """An ID number as this export shows it: masked unless full IDs were asked for."""
+        if not number:
+            return ""
+        return number if self.full_ids else mask_id(number)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def resolve(kind: str, options: ExportOptions, today: date) -> Scope:
+    """The scope of an export; raises ReportError for a filter that names nothing known."""
+    return Scope(
+        kind=kind,
+        date_from=options.date_from or date(today.year, 1, 1),
+        date_to=options.date_to or today,
+        at=options.at or today,
+        category=_code("category", options.category, "report.unknown_category"),
+        place_paths=_place_paths(options.place) if options.place else (),
+        status=_code("household_status", options.status, "report.unknown_status"),
+        purpose=_code("purpose", options.purpose, "report.unknown_purpose"),
+        campaign=_campaign(options.campaign) if options.campaign else None,
+        full_ids=options.full_ids,
+        options=options,
+    )
+
+
+def _code(kind: str, text: str | None, problem: str) -> Any:
+    if not text:
+        return None
+    code = code_for(kind, _fold(text))
+    if code is None:
+        raise ReportError(problem, value=text)
+    return code
+
+
+def _place_paths(text: str) -> tuple[str, ...]:
+    wanted = _fold(text).strip("/")
+    paths = tuple(p for (p,) in Place.select(Place.path)
+                  .where((Place.path == wanted) | (Place.name == wanted)).order_by(Place.path).tuples())
+    if not paths:
+        raise ReportError("report.unknown_place", value=text)
+    return paths
+
+
+def _campaign(text: str) -> Campaign:
+    wanted = _fold(text)
+    found = list(Campaign.select().where((Campaign.uuid == wanted.lower()) | (Campaign.name == wanted))
+                 .limit(2))
+    if not found:
+        raise ReportError("report.unknown_campaign", value=text)
+    if len(found) > 1:
+        raise ReportError("report.campaign_ambiguous", value=text)
+    return found[0]
+
+
+# --- filters -----------------------------------------------------------------------------
+
+def under_places(path_field: Field, paths: Sequence[str]) -> Expression | None:
+    """Rows whose place path is one of `paths` or below one of them."""
+    cond = None
+    for p in paths:
+        one = (path_field == p) | ((path_field > p + "/") & (path_field < p + "/\uffff"))
+        cond = one if cond is None else (cond | one)
+    return cond
+
+
+def local_day(timestamp_field: Field) -> Any:
+    """The local calendar day of a stored UTC timestamp (created_at)."""
+    return fn.date(timestamp_field, "localtime")
+
+
+def household_status_at(at: date) -> Case:
+    """A household's status on a date: its current status if that was set by then, else active."""
+    return Case(None, [((Household.status != "active") & (Household.status_date <= at), Household.status)],
+                "active")
+
+
+def household_on_roster(at: date, status: str | None = None) -> Expression:
+    """Households registered by `at` and, on that day, in `status` (default: not closed)."""
+    state = household_status_at(at)
+    return (local_day(Household.created_at) <= at.isoformat()) & (
+        (state == status) if status else (state != "closed"))
+
+
+def person_on_roster(at: date) -> Expression:
+    """Persons registered by `at` who had not died or moved out by then."""
+    return (local_day(Person.created_at) <= at.isoformat()) & (
+        (Person.status == "active") | (Person.status_date > at))
+
+
+def membership_in_force(at: date) -> Expression:
+    """Category memberships that applied on `at` (an ended one until its end date; voided never)."""
+    return ((Membership.start_date <= at) & (Membership.end_date.is_null() | (Membership.end_date >= at))
+            & (Membership.status != "voided"))
+
+
+def household_filter(scope: Scope) -> Expression | None:
+    """The place and category filters on households (categories as they are now)."""
+    cond = under_places(Household.place_path, scope.place_paths) if scope.place_paths else None
+    if scope.category:
+        has = Household.category_codes.contains(f",{scope.category},")
+        cond = has if cond is None else (cond & has)
+    return cond
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def pages(query: Select, keys: Sequence[Field], size: int = PAGE_ROWS) -> Iterator[list[tuple]]:
+    """The raw rows of `query` in the order of `keys`, a page at a time.
+
+    The query must select the key columns last: a page's last row gives the next cursor.
+    """
+    n = len(keys)
+    cursor: tuple | None = None
+    while True:
+        page = query.order_by(*keys).limit(size)
+        if cursor is not None:
+            page = page.where(Tuple(*keys) > Tuple(*cursor))
+        rows = database.execute(page).fetchall()
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        cursor = tuple(rows[-1][-n:])
+
+
+def count(query: Select) -> int:
+    return query.count()
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+def path_parts(path: str) -> tuple[str, str, str]:
+    """(township, village, grid) of a place path; missing levels are ""."""
+    parts = path.split("/")
+    return (parts + ["", "", ""])[0], (parts + ["", ""])[1], (parts + ["", "", ""])[2]
+
+
+@functools.lru_cache(maxsize=4096)
+def _categories_text(codes: str, lang: str) -> str:
+    return "、".join(label("category", c, lang) for c in codes.split(",") if c)
+
+
+def categories_text(codes: str | Sequence[str]) -> str:
+    """Category names joined with 、 from ",code,code," or a list of codes."""
+    joined = codes if isinstance(codes, str) else ",".join(codes)
+    return _categories_text(joined, get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _label(kind: str, code: Any, lang: str) -> str:
+    return label(kind, code, lang) if code not in (None, "") else ""
+
+
+def code_label(kind: str, code: Any) -> str:
+    """The label of a code in the interface language ("" for none)."""
+    return _label(kind, code, get_language())
+
+
+def long_date(d: date) -> str:
+    """A date as printed in titles: 2024年1月31日."""
+    return _("report.date", y=d.year, m=d.month, d=d.day)
+
+
+def describe(scope: Scope) -> str:
+    """The subtitle of a report: its period and the filters it was made with."""
+    parts = [_period(scope)]
+    if scope.category:
+        parts.append(_("report.filter.category", value=code_label("category", scope.category)))
+    if scope.place_paths:
+        parts.append(_("report.filter.place", value="、".join(scope.place_paths)))
+    if scope.status:
+        parts.append(_("report.filter.status", value=code_label("household_status", scope.status)))
+    if scope.purpose:
+        parts.append(_("report.filter.purpose", value=code_label("purpose", scope.purpose)))
+    if scope.campaign and scope.kind != "receipts":
+        parts.append(_("report.filter.campaign", value=scope.campaign.name))
+    return _("report.filter_separator").join(parts)
+
+
+def _period(scope: Scope) -> str:
+    if scope.kind == "roster":
+        return _("report.period.at", date=long_date(scope.at))
+    if scope.kind == "receipts" and scope.campaign:
+        return _("report.period.campaign", name=scope.campaign.name,
+                 start=long_date(scope.campaign.start_date), end=long_date(scope.campaign.end_date))
+    return _("report.period.range", start=long_date(scope.date_from), end=long_date(scope.date_to))
