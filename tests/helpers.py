@@ -205,8 +205,8 @@ def race_update_worker(path: str, user: str, household_uuid: str, base_version: 
 
 
 def busy_writer_worker(path: str, user: str, household_uuid: str, place_uuid: str, address: str,
-                       seconds: float, start: Any, results: Any) -> None:
-    """For `seconds`, add visits to one household and edit it, as fast as possible.
+                       seconds: float, start: Any, results: Any, pause: float = 0.0) -> None:
+    """For `seconds`, add visits to one household and edit it, `pause` seconds apart.
 
     Reports (user, 'done', visits, edits) or (user, 'error', traceback).
     """
@@ -228,6 +228,8 @@ def busy_writer_worker(path: str, user: str, household_uuid: str, place_uuid: st
             version = update_household(user, household_uuid, version,
                                        household_in(place_uuid, address, notes=f"{user} {edits}")).version
             edits += 1
+            if pause:
+                time.sleep(pause)
         db.close()
         results.put((user, "done", visits, edits))
     except BaseException:  # noqa: BLE001 - reported to the test

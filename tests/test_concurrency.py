@@ -106,7 +106,7 @@ def test_concurrent_writers_lose_nothing(shared):
     results = SPAWN.Queue()
     jobs = [(ALICE, shared["h1"], "人民路1号"), ("bob", shared["h2"], "解放路8号")]
     procs = [SPAWN.Process(target=busy_writer_worker,
-                           args=(path, user, uuid, shared["place"], address, 4.0, start, results))
+                           args=(path, user, uuid, shared["place"], address, 4.0, start, results, 0.003))
              for user, uuid, address in jobs]
     for p in procs:
         p.start()
@@ -116,8 +116,7 @@ def test_concurrent_writers_lose_nothing(shared):
     errors = [o for o in outcomes if o[1] != "done"]
     assert not errors, errors[0][2] if errors else ""
     done = {user: (visits, edits) for user, _status, visits, edits in outcomes}
-    assert all(v > 5 and e > 5 for v, e in done.values()), done
-    print("writes per process (visits, edits):", done)
+    assert all(v >= 1 and e >= 1 for v, e in done.values()), done
 
     db = open_database(path, create=False)
     try:
@@ -125,6 +124,10 @@ def test_concurrent_writers_lose_nothing(shared):
         seqs = [r.seq for r in rows]
         assert seqs == list(range(first_seq + 1, first_seq + 1 + len(rows))), "no gaps, no reuse"
         assert len(rows) == sum(v + e for v, e in done.values())
+        # The two programs really wrote at the same time: their commits interleave.
+        switches = sum(1 for a, b in zip(rows, rows[1:]) if a.user != b.user)
+        print("writes per process (visits, edits):", done, "switches:", switches)
+        assert switches >= 10, (done, switches)
         for user, uuid, _address in jobs:
             visits, edits = done[user]
             mine = [r for r in rows if r.user == user]

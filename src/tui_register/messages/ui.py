@@ -32,6 +32,7 @@ MESSAGES = {
     "key.next_page": ("下一页", "Next page"),
     "key.previous_page": ("上一页", "Previous page"),
     "key.back": ("返回", "Back"),
+    "key.open": ("打开", "Open"),
     "key.edit": ("修改", "Edit"),
     "key.add_member": ("添加成员", "Add member"),
     "key.add_category": ("添加类别", "Add category"),

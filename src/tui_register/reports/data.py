@@ -39,6 +39,7 @@ class Scope:
     purpose: str | None  # a visit purpose code
     campaign: Campaign | None
     full_ids: bool
+    office: str  # the office's name, for titles
     options: ExportOptions
 
     def id_text(self, number: str | None) -> str:
@@ -52,7 +53,7 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def resolve(kind: str, options: ExportOptions, today: date) -> Scope:
+def resolve(kind: str, options: ExportOptions, today: date, office: str = "") -> Scope:
     """The scope of an export; raises ReportError for a filter that names nothing known."""
     return Scope(
         kind=kind,
@@ -65,6 +66,7 @@ def resolve(kind: str, options: ExportOptions, today: date) -> Scope:
         purpose=_code("purpose", options.purpose, "report.unknown_purpose"),
         campaign=_campaign(options.campaign) if options.campaign else None,
         full_ids=options.full_ids,
+        office=office,
         options=options,
     )
 
@@ -169,16 +171,17 @@ def pages(query: Select, keys: Sequence[Field], size: int = PAGE_ROWS) -> Iterat
         cursor = tuple(rows[-1][-n:])
 
 
-def count(query: Select) -> int:
-    return query.count()
-
-
 # --- labels ---------------------------------------------------------------------------------
 
 def path_parts(path: str) -> tuple[str, str, str]:
     """(township, village, grid) of a place path; missing levels are ""."""
-    parts = path.split("/")
-    return (parts + ["", "", ""])[0], (parts + ["", ""])[1], (parts + ["", "", ""])[2]
+    township, village, grid = (path.split("/") + ["", ""])[:3]
+    return township, village, grid
+
+
+@functools.lru_cache(maxsize=4096)
+def village_of(path: str) -> str:
+    return path_parts(path)[1]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -205,6 +208,11 @@ def code_label(kind: str, code: Any) -> str:
 def long_date(d: date) -> str:
     """A date as printed in titles: 2024年1月31日."""
     return _("report.date", y=d.year, m=d.month, d=d.day)
+
+
+def title(scope: Scope, report: str) -> str:
+    """The title row: the office's name and the report's."""
+    return _("report.title", office=scope.office, report=report) if scope.office else report
 
 
 def describe(scope: Scope) -> str:

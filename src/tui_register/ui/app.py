@@ -9,6 +9,7 @@ NO_COLOR gives monochrome.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from functools import partial
 from typing import Iterable
 
@@ -54,15 +55,20 @@ class RegisterApp(App):
         key("ctrl+p", "command_palette", "key.palette", "app.palette", show=False),
     ]
 
-    def __init__(self, settings, user: str, role: str | None = None) -> None:
+    def __init__(self, settings, user: str, role: str | None = None, *, today: date | None = None) -> None:
+        """`today` fixes the date shown (tests and snapshots); otherwise the real date."""
         super().__init__()
         translate_bindings(self)
         self.settings = settings
         self.user = user
         self.role = role
+        self._today = today
         self.theme = "ansi-dark"
         if settings.keys:
             self.set_keymap(dict(settings.keys))
+
+    def today(self) -> date:
+        return self._today or date.today()
 
     def on_mount(self) -> None:
         self.load_places()

@@ -119,7 +119,7 @@ class HouseholdDetailScreen(SectionScreen):
         for p in d.members:
             status = _("status." + p.status) + (f" {iso(p.status_date)}" if p.status_date else "")
             table.add_row(safe(p.name), label("relation", p.relation), self._shown_id(p.id_number),
-                          age(p.birth_date), safe(status), key=p.uuid)
+                          age(p.birth_date, self.app.today()), safe(status), key=p.uuid)
 
     def _show_memberships(self, d: HouseholdDetail) -> None:
         table = self.query_one("#memberships", DataTable)
@@ -142,7 +142,7 @@ class HouseholdDetailScreen(SectionScreen):
             lines.append(_("ui.none") + "\n")
         self.query_one("#visits", Static).update(lines)
         follow = Text(_("ui.open_follow_ups") + "\n", style="bold")
-        today = date.today()
+        today = self.app.today()
         for v in d.open_follow_ups:
             overdue = v.follow_up_due < today
             follow.append_text(safe(f"{'! ' + _('ui.overdue') + ' ' if overdue else ''}{iso(v.follow_up_due)} "

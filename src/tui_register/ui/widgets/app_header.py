@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import work
 from textual.reactive import reactive
@@ -30,7 +28,7 @@ class AppHeader(Static):
             who += f"({_('role.' + self.role)})"
         pending = "" if self.pending is None else _("ui.pending", n=self.pending)
         text = Text.assemble(safe(self.office or _("ui.no_office"), "bold"), " | ", self.section, " | ",
-                             date.today().isoformat(), " | ", safe(who), "  ", pending)
+                             self.app.today().isoformat(), " | ", safe(who), "  ", pending)
         text.no_wrap = True
         text.overflow = "crop"
         return text

@@ -1,30 +1,43 @@
-"""The household list: a DataTable holding one screenful of rows, fed page by page.
+"""The household list: one screenful of rows drawn line by line, fed page by page.
 
-The register can hold 100,000 households; the table never holds more than the rows it can
+The register can hold 100,000 households; the list never holds more than the rows it can
 show. Moving past the last row or pressing PgDn reads the next page by its keyset cursor
 (the key of the last row shown); g/G read the first and the last page. Queries run in a
 worker thread; a newer request makes an older one's result go unused.
+
+Drawn with Textual's line API rather than a DataTable, for slow links: every row is one
+unstyled segment, and the cursor is a `>` mark in the first two cells, so moving it redraws
+those two cells on two lines (tens of bytes) instead of two whole rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual import work
+from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from tui_register.domain.categories import category_by_code
 from tui_register.domain.ids import mask_id
+from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.queries import HouseholdFilter, HouseholdRow
 from tui_register.ui import services
 from tui_register.ui.bindings import key, translate_bindings
-from tui_register.ui.text import fit, iso, safe, village_of
+from tui_register.ui.text import fit, iso, village_of
 
 WIDE = 100  # from this width on, the address and status columns are shown too
+MARK = 2  # cells of the cursor mark column
+CURSOR = Style(reverse=True, bold=True)
+HEADER = Style(bold=True, underline=True)
 
 
 @dataclass(frozen=True)
@@ -35,15 +48,28 @@ class PageRequest:
     cursor_row: int = 0  # where the cursor goes on the new page (-1: last row)
 
 
-class HouseholdTable(DataTable):
+def pad(text: str, width: int) -> str:
+    """`text` cut or padded to exactly `width` terminal cells (Chinese characters take two)."""
+    text = fit(text, width)
+    return text + " " * (width - cell_len(text))
+
+
+class HouseholdTable(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    HouseholdTable { height: 1fr; }
+    """
     BINDINGS = [
-        key("j", "cursor_down", "key.down", "list.down", show=False),
-        key("k", "cursor_up", "key.up", "list.up", show=False),
+        key("down,j", "cursor_down", "key.down", "list.down", show=False),
+        key("up,k", "cursor_up", "key.up", "list.up", show=False),
         key("g,home", "first_page", "key.first", "list.first", show=False),
         key("G,end", "last_page", "key.last", "list.last", show=False),
         key("pagedown", "next_page", "key.next_page", "list.next_page", show=False),
         key("pageup", "previous_page", "key.previous_page", "list.previous_page", show=False),
+        key("enter", "open", "key.open", "list.open"),
     ]
+
+    # repaint=False: the watcher redraws just the two mark cells, not the whole list.
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Loaded(Message):
         """A page is on screen (tests and the status line wait for it)."""
@@ -54,50 +80,59 @@ class HouseholdTable(DataTable):
             self.uuid = uuid
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, show_cursor=True, **kwargs)
+        super().__init__(**kwargs)
         translate_bindings(self)
         self.filter = HouseholdFilter()
         self.list_sort = "place"
         self.page_rows: list[HouseholdRow] = []
-        self._wide: bool | None = None
+        self._lines: list[str] = []
 
-    # --- columns ------------------------------------------------------------------------
+    # --- columns ---------------------------------------------------------------------------
 
-    def _set_columns(self) -> None:
-        wide = self.app.size.width >= WIDE
-        if wide == self._wide:
-            return
-        self._wide = wide
-        self.clear(columns=True)
-        self.add_column(_("ui.col_head"), width=8)
-        self.add_column(_("ui.col_id"), width=18)
-        self.add_column(_("ui.col_village"), width=10)
-        self.add_column(_("ui.col_categories"), width=14 if not wide else 22)
-        self.add_column(_("ui.col_persons"), width=4)
-        self.add_column(_("ui.col_last_visit"), width=10)
+    def _columns(self) -> list[tuple[str, int]]:
+        wide = self.size.width >= WIDE
+        cols = [(_("ui.col_head"), 8), (_("ui.col_id"), 18), (_("ui.col_village"), 10),
+                (_("ui.col_categories"), 22 if wide else 14), (_("ui.col_persons"), 4),
+                (_("ui.col_last_visit"), 10)]
         if wide:
-            self.add_column(_("ui.col_address"), width=24)
-            self.add_column(_("ui.col_status"), width=6)
+            cols += [(_("ui.col_address"), 24), (_("ui.col_status"), 6)]
+        return cols
 
-    def _cells(self, row: HouseholdRow) -> list[Text | str]:
+    def _cells(self, row: HouseholdRow) -> list[str]:
         cats = " ".join(category_by_code(c).short() for c in row.category_codes)
-        cells: list[Text | str] = [
-            safe(fit(row.head_name or _("ui.no_head"), 8)),
-            mask_id(row.head_id_number) if row.head_id_number else "",
-            safe(fit(village_of(row.place_path), 10)),
-            safe(fit(cats, 22 if self._wide else 14)),
-            Text(str(row.member_count), justify="right"),
-            iso(row.last_visit),
-        ]
-        if self._wide:
-            cells += [safe(fit(row.address, 24)), _("status." + row.status)]
+        cells = [display_safe(row.head_name) or _("ui.no_head"),
+                 mask_id(row.head_id_number) if row.head_id_number else "",
+                 display_safe(village_of(row.place_path)), cats, str(row.member_count).rjust(4),
+                 iso(row.last_visit)]
+        if self.size.width >= WIDE:
+            cells += [display_safe(row.address), _("status." + row.status)]
         return cells
 
-    # --- loading ------------------------------------------------------------------------
+    def _line(self, cells: list[str]) -> str:
+        return " ".join(pad(text, width) for text, (_label, width) in zip(cells, self._columns()))
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            header = " " * MARK + self._line([label for label, _w in self._columns()])
+            return Strip([Segment(pad(header, width), HEADER)], width)
+        index = y - 1
+        if index >= len(self._lines):
+            return Strip.blank(width)
+        mark = Segment("> ", CURSOR) if index == self.cursor_row else Segment("  ")
+        return Strip([mark, Segment(pad(self._lines[index], width - MARK))], width)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        # Redraw only the two mark cells of the old and the new cursor row.
+        self.refresh(Region(0, old + 1, MARK, 1), Region(0, new + 1, MARK, 1))
+
+    # --- loading ---------------------------------------------------------------------------
 
     @property
     def page_size(self) -> int:
-        # One screenful: the table's height less its header row.
+        # One screenful: the widget's height less its header line.
         return max(5, (self.size.height or 20) - 1)
 
     def reload(self, flt: HouseholdFilter | None = None, sort: str | None = None) -> None:
@@ -118,34 +153,30 @@ class HouseholdTable(DataTable):
         if not rows and (request.after or request.before):
             self.app.bell()  # nothing further that way: keep the page we have
             return
-        self._set_columns()
-        self.clear()
         self.page_rows = rows
-        for row in rows:
-            self.add_row(*self._cells(row), key=row.uuid)
-        if rows:
-            target = len(rows) - 1 if request.cursor_row < 0 else min(request.cursor_row, len(rows) - 1)
-            self.move_cursor(row=target, animate=False)
+        self._lines = [self._line(self._cells(row)) for row in rows]
+        target = len(rows) - 1 if request.cursor_row < 0 else min(request.cursor_row, max(0, len(rows) - 1))
+        self.set_reactive(HouseholdTable.cursor_row, target)
+        self.refresh()
         self.post_message(self.Loaded())
 
     def on_resize(self) -> None:
-        if self.page_rows and (len(self.page_rows) < self.page_size or self._wide != (self.app.size.width >= WIDE)):
-            self._wide = None
-            self._load(PageRequest(after=None))
+        if self.page_rows:
+            self._load(PageRequest())
 
-    # --- movement -----------------------------------------------------------------------
+    # --- movement --------------------------------------------------------------------------
 
     def action_cursor_down(self) -> None:
         if self.page_rows and self.cursor_row >= len(self.page_rows) - 1:
             self.action_next_page()
-        else:
-            super().action_cursor_down()
+        elif self.page_rows:
+            self.cursor_row += 1
 
     def action_cursor_up(self) -> None:
         if self.page_rows and self.cursor_row <= 0:
             self._load(PageRequest(before=self.page_rows[0].key(self.list_sort), cursor_row=-1))
-        else:
-            super().action_cursor_up()
+        elif self.page_rows:
+            self.cursor_row -= 1
 
     def action_next_page(self) -> None:
         if self.page_rows:
@@ -161,10 +192,20 @@ class HouseholdTable(DataTable):
     def action_last_page(self) -> None:
         self._load(PageRequest(last=True, cursor_row=-1))
 
-    def action_select_cursor(self) -> None:
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Chosen(self.current.uuid))
+
+    def move_cursor(self, row: int) -> None:
         if self.page_rows:
-            self.post_message(self.Chosen(self.page_rows[self.cursor_row].uuid))
+            self.cursor_row = max(0, min(row, len(self.page_rows) - 1))
 
     @property
     def current(self) -> HouseholdRow | None:
-        return self.page_rows[self.cursor_row] if self.page_rows and 0 <= self.cursor_row < len(self.page_rows) else None
+        rows = self.page_rows
+        return rows[self.cursor_row] if rows and 0 <= self.cursor_row < len(rows) else None
+
+    def visible_text(self) -> str:
+        """The list as shown (header and rows), for tests and screen readers of the log."""
+        header = self._line([label for label, _w in self._columns()])
+        return "\n".join([header, *self._lines])

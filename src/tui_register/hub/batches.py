@@ -1,0 +1,153 @@
+"""Applying an office's batch: one answer per change, in sequence order, in one transaction.
+
+For each change: a sequence number already applied is a duplicate; an unknown entity, a change
+that does not match its snapshot or a snapshot that fails the domain rules is rejected; a base
+version other than the hub's current version of the record is a conflict (the hub's version and
+snapshot go back); anything else is applied. A batch id seen before gets its stored answer, with
+`applied` reported as `duplicate` since the hub now has those changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from peewee import chunked, fn
+
+from tui_register.domain.snapshots import SNAPSHOTS, check_snapshot
+from tui_register.hub.db import write_transaction
+from tui_register.hub.models import HubBatch, HubChange, HubRecord, Office
+from tui_register.i18n import _
+from tui_register.storage.clock import now_iso
+from tui_register.sync import protocol
+from tui_register.sync.protocol import Batch, Change
+
+CHUNK = 500  # rows per statement: below SQLite's limit on bound variables
+
+
+class IdempotencyMismatch(Exception):
+    """A batch id seen before arrived with different content."""
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[str, Any]:
+    """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future."""
+    with write_transaction():
+        # Serialises an office's batches on PostgreSQL (SQLite's IMMEDIATE already does).
+        Office.select().where(Office.code == office).for_update().get()
+        stored = HubBatch.get_or_none((HubBatch.office == office) & (HubBatch.batch_id == batch.batch_id))
+        if stored is not None:
+            if stored.body_hash != body_hash:
+                raise IdempotencyMismatch()
+            return _replay(json.loads(stored.answer))
+        answer = _apply(office, batch, today)
+        HubBatch.create(office=office, batch_id=batch.batch_id, body_hash=body_hash,
+                        first_seq=batch.first_seq, last_seq=batch.last_seq, changes=len(batch.changes),
+                        answer=json.dumps(answer, ensure_ascii=False), received_at=now_iso())
+    return answer
+
+
+def _replay(answer: dict[str, Any]) -> dict[str, Any]:
+    for result in answer["results"]:
+        if result["result"] == protocol.APPLIED:
+            result["result"] = protocol.DUPLICATE
+    return {**answer, "replay": True}
+
+
+class _State:
+    """The office's records and applied sequence numbers that the batch touches."""
+
+    def __init__(self, office: str, changes: list[Change]) -> None:
+        self.office = office
+        self.records: dict[str, HubRecord] = {}
+        for part in chunked(list({c.uuid for c in changes}), CHUNK):
+            self.records.update((r.uuid, r) for r in HubRecord.select().where(
+                (HubRecord.office == office) & HubRecord.uuid.in_(part)))
+        self.applied: set[int] = set()
+        for part in chunked([c.seq for c in changes], CHUNK):
+            self.applied.update(row.seq for row in HubChange.select(HubChange.seq).where(
+                (HubChange.office == office) & HubChange.seq.in_(part)))
+        self.dirty: dict[str, HubRecord] = {}
+        self.new_changes: list[dict[str, Any]] = []
+
+    def version(self, uuid: str) -> int:
+        record = self.records.get(uuid)
+        return record.version if record is not None else 0
+
+    def apply(self, change: Change, batch_id: str, at: str) -> None:
+        record = HubRecord(office=self.office, entity=change.entity, uuid=change.uuid, version=change.version,
+                           snapshot=json.dumps(change.snapshot, ensure_ascii=False, sort_keys=True),
+                           seq=change.seq, updated_at=at)
+        self.records[change.uuid] = self.dirty[change.uuid] = record
+        self.applied.add(change.seq)
+        self.new_changes.append(dict(office=self.office, seq=change.seq, batch_id=batch_id, entity=change.entity,
+                                     uuid=change.uuid, version=change.version, applied_at=at))
+
+    def save(self) -> None:
+        rows = [{"office": r.office, "entity": r.entity, "uuid": r.uuid, "version": r.version,
+                 "snapshot": r.snapshot, "seq": r.seq, "updated_at": r.updated_at} for r in self.dirty.values()]
+        for part in chunked(rows, CHUNK):
+            (HubRecord.insert_many(part)
+             .on_conflict(conflict_target=[HubRecord.office, HubRecord.uuid],
+                          preserve=[HubRecord.entity, HubRecord.version, HubRecord.snapshot, HubRecord.seq,
+                                    HubRecord.updated_at])
+             .execute())
+        for part in chunked(self.new_changes, CHUNK):
+            HubChange.insert_many(part).execute()
+
+
+def _apply(office: str, batch: Batch, today: date) -> dict[str, Any]:
+    state = _State(office, batch.changes)
+    at = now_iso()
+    results = [_one(state, change, batch.batch_id, at, today) for change in batch.changes]
+    state.save()
+    return {"protocol": protocol.PROTOCOL_VERSION, "office": office, "batch_id": batch.batch_id,
+            "replay": False, "results": results}
+
+
+def _one(state: _State, change: Change, batch_id: str, at: str, today: date) -> dict[str, Any]:
+    version = state.version(change.uuid)
+    if change.seq in state.applied:
+        return {"seq": change.seq, "result": protocol.DUPLICATE, "version": version}
+    refusal = _refusal(state, change, today)
+    if refusal is not None:
+        return {"seq": change.seq, "result": protocol.REJECTED, "version": version, **refusal}
+    if change.base_version != version:
+        current = state.records[change.uuid].snapshot if version else None
+        return {"seq": change.seq, "result": protocol.CONFLICT, "version": version,
+                "reason": protocol.VERSION_CONFLICT, "message": _("hub.conflict", version=version),
+                "snapshot": json.loads(current) if current else None}
+    state.apply(change, batch_id, at)
+    return {"seq": change.seq, "result": protocol.APPLIED, "version": change.version}
+
+
+def _refusal(state: _State, change: Change, today: date) -> dict[str, Any] | None:
+    """reason, message (and errors) when the change cannot be taken whatever the versions."""
+    if change.entity not in SNAPSHOTS:
+        return {"reason": protocol.UNKNOWN_ENTITY, "message": _("hub.rejected.unknown_entity", entity=change.entity)}
+    current = state.records.get(change.uuid)
+    if (change.snapshot.get("uuid") != change.uuid or change.snapshot.get("version") != change.version
+            or (current is not None and current.entity != change.entity)):
+        return {"reason": protocol.BAD_CHANGE, "message": _("hub.rejected.bad_change")}
+    problems = check_snapshot(change.entity, change.snapshot, today=today)
+    if problems:
+        return {"reason": protocol.INVALID_SNAPSHOT,
+                "message": _("hub.rejected.invalid_snapshot", problems="; ".join(p.message() for p in problems)),
+                "errors": [{"field": p.field, "code": p.code, "params": p.params} for p in problems]}
+    return None
+
+
+def office_stats(office: str) -> dict[str, Any]:
+    """Record counts per entity, the highest sequence number applied, batches answered."""
+    counts = (HubRecord.select(HubRecord.entity, fn.COUNT(HubRecord.uuid).alias("n"))
+              .where(HubRecord.office == office).group_by(HubRecord.entity))
+    max_seq = HubChange.select(fn.MAX(HubChange.seq)).where(HubChange.office == office).scalar()
+    batches = HubBatch.select().where(HubBatch.office == office).count()
+    return {"office": office, "records": {row.entity: row.n for row in counts},
+            "max_seq": max_seq or 0, "batches": batches}
+

@@ -1,0 +1,141 @@
+"""One sync run: check the settings, take the lock, send batch after batch, sum up.
+
+The loop is: resend the oldest unanswered batch, or record a new one; post it; record the
+answer in one transaction. A run killed anywhere resumes from what was recorded: a batch
+recorded but not answered is resent with the same id and bytes, and the centre answers a
+batch it already applied from its own record (as duplicates), so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+from typing import TYPE_CHECKING, Callable
+from urllib.parse import urlsplit
+
+from tui_register.config import Settings
+from tui_register.storage import sync_state
+from tui_register.storage.sync_state import SyncBatch
+from tui_register.sync import answers, outbox, runs
+from tui_register.sync.lock import SyncBusy, run_lock
+from tui_register.sync.runs import RunSummary
+from tui_register.sync.backoff import RetryPolicy
+
+if TYPE_CHECKING:
+    from tui_register.sync.transport import Transport
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class ConfigProblem(Exception):
+    """Sync is not set up well enough to start; `key` and `params` make the message."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def check_settings(settings: Settings) -> tuple[str, str, str]:
+    """(endpoint, token, office code), or ConfigProblem naming everything that is missing."""
+    missing = [name for name, value in (
+        ("TUI_REGISTER_SYNC_ENDPOINT / [sync] endpoint", settings.sync_endpoint),
+        ("TUI_REGISTER_SYNC_TOKEN / [sync] token_file", settings.token()),
+        ("TUI_REGISTER_OFFICE_CODE / [office] code", settings.office_code),
+    ) if not value]
+    if missing:
+        raise ConfigProblem("sync.not_configured", missing=", ".join(missing))
+    endpoint = settings.sync_endpoint or ""
+    parts = urlsplit(endpoint)
+    if parts.scheme != "https" and not _loopback(parts.hostname or ""):
+        raise ConfigProblem("sync.insecure_endpoint", endpoint=endpoint)
+    return endpoint, settings.token() or "", settings.office_code
+
+
+def _loopback(host: str) -> bool:
+    """Plain http is allowed to this machine only (a local test centre): the token would
+    cross the network in clear otherwise."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(settings: Settings, user: str, on_progress: ProgressCallback | None = None,
+        policy: RetryPolicy | None = None) -> RunSummary:
+    """One blocking run; the exit status and any problem are in the returned summary."""
+    try:
+        endpoint, token, office = check_settings(settings)
+    except ConfigProblem as problem:
+        summary = RunSummary(started_at="")
+        summary.pending = sync_state.pending_count()
+        return summary.stop(runs.EXIT_CONFIG, problem.key, **problem.params)
+    try:
+        with run_lock(settings.db_path):
+            return _locked_run(settings, user, endpoint, token, office, on_progress, policy or RetryPolicy())
+    except SyncBusy:
+        summary = RunSummary(started_at="")
+        summary.pending = sync_state.pending_count()
+        return summary.stop(runs.EXIT_UNREACHABLE, "sync.busy")
+
+
+def _locked_run(settings: Settings, user: str, endpoint: str, token: str, office: str,
+                on_progress: ProgressCallback | None, policy: RetryPolicy) -> RunSummary:
+    from tui_register import __version__
+    from tui_register.sync.transport import Transport
+
+    run_id, summary = runs.start(user)
+    total = sync_state.pending_count()
+    log.info("sync run %d by %s to %s: %d changes pending", run_id, user, endpoint, total)
+    deadline = time.monotonic() + settings.sync_total_timeout
+    with Transport(endpoint, token, connect_timeout=settings.sync_connect_timeout,
+                   read_timeout=settings.sync_read_timeout, deadline=deadline, policy=policy,
+                   user_agent=f"tui-register/{__version__}") as transport:
+        _send_all(transport, office, settings.sync_batch_size, deadline, summary, total, on_progress)
+    summary.pending = sync_state.pending_count()
+    if summary.exit_code is None:
+        summary.stop(runs.EXIT_QUARANTINE if sync_state.quarantined() else runs.EXIT_OK)
+    runs.finish(run_id, summary)
+    log.info("sync run %d ended with status %d: %s %s", run_id, summary.exit_code, summary.line("en"),
+             summary.problem_message("en"))
+    return summary
+
+
+def _send_all(transport: Transport, office: str, batch_size: int, deadline: float, summary: RunSummary,
+              total: int, on_progress: ProgressCallback | None) -> None:
+    from tui_register.sync.transport import BatchRefused, TokenRefused, Unreachable
+
+    try:
+        while (batch := outbox.next_batch(office, batch_size)) is not None:
+            if time.monotonic() >= deadline:
+                summary.stop(runs.EXIT_UNREACHABLE, "sync.time_limit")
+                return
+            _send(transport, batch, summary)
+            if on_progress:
+                on_progress(summary.sent, max(total, summary.sent))
+    except Unreachable as exc:
+        summary.stop(runs.EXIT_UNREACHABLE, "sync.unreachable", detail=exc.detail)
+    except TokenRefused as exc:
+        summary.stop(runs.EXIT_CONFIG, "sync.token_refused", status=str(exc.status))
+    except BatchRefused as exc:
+        summary.stop(runs.EXIT_UNREACHABLE, "sync.batch_refused", status=str(exc.status), detail=exc.detail)
+
+
+def _send(transport: Transport, batch: SyncBatch, summary: RunSummary) -> None:
+    from tui_register.sync.transport import TooLarge
+
+    summary.bytes_sent += len(batch.body)
+    try:
+        results = transport.post_batch(batch.id, batch.body)
+    except TooLarge:
+        if outbox.split(batch) is not None:
+            return  # the halves are pending batches now: the loop sends them next
+        tally = answers.too_large(batch)
+    else:
+        tally = answers.record(batch, results)
+    summary.add(tally)

@@ -1,0 +1,149 @@
+"""Posting a batch to the centre over HTTPS, with retries (httpx + stamina).
+
+Retried, with exponential backoff and jitter, within the run's overall time limit: connection
+errors, timeouts and dropped connections, 429 (after its Retry-After, seconds or an HTTP date),
+500, 502, 503 and 504. Never retried: 400, 401, 403, 413, 422 and anything else; what they mean
+is raised as an exception. Certificates are always verified. The token goes into the
+Authorization header and nowhere else (never into a log line or a message).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from types import TracebackType
+
+import httpx
+import stamina
+from pydantic import ValidationError
+
+from tui_register.sync import protocol
+from tui_register.sync.backoff import RetryPolicy, retry_after
+from tui_register.sync.protocol import Answer, Result
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class Unreachable(Exception):
+    """The centre could not be reached, or kept failing until the retries gave up."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class TokenRefused(Exception):
+    """401 or 403: the token is wrong, revoked, or not this office's."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+class TooLarge(Exception):
+    """413: the batch is over the centre's (or a proxy's) size limit."""
+
+
+class BatchRefused(Exception):
+    """Any other refusal of the whole batch (400, 422 ...), or an answer that cannot be read."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"HTTP {status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+class Transport:
+    """One HTTP client for a run; `post_batch` sends one recorded batch and returns its results."""
+
+    def __init__(self, endpoint: str, token: str, *, connect_timeout: float, read_timeout: float,
+                 deadline: float, policy: RetryPolicy, user_agent: str) -> None:
+        self._url = endpoint + protocol.BATCHES_PATH
+        self._deadline = deadline
+        self._policy = policy
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
+            headers={"Authorization": f"Bearer {token}", "User-Agent": user_agent,
+                     "Content-Type": "application/json", "Content-Encoding": "gzip"},
+            verify=True, follow_redirects=False)
+
+    def __enter__(self) -> "Transport":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._client.close()
+
+    def post_batch(self, batch_id: str, body: bytes) -> list[Result]:
+        response = self._post(batch_id, body)
+        status = response.status_code
+        if status == 200:
+            return self._results(batch_id, response)
+        if status in (401, 403):
+            raise TokenRefused(status)
+        if status == 413:
+            raise TooLarge()
+        raise BatchRefused(status, _error_code(response))
+
+    def _remaining(self) -> float:
+        return self._deadline - time.monotonic()
+
+    def _post(self, batch_id: str, body: bytes) -> httpx.Response:
+        if self._remaining() <= 0:
+            raise Unreachable("overall time limit reached")
+        policy = self._policy
+        try:
+            for attempt in stamina.retry_context(
+                    on=self._should_retry, attempts=policy.attempts, timeout=self._remaining(),
+                    wait_initial=policy.wait_initial, wait_max=policy.wait_max,
+                    wait_jitter=policy.wait_jitter):
+                with attempt:
+                    response = self._client.post(self._url, content=body,
+                                                 headers={protocol.IDEMPOTENCY_HEADER: batch_id})
+                    if response.status_code in RETRY_STATUSES:
+                        raise _RetryableStatus(response)
+        except _RetryableStatus as exc:
+            raise Unreachable(f"HTTP {exc.response.status_code}") from None
+        except httpx.TransportError as exc:
+            raise Unreachable(f"{type(exc).__name__}: {exc}") from None
+        return response  # the loop ends after the first attempt that raised nothing
+
+    def _should_retry(self, exc: Exception) -> bool | float:
+        """stamina's backoff hook: retry or not, or how long to wait (Retry-After)."""
+        if isinstance(exc, httpx.TransportError):
+            log.warning("sending failed (%s: %s); retrying", type(exc).__name__, exc)
+            return True
+        if not isinstance(exc, _RetryableStatus):
+            return False
+        wait = retry_after(exc.response.headers)
+        log.warning("the centre answered HTTP %d (Retry-After %s); retrying",
+                    exc.response.status_code, "none" if wait is None else f"{wait:.0f}s")
+        if wait is None:
+            return True
+        return wait if wait < self._remaining() else False
+
+    @staticmethod
+    def _results(batch_id: str, response: httpx.Response) -> list[Result]:
+        try:
+            answer = Answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise BatchRefused(200, f"unreadable answer: {exc.error_count()} problems") from None
+        if answer.batch_id != batch_id:
+            raise BatchRefused(200, "answer for another batch")
+        return answer.results
+
+
+def _error_code(response: httpx.Response) -> str:
+    """The centre's error code from a refusal's JSON body, else the status line."""
+    try:
+        return str(response.json().get("error") or response.reason_phrase)
+    except ValueError:
+        return response.reason_phrase

@@ -1,0 +1,193 @@
+"""Helpers for the interface tests: a small deterministic register, the app, the screen's text.
+
+The register is the demo data (fixed seed and end date) plus a few households the tests
+look for by name; it is built once per test module and copied per test (the copy is taken
+with the database closed, so nothing is copied while live). The app always gets a fixed
+`today`, so that what it draws does not depend on the day the tests run.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+ALICE = "alice"  # the register's first supervisor
+BOB = "bob"  # a clerk: the other user of the conflict test
+STRANGER = "mallory"  # a login not on the staff list (read-only)
+OFFICE = "城关街道民政办"
+UNTIL = date(2026, 6, 30)  # the demo data's last day
+TODAY = date(2026, 6, 30)  # the app's fixed "today"
+SEED = 1
+SIZE = (80, 24)
+
+# Households the tests look for (added after the demo data).
+TWO_CHAR_NAME = "聂芸"  # pinyin nieyun, initials ny; no demo name starts with n
+TWO_CHAR_ADDRESS = "幸福巷9号"
+ID_HOLDER_NAME = "欧阳明远"
+ID_HOLDER_ADDRESS = "测试大道88号"
+MARKUP_NAME = "[bold]x[/]"
+MARKUP_ADDRESS = "标记测试路1号"
+ESCAPE_NAME = "坏\x1b[31m红"  # stored raw (as if imported); the domain refuses it when typed
+ESCAPE_ADDRESS = "转义测试路2号"
+
+
+@dataclass(frozen=True)
+class Register:
+    """A built register file and what the tests need to know about it."""
+
+    path: Path
+    two_char_uuid: str
+    id_holder_uuid: str
+    id_holder_id: str
+    markup_uuid: str
+    escape_uuid: str
+    grid_uuid: str  # a grid place (for households written directly)
+    grid_label: str  # its label in the place select
+
+
+def resident_id(birth: date, seq: int) -> str:
+    from tui_register.domain.ids import known_region_codes, make_resident_id
+
+    return make_resident_id(known_region_codes(birth.year)[0], birth, seq)
+
+
+def _head(name: str, id_number: str = "", sex: str = "F", birth: date = date(1956, 3, 4)):
+    from tui_register.domain.records import PersonIn, validate
+
+    data: dict[str, Any] = {"household": "00000000-0000-4000-8000-000000000000", "name": name,
+                            "relation": "head"}
+    if id_number:
+        data["id_number"] = id_number
+    else:
+        data |= {"sex": sex, "birth_date": birth.isoformat()}
+    return validate(PersonIn, data)
+
+
+def add_household(place: str, address: str, head_name: str, id_number: str = "", user: str = ALICE):
+    from tui_register.domain.records import HouseholdIn, validate
+    from tui_register.storage.households import create_household
+
+    household = validate(HouseholdIn, {"place": place, "address": address})
+    return create_household(user, household, _head(head_name, id_number))
+
+
+def build_register(path: Path, households: int, *, extras: bool = True) -> Register | Path:
+    """A register at `path`: demo data, the clerk bob, and (with `extras`) the test households."""
+    from tui_register import demo
+    from tui_register.storage import staff
+    from tui_register.storage.models import Household, Person, Place, database
+    from tui_register.storage.register import open_register
+
+    db = open_register(path, ALICE)
+    try:
+        demo.generate(households, seed=SEED, user=ALICE, until=UNTIL)
+        staff.add_staff(ALICE, BOB, "Bob", "clerk")
+        if not extras:
+            return path
+        grid = Place.select().where(Place.level == "grid").order_by(Place.code).first()
+        two = add_household(grid.uuid, TWO_CHAR_ADDRESS, TWO_CHAR_NAME)
+        holder_id = resident_id(date(1961, 8, 17), 273)
+        holder = add_household(grid.uuid, ID_HOLDER_ADDRESS, ID_HOLDER_NAME, holder_id)
+        markup = add_household(grid.uuid, MARKUP_ADDRESS, MARKUP_NAME)
+        escape = add_household(grid.uuid, ESCAPE_ADDRESS, "坏红")
+        # A name with an escape sequence, as an import or a sync could deliver it.
+        database.execute_sql("UPDATE person SET name = ? WHERE id = ?", (ESCAPE_NAME, escape.head_id))
+        database.execute_sql("UPDATE household SET head_name = ? WHERE id = ?", (ESCAPE_NAME, escape.id))
+        assert Person.get_by_id(escape.head_id).name == ESCAPE_NAME
+        return Register(path, two.uuid, holder.uuid, holder_id, markup.uuid, escape.uuid, grid.uuid,
+                        grid.path.replace("/", " / "))
+    finally:
+        db.close()
+        assert not Path(str(path) + "-wal").exists() or Path(str(path) + "-wal").stat().st_size == 0
+
+
+def copy_register(source: Path, dest: Path) -> Path:
+    """A private copy of a closed register file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, dest)
+    return dest
+
+
+def settings_for(path: Path, language: str = "zh_CN"):
+    from tui_register.config import load_settings
+
+    return load_settings(None, environ={}, overrides={"db_path": str(path), "language": language,
+                                                      "office_name": OFFICE}, cwd=path.parent)
+
+
+def make_app(path: Path, user: str = ALICE, *, language: str = "zh_CN", today: date = TODAY):
+    """A RegisterApp on the register at `path` (opened for `user`), in `language`."""
+    from tui_register.i18n import set_language
+    from tui_register.storage.register import open_register
+    from tui_register.ui import services
+    from tui_register.ui.app import RegisterApp
+
+    set_language(language)
+    open_register(path, user, create=False)
+    return RegisterApp(settings_for(path, language), user, services.role_of(user), today=today)
+
+
+def pin_timezone() -> None:
+    """Times on screen are shown in the server's local time: make that the same everywhere."""
+    os.environ["TZ"] = "Asia/Shanghai"
+    time.tzset()
+
+
+# ---------------------------------------------------------------- waiting
+
+
+async def settle(pilot, rounds: int = 20) -> None:
+    """Until no worker runs and no message waits: a worker's result may start another worker."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            return
+    raise AssertionError("the interface did not settle")
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press keys, then wait for what they started."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type `text` key by key (Chinese characters included)."""
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+# ---------------------------------------------------------------- reading the screen
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now (every screen layer), as plain text lines."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+def screen_segments(app) -> list[str]:
+    """The text of every segment drawn (to look for control characters reaching the terminal)."""
+    out: list[str] = []
+    for strip in app.screen._compositor.render_strips():
+        out.extend(segment.text for segment in strip)
+    return out
+
+
+def compact(text: str) -> str:
+    """Screen text without spaces (Chinese text may be padded or cut differently)."""
+    return "".join(text.split())
