@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ALICE, cli_env, place_in, resident_id, table_counts
+from helpers import ALICE, cli_env, person_in, place_in, resident_id, table_counts
 from tui_register.domain.names import pinyin_keys
 from tui_register.storage import db as dbmod
 from tui_register.storage import households as H
@@ -90,8 +90,7 @@ def test_upgrade_from_v1_backs_up_and_backfills_the_search_index(v1_path):
             assert [r.address for r in rows] == ["人民路12号3栋201室"], text
         assert integrity.check() == []
         # The upgraded register works as usual.
-        H.add_person(ALICE, __import__("helpers").person_in(
-            Household.get().uuid, "王小明", sex="M", birth=date(1980, 1, 1)))
+        H.add_person(ALICE, person_in(Household.get().uuid, "王小明", sex="M", birth=date(1980, 1, 1)))
         assert [r.head_name for r in queries.household_page(HouseholdFilter(text="wxm"), "place")] == ["张三丰"]
     finally:
         db.close()

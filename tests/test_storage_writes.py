@@ -825,3 +825,36 @@ def test_hours_are_stored_exactly_in_tenths(world):
     assert fresh(Participation, part.uuid).hours_tenths == 3
     VOL.set_participation_hours(ALICE, part.uuid, 1, Decimal("1.1"))
     assert fresh(Participation, part.uuid).hours_tenths == 11
+
+
+# ---------------------------------------------------------------- one head per household
+
+def _heads(household_uuid: str) -> tuple[list[str], str | None]:
+    """(names of members whose relation is head, name of the household's head)."""
+    hh = fresh(Household, household_uuid)
+    names = [p.name for p in Person.select().where((Person.household == hh) & (Person.relation == "head"))]
+    return names, hh.head.name if hh.head_id else None
+
+
+@pytest.mark.xfail(strict=True, reason="BUG households.update_person: setting a member's relation to head is not "
+                                       "checked (add_person refuses a second head): the household then has two "
+                                       "heads while its list row and head link still show the old one")
+def test_editing_a_member_into_a_second_head_keeps_one_head(world):
+    hh = world.household
+    try:
+        H.update_person(ALICE, world.spouse.uuid, 1, person_in(hh.uuid, "李娜", sex="F", birth=date(1952, 7, 8),
+                                                               relation="head"))
+    except RuleViolation as err:
+        assert err.key == "storage.head_exists"
+    names, head = _heads(hh.uuid)
+    assert len(names) == 1 and names[0] == head
+
+
+@pytest.mark.xfail(strict=True, reason="BUG households.set_household_head: the new head's relation becomes head "
+                                       "but the previous head's stays head: two heads in one household")
+def test_changing_the_head_leaves_one_head(world):
+    hh = world.household
+    H.set_household_head(ALICE, hh.uuid, hh.version, world.spouse.uuid)
+    names, head = _heads(hh.uuid)
+    assert head == "李娜"
+    assert names == ["李娜"]

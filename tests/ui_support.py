@@ -123,15 +123,25 @@ def settings_for(path: Path, language: str = "zh_CN"):
                                                       "office_name": OFFICE}, cwd=path.parent)
 
 
+def open_db(path: Path):
+    """Bind the storage layer to the register at `path` (once; reused if already bound)."""
+    from tui_register.storage.models import database
+    from tui_register.storage.register import open_register
+
+    current = database.obj
+    if current is not None and current.database == str(path) and not current.is_closed():
+        return current
+    return open_register(path, ALICE, create=False)
+
+
 def make_app(path: Path, user: str = ALICE, *, language: str = "zh_CN", today: date = TODAY):
     """A RegisterApp on the register at `path` (opened for `user`), in `language`."""
     from tui_register.i18n import set_language
-    from tui_register.storage.register import open_register
     from tui_register.ui import services
     from tui_register.ui.app import RegisterApp
 
     set_language(language)
-    open_register(path, user, create=False)
+    open_db(path)
     return RegisterApp(settings_for(path, language), user, services.role_of(user), today=today)
 
 

@@ -18,7 +18,7 @@ from peewee import chunked, fn
 
 from tui_register.domain.snapshots import SNAPSHOTS, check_snapshot
 from tui_register.hub.db import write_transaction
-from tui_register.hub.models import HubBatch, HubChange, HubRecord, Office
+from tui_register.hub.models import HubBatch, HubChange, HubRecord, Office, hub_database
 from tui_register.i18n import _
 from tui_register.storage.clock import now_iso
 from tui_register.sync import protocol
@@ -38,8 +38,7 @@ def content_hash(raw: bytes) -> str:
 def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[str, Any]:
     """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future."""
     with write_transaction():
-        # Serialises an office's batches on PostgreSQL (SQLite's IMMEDIATE already does).
-        Office.select().where(Office.code == office).for_update().get()
+        _lock(office)
         stored = HubBatch.get_or_none((HubBatch.office == office) & (HubBatch.batch_id == batch.batch_id))
         if stored is not None:
             if stored.body_hash != body_hash:
@@ -50,6 +49,13 @@ def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[
                         first_seq=batch.first_seq, last_seq=batch.last_seq, changes=len(batch.changes),
                         answer=json.dumps(answer, ensure_ascii=False), received_at=now_iso())
     return answer
+
+
+def _lock(office: str) -> None:
+    """Serialise an office's batches where the database has row locks (PostgreSQL); SQLite's
+    IMMEDIATE transaction already holds the whole database."""
+    if hub_database.obj.for_update:
+        Office.select().where(Office.code == office).for_update().get()
 
 
 def _replay(answer: dict[str, Any]) -> dict[str, Any]:

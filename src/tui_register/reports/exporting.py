@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 from types import ModuleType
 from typing import Callable
@@ -44,12 +43,6 @@ def export(kind: str, settings, user: str, options: ExportOptions,
         if options.full_ids:
             # Recorded before a byte is written: an interrupted export still leaves its trace.
             staff.record_audit(user, "export_full_ids", detail=f"{kind} {target}")
-        book = Book(temporary, unit=options.unit, sheet_rows=options.sheet_rows)
-        try:
+        with Book(temporary, unit=options.unit, sheet_rows=options.sheet_rows) as book:
             WRITERS[kind].write(book, scope, progress)
-        except BaseException:
-            with suppress(Exception):
-                book.close()  # releases XlsxWriter's spool files; the file itself is removed
-            raise
-        book.close()
     return target

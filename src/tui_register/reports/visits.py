@@ -63,7 +63,7 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         for (path, head, head_id, address, codes, purpose, campaign, visitors, cash, goods, findings,
              follow_up, due, day, _id) in page:
             add((day, village_of(path), head, id_text(head_id), address, categories_text(codes),
-                 code_label("purpose", purpose), campaigns.get(campaign, ""), visitors, cash, goods,
+                 code_label("purpose", purpose), campaigns.get(campaign, ""), visitors, cash or None, goods,
                  findings, follow_up, due))
         done += len(page)
         progress(done, total)

@@ -79,6 +79,7 @@ def _per_volunteer(scope: Scope):
 
 def _write_volunteers(book: Book, scope: Scope, heading: str, progress: Callable[[int], None]) -> None:
     sheet = book.sheet(_("report.sheet.volunteer_hours"), [
+        Column(_("report.col.number"), "int"),
         Column(_("report.col.volunteer_name"), total="count"),
         Column(_("report.col.organisation")),
         Column(_("report.col.phone"), "code"),
@@ -88,6 +89,6 @@ def _write_volunteers(book: Book, scope: Scope, heading: str, progress: Callable
     done = 0
     for page in pages(_per_volunteer(scope), (Volunteer.name_pinyin, Volunteer.id)):
         for name, organisation, phone, n, tenths, _pinyin, _id in page:
-            sheet.add((name, organisation, phone, n, tenths))
-        done += len(page)
+            done += 1
+            sheet.add((done, name, organisation, phone, n, tenths))
         progress(done)

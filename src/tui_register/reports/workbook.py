@@ -16,6 +16,7 @@ formula is written with a quote prefix, so it stays text even when someone edits
 from __future__ import annotations
 
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,7 +42,7 @@ KINDS = ("text", "code", "date", "month", "money", "int", "hours", "blank", "mix
 
 # Number formats; text is "@" only for codes (IDs, phones), which must never become numbers.
 _NUMBER_FORMATS = {"code": "@", "date": "yyyy-mm-dd", "int": "#,##0", "hours": "#,##0.0"}
-_MONEY_FORMATS = {"yuan": '"¥"#,##0.00', "wan": '"¥"#,##0.0000'}
+_MONEY_FORMATS = {"yuan": '"¥"#,##0.00', "wan": "#,##0.00"}  # 万元 as the reports quote them: 109.75
 _MONEY_DIVISOR = {"yuan": 100, "wan": 1_000_000}
 
 
@@ -155,6 +156,16 @@ class Book:
         if self._sheets:
             self._sheets[-1].close()
         self._wb.close()
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            with suppress(Exception):
+                self._wb.close()  # releases XlsxWriter's spool files; the caller drops the file
 
 
 class _ColumnWriter:

@@ -30,6 +30,15 @@ SORTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "name": (("head_sort", "id"), False),
     "last_visit": (("last_visit", "id"), True),
 }
+SORT_INDEXES = {
+    "place": "household_place_path_head_sort_id",
+    "name": "household_head_sort_id",
+    "last_visit": "household_last_visit_id",
+}
+# A search matching more households than this reads the list in sort order and stops at
+# the page's end; a narrower one looks its matches up one by one and sorts them. (Left to
+# itself SQLite always does the latter: 18,000 matches of "l" then take 50 ms, not 2.)
+DENSE_MATCHES = 2000
 
 LIST_COLUMNS = (
     "h.id, h.uuid, h.version, h.head_name, h.head_id_number, h.place_path, h.category_codes, "
@@ -112,6 +121,7 @@ def page_sql(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None =
     """The SQL of one page (see `household_page`), exposed for benchmarks against raw sqlite3."""
     cols, desc = SORTS[sort]
     clauses, params = _where(flt)
+    source = f"household h INDEXED BY {SORT_INDEXES[sort]}" if _dense(flt.text) else "household h"
     forward = before is None and not last
     cursor = after if forward else before
     if cursor is not None:
@@ -121,9 +131,23 @@ def page_sql(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None =
     reverse = desc == forward  # descending order when reading forward in a desc sort
     direction = "DESC" if reverse else "ASC"
     order = ", ".join(f"h.{c} {direction}" for c in cols)
-    sql = (f"SELECT {LIST_COLUMNS} FROM household h WHERE {' AND '.join(clauses) or '1'} "
+    sql = (f"SELECT {LIST_COLUMNS} FROM {source} WHERE {' AND '.join(clauses) or '1'} "
            f"ORDER BY {order} LIMIT ?")
     return sql, [*params, limit]
+
+
+def _dense(text: str) -> bool:
+    """Whether every term of the search matches many households (counted up to the limit)."""
+    terms = search.normalise_query(text)
+    if not terms:
+        return False
+    for term in terms:
+        sql, params = search.term_query(term)
+        count = database.execute_sql(f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                                     [*params, DENSE_MATCHES]).fetchone()[0]
+        if count < DENSE_MATCHES:
+            return False
+    return True
 
 
 def household_page(flt: HouseholdFilter, sort: str = "place", *, after: tuple | None = None,

@@ -73,6 +73,14 @@ def rebuild_all(conn: Any) -> None:
         reindex(execute, household_id)
 
 
+def term_query(term: str) -> tuple[str, list[Any]]:
+    """The ids of households matching one normalised term: SQL and parameters."""
+    if len(term) >= 3:
+        return ("SELECT rowid FROM household_fts WHERE household_fts MATCH ?",
+                ['"' + term.replace('"', '""') + '"'])
+    return "SELECT household_id FROM household_gram WHERE gram = ?", [term]
+
+
 def match_sql(query: str) -> tuple[str, list[Any]]:
     """A SQL condition on `h.id` (household alias h) for the query, with its parameters.
 
@@ -81,10 +89,7 @@ def match_sql(query: str) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for term in normalise_query(query):
-        if len(term) >= 3:
-            clauses.append("h.id IN (SELECT rowid FROM household_fts WHERE household_fts MATCH ?)")
-            params.append('"' + term.replace('"', '""') + '"')
-        else:
-            clauses.append("h.id IN (SELECT household_id FROM household_gram WHERE gram = ?)")
-            params.append(term)
+        sql, term_params = term_query(term)
+        clauses.append(f"h.id IN ({sql})")
+        params += term_params
     return (" AND ".join(clauses) or "1"), params

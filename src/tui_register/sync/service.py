@@ -1,4 +1,33 @@
-"""The sync functions the interface and the command line call (see `tui_register.sync`)."""
+"""The sync functions the interface and the command line call.
+
+The office database must be open (`storage.register.open_register`). Texts come in the current
+interface language unless `lang` is given.
+
+``pending_count() -> int``
+    Changes not yet accepted by the centre (held ones included): the header's count.
+``pending_by_entity() -> dict[str, int]``
+    The same per entity (wire names; label with ``_("entity." + name)``), staff never included.
+``recent_runs(limit=10) -> list[RunSummary]``
+    Newest first. ``RunSummary.line()`` is the summary line, ``problem_message()`` what stopped
+    the run ("" if nothing), ``when()`` its start in local time, ``exit_code`` None for a run
+    that is going on or was killed.
+``quarantine(lang=None) -> list[QuarantineItem]``
+    Refused changes awaiting an edit or a supervisor: reason code and message, the record
+    (entity, uuid, label such as the household head's name), the centre's version and snapshot
+    for conflicts, and how many later changes of the record wait behind it.
+``run_sync(settings, user, on_progress=None) -> RunSummary``
+    One blocking run (run it in a worker thread). ``on_progress(done, total)`` is called after
+    every answered batch, from that thread. Never raises for network or configuration
+    problems: they are in the summary (``exit_code``, ``problem_message()``). A run already
+    going on for the database gives exit code 3 and the problem ``sync.busy`` at once.
+``dismiss(user, seq)``
+    A supervisor drops a quarantined change (``NotSupervisor``/``PermissionDenied`` otherwise,
+    ``RuleViolation`` if it is not in the quarantine); audited. The record's newest change, if
+    newer, is then sent on the centre's version.
+
+A quarantined change also leaves the quarantine by itself when the record is edited: the next
+run sends the record's newest change in its place.
+"""
 
 from __future__ import annotations
 

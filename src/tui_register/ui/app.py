@@ -21,7 +21,6 @@ from textual.worker import WorkerFailed
 from tui_register.i18n import _
 from tui_register.ui import options, services
 from tui_register.ui.bindings import key, translate_bindings
-from tui_register.ui.forms.base import FormScreen
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
 from tui_register.ui.screens.households import HouseholdsScreen
 from tui_register.ui.screens.placeholder import PlaceholderScreen
@@ -111,6 +110,8 @@ class RegisterApp(App):
     # --- quitting ---------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
+        from tui_register.ui.forms.base import FormScreen
+
         forms = [s for s in self.screen_stack if isinstance(s, FormScreen) and s.dirty]
         if not forms:
             self.exit()

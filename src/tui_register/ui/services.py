@@ -11,7 +11,9 @@ import functools
 import threading
 from typing import Any, Callable, TypeVar
 
-from tui_register.storage import households, queries, staff
+import importlib
+
+from tui_register.storage import queries
 from tui_register.storage.core import staff_role
 from tui_register.storage.models import ChangeLog, Staff, database
 
@@ -52,18 +54,31 @@ def pending_sync_count() -> int:
     return pending_count()
 
 
+def _later(module: str, name: str) -> Callable[..., Any]:
+    """A storage function imported on first call: writes (and the validation models they
+    bring in) are not needed to draw the first list, and start-up time matters."""
+
+    @db_call
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
 page = db_call(queries.household_page)
 totals = db_call(queries.household_totals)
 detail = db_call(queries.household_detail)
 places = db_call(queries.places)
-possible_duplicates = db_call(households.possible_duplicates)
 
-create_household = db_call(households.create_household)
-update_household = db_call(households.update_household)
-set_household_status = db_call(households.set_household_status)
-add_person = db_call(households.add_person)
-update_person = db_call(households.update_person)
-set_person_status = db_call(households.set_person_status)
-add_membership = db_call(households.add_membership)
-end_membership = db_call(households.end_membership)
-record_audit = db_call(staff.record_audit)
+_HOUSEHOLDS = "tui_register.storage.households"
+possible_duplicates = _later(_HOUSEHOLDS, "possible_duplicates")
+create_household = _later(_HOUSEHOLDS, "create_household")
+update_household = _later(_HOUSEHOLDS, "update_household")
+set_household_status = _later(_HOUSEHOLDS, "set_household_status")
+add_person = _later(_HOUSEHOLDS, "add_person")
+update_person = _later(_HOUSEHOLDS, "update_person")
+set_person_status = _later(_HOUSEHOLDS, "set_person_status")
+add_membership = _later(_HOUSEHOLDS, "add_membership")
+end_membership = _later(_HOUSEHOLDS, "end_membership")
+record_audit = _later("tui_register.storage.staff", "record_audit")

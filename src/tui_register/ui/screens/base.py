@@ -32,4 +32,5 @@ class SectionScreen(Screen):
         yield from ()
 
     def on_screen_resume(self) -> None:
-        self.query_one(AppHeader).refresh_pending()
+        # A little later: the first list should not wait behind the count of the sync queue.
+        self.set_timer(0.3, self.query_one(AppHeader).refresh_pending)

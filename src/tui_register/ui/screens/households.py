@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from tui_register.domain.categories import category_by_code
@@ -33,6 +33,8 @@ class HouseholdsScreen(SectionScreen):
         key("s", "next_sort", "key.sort", "households.sort"),
         key("escape", "clear_search", "key.clear", "households.clear", show=False),
     ]
+
+    _totals_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
@@ -99,7 +101,12 @@ class HouseholdsScreen(SectionScreen):
 
     @on(HouseholdTable.Loaded)
     def _page_loaded(self) -> None:
-        self._count(self.table.filter)
+        # The totals wait until typing pauses: counting every match of "l" for each
+        # keystroke would compete with the list the user is waiting for.
+        if self._totals_timer is not None:
+            self._totals_timer.stop()
+        flt = self.table.filter
+        self._totals_timer = self.set_timer(0.25, lambda: self._count(flt))
 
     @work(thread=True, exclusive=True, group="totals")
     def _count(self, flt: HouseholdFilter) -> None:
