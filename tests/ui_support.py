@@ -161,7 +161,8 @@ async def settle(pilot, rounds: int = 20) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        # A worker just started is PENDING (not yet "running"): wait for every unfinished one.
+        if all(w.is_finished for w in app.workers):
             return
     raise AssertionError("the interface did not settle")
 

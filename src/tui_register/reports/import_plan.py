@@ -138,7 +138,7 @@ def _grouped_by_key(rows: list[SheetRow], key_of: Any) -> list[list[SheetRow]]:
 
 # --- checking ------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(eq=False)  # rows are compared by identity: two rows may hold the same values
 class _Row:
     row: SheetRow
     relation: Any
@@ -159,7 +159,8 @@ class _Checker:
 
     def report(self, row: SheetRow, field_name: str | None, message: str) -> None:
         raw = row.raw.get(field_name) if field_name else None
-        shown = "" if raw is None else (repr(raw).upper() if isinstance(raw, float) else cell_text(raw))
+        # A float with an exponent is shown as Excel had it: 1.10101199001011E+17.
+        shown = "" if raw is None else repr(raw).upper() if "e" in repr(raw) else cell_text(raw)
         self.report_at(row.number, field_name, shown, message)
 
     def report_at(self, row: int, field_name: str | None, value: str, message: str) -> None:
@@ -194,12 +195,16 @@ class _Checker:
     def household(self, group: list[SheetRow]) -> PlannedHousehold | None:
         rows = [self.row(r, relation) for r, relation in zip(group, self._relations(group))]
         heads = [r for r in rows if r.relation == "head"]
-        for extra in heads[1:]:
-            self.report(extra.row, "relation", _("import.second_head"))
-            extra.ok = False
-        ordered = heads[:1] + [r for r in rows if r not in heads[:1]]
+        # The head's rows: the first head row, and rows repeating that person for more categories.
+        head = [r for r in heads if r is heads[0] or (r.person and heads[0].person
+                                                      and _key(r.person) == _key(heads[0].person))]
+        for extra in heads:
+            if extra not in head:
+                self.report(extra.row, "relation", _("import.second_head"))
+                extra.ok = False
+        ordered = head + [r for r in rows if r not in head]
         data, place = self._household_data([r.row for r in ordered])
-        if data is None or any(not r.ok for r in heads[:1]):
+        if data is None or any(not r.ok for r in head):
             self.reject_rest(r.row.number for r in rows)
             return None
         kept = [r for r in ordered if r.ok]
@@ -326,7 +331,7 @@ class _Checker:
             p = r.person
             if p is None:  # not validated: its row was reported
                 continue
-            key = p.id_number or (p.name, p.birth_date, p.sex)
+            key = _key(p)
             same = persons.get(key)
             if same is None:
                 persons[key] = PlannedPerson([r.row.number], p, _unique(r.personal))
@@ -401,6 +406,11 @@ def _registered(numbers: list[str]) -> dict[str, tuple[str, str, bool]]:
         for number, person_uuid, household_uuid, head in database.execute(query).fetchall():
             known[number] = (person_uuid, household_uuid, head is not None)
     return known
+
+
+def _key(person: PersonIn) -> Any:
+    """What makes two rows of a household the same person: the ID number, else name and birth."""
+    return person.id_number or (person.name, person.birth_date, person.sex)
 
 
 def _field_label(name: str) -> str:

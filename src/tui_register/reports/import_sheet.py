@@ -162,13 +162,21 @@ def _read(worksheet: Any, column_map: ColumnMap) -> RosterSheet:
         if len(top) == HEADER_SCAN_ROWS:
             break
     header_index, columns = _find_header(top, column_map)
+    not_data = _not_data_words()
     data = []
     for number, row in enumerate(chain(top[header_index + 1:], rows), start=header_index + 2):
         raw = {field: row[col.index] for field, col in columns.items()
                if col.index < len(row) and not _blank(row[col.index])}
-        if raw:
+        if raw and not any(isinstance(v, str) and normalise_header(v) in not_data for v in row):
             data.append(SheetRow(number, raw))
     return RosterSheet(worksheet.title, header_index + 1, columns, data)
+
+
+def _not_data_words() -> set[str]:
+    """Cells that mark a row as a totals line or a note, not a person (合计, our own notes)."""
+    words = {"合计", "总计", "小计", "total"}
+    words |= {_(key, lang) for key in ("report.total", "report.no_rows") for lang in LANGUAGES}
+    return {normalise_header(w) for w in words}
 
 
 def _blank(value: Any) -> bool:

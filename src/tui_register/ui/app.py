@@ -56,7 +56,9 @@ class RegisterApp(App):
 
     def __init__(self, settings, user: str, role: str | None = None, *, today: date | None = None) -> None:
         """`today` fixes the date shown (tests and snapshots); otherwise the real date."""
-        super().__init__()
+        # ansi_color: the terminal's own palette, not true colour: fewer bytes per change,
+        # right in 16 colours, and under NO_COLOR every colour is dropped (bold and reverse stay).
+        super().__init__(ansi_color=True)
         translate_bindings(self)
         self.settings = settings
         self.user = user

@@ -155,7 +155,7 @@ class HouseholdDetailScreen(SectionScreen):
     def _show_history(self, d: HouseholdDetail) -> None:
         text = Text(_("ui.history") + "\n", style="bold")
         for entry in d.history:
-            what = _("entity." + entry.entity)
+            what = _("history." + entry.entity)
             changes = "; ".join(_change(entry.entity, k, before, after)
                                 for k, (before, after) in list(entry.changes.items())[:4])
             text.append_text(safe(f"{local_time(entry.at)} {entry.user} {_('op.' + entry.op)} {what} {changes}"))

@@ -44,6 +44,7 @@ class HouseholdsScreen(SectionScreen):
         yield Static(id="list-status")
 
     def on_mount(self) -> None:
+        self.search.cursor_blink = False  # a blinking cursor redraws twice a second on a slow link
         self.table.reload()
         self.table.focus()
 
@@ -121,7 +122,7 @@ class HouseholdsScreen(SectionScreen):
             parts.append(_("ui.filter_place", name=flt.place_path.split("/")[-1]))
         parts.append(_("ui.filter_status", name=_("status." + flt.status) if flt.status else _("ui.all")))
         parts.append(_("ui.sort_" + self.table.list_sort))
-        self.query_one("#list-status", Static).update(safe(" · ".join(parts)))
+        self.query_one("#list-status", Static).update(safe(" | ".join(parts)))
 
     # --- opening and creating --------------------------------------------------------------
 

@@ -28,7 +28,7 @@ class AppHeader(Static):
             who += f"({_('role.' + self.role)})"
         pending = "" if self.pending is None else _("ui.pending", n=self.pending)
         text = Text.assemble(safe(self.office or _("ui.no_office"), "bold"), " | ", self.section, " | ",
-                             self.app.today().isoformat(), " | ", safe(who), "  ", pending)
+                             self.app.today().isoformat(), " | ", safe(who), " | ", pending)
         text.no_wrap = True
         text.overflow = "crop"
         return text

@@ -37,6 +37,7 @@ from tui_register.ui.text import fit, iso, village_of
 WIDE = 100  # from this width on, the address and status columns are shown too
 MARK = 2  # cells of the cursor mark column
 CURSOR = Style(reverse=True, bold=True)
+PLAIN = Style()  # never None: Textual's NO_COLOR filter reads every segment's style
 HEADER = Style(bold=True, underline=True)
 
 
@@ -120,9 +121,9 @@ class HouseholdTable(Widget, can_focus=True):
             return Strip([Segment(pad(header, width), HEADER)], width)
         index = y - 1
         if index >= len(self._lines):
-            return Strip.blank(width)
-        mark = Segment("> ", CURSOR) if index == self.cursor_row else Segment("  ")
-        return Strip([mark, Segment(pad(self._lines[index], width - MARK))], width)
+            return Strip.blank(width, PLAIN)
+        mark = Segment("> ", CURSOR) if index == self.cursor_row else Segment("  ", PLAIN)
+        return Strip([mark, Segment(pad(self._lines[index], width - MARK), PLAIN)], width)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         # Redraw only the two mark cells of the old and the new cursor row.
