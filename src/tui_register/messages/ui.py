@@ -52,6 +52,8 @@ MESSAGES = {
     "key.keep_editing": ("继续编辑", "Keep editing"),
     "key.keep_mine": ("保留我的修改", "Keep mine"),
     "key.close": ("关闭", "Close"),
+    "key.copy": ("复制所选文字", "Copy selected text"),
+    "ui.palette_placeholder": ("输入命令名称查找,如:搜索、新增户、筛选", "Type a command name: search, new, filter"),
     # header and status line
     "ui.no_office": ("(未设单位名称)", "(no office name)"),
     "ui.read_only": ("[只读]", "[read-only]"),

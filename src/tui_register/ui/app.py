@@ -27,6 +27,17 @@ from tui_register.ui.screens.placeholder import PlaceholderScreen
 
 log = logging.getLogger(__name__)
 
+ARROWS = {"up": "Up", "down": "Down", "left": "Left", "right": "Right"}
+
+# Textual's own bindings, in the interface language.
+BUILTIN = {"Copy selected text": "key.copy", "Focus Next": "key.next_field",
+           "Focus Previous": "key.previous_field"}
+
+
+def describe(description: str) -> str:
+    return _(BUILTIN[description]) if description in BUILTIN else description
+
+
 SECTIONS = (
     ("households", "section.households", HouseholdsScreen),
     ("visits", "section.visits", None),
@@ -88,26 +99,40 @@ class RegisterApp(App):
         if self.current_mode != name:
             self.switch_mode(name)
 
+    def _screen_keys(self, screen: Screen) -> list[tuple[str, str, str, object]]:
+        """(keys, description, action, node) for every action of the screen, keys grouped."""
+        grouped: dict[tuple[str, str], tuple[list[str], object]] = {}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            description = describe(binding.description)
+            if not description:
+                continue
+            keys, _node = grouped.setdefault((binding.action, description), ([], active.node))
+            keys.append(self.get_key_display(binding))
+        return [(" / ".join(keys), description, action, node)
+                for (action, description), (keys, node) in grouped.items()]
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        rows = []
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if binding.description:
-                rows.append((self.get_key_display(binding), binding.description))
-        self.push_screen(HelpScreen(sorted(set(rows), key=lambda r: r[1])))
+        rows = sorted((keys, description) for keys, description, _a, _n in self._screen_keys(self.screen))
+        self.push_screen(HelpScreen(rows))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("ui.palette_placeholder"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the screen, by its name in the interface language."""
-        seen = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or binding.action == "command_palette":
-                continue
-            seen.add(binding.action)
-            yield SystemCommand(binding.description, self.get_key_display(binding),
-                                partial(self.run_action, binding.action, active.node))
+        for keys, description, action, node in self._screen_keys(screen):
+            if action != "command_palette":
+                yield SystemCommand(description, keys, partial(self.run_action, action, node))
+
+    def get_key_display(self, binding) -> str:
+        # Arrows are of ambiguous width (two cells in many Chinese terminals): spell them.
+        return ARROWS.get(binding.key) or super().get_key_display(binding)
 
     # --- quitting ---------------------------------------------------------------------------
 
