@@ -8,6 +8,7 @@ with the database closed, so nothing is copied while live). The app always gets 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import shutil
@@ -165,6 +166,17 @@ async def settle(pilot, rounds: int = 20) -> None:
         if all(w.is_finished for w in app.workers):
             return
     raise AssertionError("the interface did not settle")
+
+
+async def wait_until(pilot, predicate, what: str = "", timeout: float = 5.0) -> None:
+    """Until `predicate()` holds (for results that arrive after a timer, such as totals)."""
+    loop_time = asyncio.get_running_loop().time
+    deadline = loop_time() + timeout
+    while not predicate():
+        if loop_time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await pilot.pause(0.05)
+        await settle(pilot)
 
 
 async def press(pilot, *keys: str) -> None:
