@@ -182,12 +182,12 @@ def _make_household(ctx: _Ctx, local_region: str) -> None:
                                    status_reason=reason, status_date=status_date, place_path=path), at=at)
     members = _make_members(ctx, hid, local_region, registered, at)
     codes = _make_memberships(ctx, hid, members, registered, at)
-    last_visit = _make_visits(ctx, hid, registered, codes)
+    last_visit, last_check = _make_visits(ctx, hid, registered, codes)
     head_pid, head_name, head_pinyin, head_id = members[0][:4]
     active_count = sum(1 for m in members if m[4] == "active")
     # The household row is already buffered: fill in its head and derived columns.
     row_fix = dict(head=head_pid, head_name=head_name, head_sort=head_pinyin, head_id_number=head_id,
-                   member_count=active_count, last_visit=last_visit,
+                   member_count=active_count, last_visit=last_visit, last_check=last_check,
                    category_codes="," + ",".join(sorted(codes)) + "," if codes else "")
     bulk.patch_last(Household, row_fix)
     doc, grams = household_search_entry(address, phone, [m[5] for m in members])
@@ -254,11 +254,13 @@ _PERSON_SCOPE = {"tekun_centralised", "tekun_dispersed", "severe_disability", "t
                  "war_and_test_veteran", "separated_personnel", "empty_nest_elderly"}
 
 
-def _make_visits(ctx: _Ctx, hid: int, registered: date, codes: set[str]) -> date | None:
+def _make_visits(ctx: _Ctx, hid: int, registered: date, codes: set[str]) -> tuple[date | None, date | None]:
+    """The household's visits; returns its last visit and last data check."""
     rng = ctx.rng
     first = max(registered, ctx.today - timedelta(days=3 * 365))
     span = (ctx.today - first).days
     last: date | None = None
+    last_check: date | None = None
     targeted: set[int] = set()
     usable = [c for c in ctx.campaigns if c[1] >= first]
     for _ in range(rng.randint(*VISITS_PER_HOUSEHOLD)):
@@ -291,7 +293,9 @@ def _make_visits(ctx: _Ctx, hid: int, registered: date, codes: set[str]) -> date
             ctx.bulk.add(CampaignTarget, dict(campaign=campaign[0], household=hid), at=_at(campaign[1], rng))
         if not voided and (last is None or day > last):
             last = day
-    return last
+        if not voided and purpose == "data_check" and (last_check is None or day > last_check):
+            last_check = day
+    return last, last_check
 
 
 def _make_volunteers(ctx: _Ctx, households: int) -> None:

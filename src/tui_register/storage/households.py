@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from peewee import fn
+
 from tui_register.domain.names import pinyin_keys
 from tui_register.domain.records import HouseholdIn, MembershipIn, PersonIn, PlaceIn, StatusChange
 from tui_register.storage import search
@@ -50,8 +52,9 @@ def refresh_household(household: Household) -> None:
     head = next((p for p in members if p.id == household.head_id), None)
     codes = sorted({m.category_id for m in Membership.select(Membership.category).where(
         (Membership.household == household) & (Membership.status == "active"))})
-    last = (Visit.select(Visit.visit_date).where((Visit.household == household) & (Visit.status == "valid"))
-            .order_by(Visit.visit_date.desc()).limit(1).scalar())
+    valid = (Visit.household == household) & (Visit.status == "valid")
+    last = Visit.select(fn.max(Visit.visit_date)).where(valid).scalar()
+    last_check = Visit.select(fn.max(Visit.visit_date)).where(valid & (Visit.purpose == "data_check")).scalar()
     Household.update(
         place_path=household.place.path,
         head_name=head.name if head else "",
@@ -60,6 +63,7 @@ def refresh_household(household: Household) -> None:
         member_count=len(active),
         category_codes="," + ",".join(codes) + "," if codes else "",
         last_visit=last,
+        last_check=last_check,
     ).where(Household.id == household.id).execute()
     search.reindex(_execute, household.id)
 

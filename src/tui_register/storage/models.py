@@ -91,10 +91,11 @@ class Household(Record):
     member_count = IntegerField(default=0)
     category_codes = CharField(default="")  # ",code,code," of active memberships
     last_visit = DateField(null=True)
+    last_check = DateField(null=True)  # the last valid data check (数据核查)
 
     SNAPSHOT_EXCLUDE = (
         "place_path", "head_name", "head_sort", "head_id_number",
-        "member_count", "category_codes", "last_visit",
+        "member_count", "category_codes", "last_visit", "last_check",
     )
 
     class Meta:

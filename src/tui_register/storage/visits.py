@@ -19,11 +19,13 @@ def _insert_visit(w: Writer, data: VisitIn) -> Visit:
                      visitors=VISITOR_SEPARATOR.join(data.visitors), purpose=data.purpose,
                      cash_fen=data.cash, goods=data.goods, findings=data.findings,
                      follow_up=data.follow_up, follow_up_due=data.follow_up_due, campaign=campaign)
-    # Only a later date can move the household's last visit: no recount needed.
-    (Household.update(last_visit=data.visit_date)
-     .where((Household.id == household.id)
-            & ((Household.last_visit.is_null()) | (Household.last_visit < data.visit_date)))
-     .execute())
+    # Only a later date can move the household's last visit (or data check): no recount needed.
+    later = lambda column: column.is_null() | (column < data.visit_date)  # noqa: E731
+    Household.update(last_visit=data.visit_date).where(
+        (Household.id == household.id) & later(Household.last_visit)).execute()
+    if data.purpose == "data_check":
+        Household.update(last_check=data.visit_date).where(
+            (Household.id == household.id) & later(Household.last_check)).execute()
     return visit
 
 

@@ -1,0 +1,340 @@
+"""Read queries of the visit register: visits with totals, campaigns and their checklists,
+and the due list (follow-ups, and periodic visits and data checks that have not happened).
+
+Voided visits are out of every total and every checklist. Lists are read in keyset pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any, Callable
+
+from tui_register.storage import search
+from tui_register.storage.models import Campaign, Category, database
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    purpose: str | None = None
+    visitor: str | None = None  # part of a visitor's name
+    place_path: str | None = None
+    category: str | None = None
+    campaign: str | None = None  # campaign UUID
+    household: str | None = None  # household UUID
+    text: str = ""  # household search, as in the household list
+    include_voided: bool = False
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: int
+    uuid: str
+    version: int
+    visit_date: date
+    household_uuid: str
+    head_name: str
+    place_path: str
+    purpose: str
+    visitors: str
+    cash_fen: int
+    goods: str
+    follow_up: str
+    follow_up_due: date | None
+    status: str
+    campaign_name: str
+
+    def key(self) -> tuple[str, int]:
+        return (self.visit_date.isoformat(), self.id)
+
+
+_VISIT_COLUMNS = (
+    "v.id, v.uuid, v.version, v.visit_date, h.uuid, h.head_name, h.place_path, v.purpose, v.visitors, "
+    "v.cash_fen, v.goods, v.follow_up, v.follow_up_due, v.status, coalesce(c.name, '')"
+)
+_VISIT_FROM = "visit v JOIN household h ON h.id = v.household_id LEFT JOIN campaign c ON c.id = v.campaign_id"
+
+
+def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def add(sql: str, *values: Any) -> None:
+        clauses.append(sql)
+        params.extend(values)
+
+    if not flt.include_voided:
+        add("v.status = 'valid'")
+    if flt.date_from:
+        add("v.visit_date >= ?", flt.date_from.isoformat())
+    if flt.date_to:
+        add("v.visit_date <= ?", flt.date_to.isoformat())
+    if flt.purpose:
+        add("v.purpose = ?", flt.purpose)
+    if flt.visitor:
+        add("instr(v.visitors, ?) > 0", flt.visitor)
+    if flt.place_path:
+        add("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))",
+            flt.place_path, flt.place_path + "/", flt.place_path + "/\uffff")
+    if flt.category:
+        add("h.category_codes LIKE ?", f"%,{flt.category},%")
+    if flt.campaign:
+        add("c.uuid = ?", flt.campaign)
+    if flt.household:
+        add("h.uuid = ?", flt.household)
+    if flt.text:
+        sql, text_params = search.match_sql(flt.text)
+        add(sql, *text_params)
+    return clauses, params
+
+
+def _visit_row(r: tuple) -> VisitRow:
+    return VisitRow(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                    r[11], date.fromisoformat(r[12]) if r[12] else None, r[13], r[14])
+
+
+def visit_page(flt: VisitFilter, *, after: tuple | None = None, before: tuple | None = None,
+               limit: int = 50) -> list[VisitRow]:
+    """Newest first: the first page, the page after `after` or before `before` (row keys)."""
+    clauses, params = _visit_where(flt)
+    order = "DESC"
+    if after is not None:
+        clauses.append("(v.visit_date, v.id) < (?, ?)")
+        params += list(after)
+    elif before is not None:
+        clauses.append("(v.visit_date, v.id) > (?, ?)")
+        params += list(before)
+        order = "ASC"
+    sql = (f"SELECT {_VISIT_COLUMNS} FROM {_VISIT_FROM} WHERE {' AND '.join(clauses) or '1'} "
+           f"ORDER BY v.visit_date {order}, v.id {order} LIMIT ?")
+    rows = [_visit_row(r) for r in database.execute_sql(sql, [*params, limit]).fetchall()]
+    return rows if before is None else rows[::-1]
+
+
+@dataclass(frozen=True)
+class VisitTotals:
+    visits: int  # 人次
+    households: int
+    cash_fen: int
+
+
+def _from_for(flt: VisitFilter) -> str:
+    """Join the household and campaign only when the filter needs them (totals over a year
+    of visits then read one covering index)."""
+    needs_household = bool(flt.place_path or flt.category or flt.household or flt.text)
+    source = "visit v"
+    if needs_household:
+        source += " JOIN household h ON h.id = v.household_id"
+    if flt.campaign:
+        source += " JOIN campaign c ON c.id = v.campaign_id"
+    return source
+
+
+def visit_totals(flt: VisitFilter) -> VisitTotals:
+    """人次, households and cash for the filter; voided visits never count."""
+    clauses, params = _visit_where(replace(flt, include_voided=False))
+    sql = (f"SELECT count(*), count(DISTINCT v.household_id), coalesce(sum(v.cash_fen), 0) "
+           f"FROM {_from_for(flt)} WHERE {' AND '.join(clauses) or '1'}")
+    visits, households, cash = database.execute_sql(sql, params).fetchone()
+    return VisitTotals(visits, households, cash)
+
+
+def visitor_names(limit: int = 30) -> list[str]:
+    """Names that visited most recently, for the visitor field's choices."""
+    rows = database.execute_sql(
+        "SELECT visitors FROM visit WHERE status = 'valid' ORDER BY id DESC LIMIT 500").fetchall()
+    seen: dict[str, None] = {}
+    for (visitors,) in rows:
+        for name in visitors.split("、"):
+            if name:
+                seen.setdefault(name, None)
+    return list(seen)[:limit]
+
+
+def goods_choices(limit: int = 20) -> list[str]:
+    rows = database.execute_sql(
+        "SELECT goods, count(*) AS n FROM (SELECT goods FROM visit WHERE goods != '' ORDER BY id DESC "
+        "LIMIT 2000) GROUP BY goods ORDER BY n DESC LIMIT ?", (limit,)).fetchall()
+    return [g for g, _n in rows]
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    campaign: Campaign
+    targets: int
+    visited: int
+    cash_fen: int  # given so far in the campaign's valid visits
+
+
+def campaigns(include_closed: bool = False) -> list[CampaignProgress]:
+    """Every campaign, newest first, with its progress (two grouped queries for all of them)."""
+    query = Campaign.select().order_by(Campaign.start_date.desc(), Campaign.id.desc())
+    if not include_closed:
+        query = query.where(Campaign.status == "active")
+    targets = dict(database.execute_sql(
+        "SELECT campaign_id, count(*) FROM campaign_target WHERE status = 'active' GROUP BY campaign_id").fetchall())
+    visited = {cid: (n, cash) for cid, n, cash in database.execute_sql(
+        "SELECT campaign_id, count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit "
+        "WHERE campaign_id IS NOT NULL AND status = 'valid' GROUP BY campaign_id").fetchall()}
+    return [CampaignProgress(c, targets.get(c.id, 0), *visited.get(c.id, (0, 0))) for c in query]
+
+
+def campaign_progress(campaign: Campaign) -> CampaignProgress:
+    """已走访 n/m and the cash given: campaign visits are made to its targets."""
+    targets = database.execute_sql(
+        "SELECT count(*) FROM campaign_target WHERE campaign_id = ? AND status = 'active'",
+        (campaign.id,)).fetchone()[0]
+    visited, cash = database.execute_sql(
+        "SELECT count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit "
+        "WHERE campaign_id = ? AND status = 'valid'", (campaign.id,)).fetchone()
+    return CampaignProgress(campaign, targets, visited, cash)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target_uuid: str
+    household_uuid: str
+    head_name: str
+    head_id_number: str
+    place_path: str
+    address: str
+    category_codes: tuple[str, ...]
+    visit_date: date | None  # of the campaign visit, if visited
+    cash_fen: int
+    sort_key: tuple[str, str, int]
+
+
+_TARGET_SQL = """
+SELECT t.uuid, h.uuid, h.head_name, h.head_id_number, h.place_path, h.address, h.category_codes,
+  (SELECT max(v.visit_date) FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
+     AND v.status = 'valid'),
+  (SELECT coalesce(sum(v.cash_fen), 0) FROM visit v WHERE v.campaign_id = t.campaign_id
+     AND v.household_id = h.id AND v.status = 'valid'),
+  h.place_path, h.head_sort, h.id
+FROM {source} JOIN campaign_target t ON t.household_id = h.id
+WHERE t.campaign_id = ? AND t.status = 'active' AND {where}
+ORDER BY h.place_path, h.head_sort, h.id LIMIT ?
+"""
+
+
+def campaign_targets(campaign_uuid: str, text: str = "", *, after: tuple | None = None,
+                     limit: int = 50) -> list[TargetRow]:
+    """The checklist: targets in place and name order, with their campaign visit if any."""
+    campaign_id = Campaign.select(Campaign.id).where(Campaign.uuid == campaign_uuid).scalar()
+    text_sql, params = search.match_sql(text)
+    clauses = [text_sql]
+    if after is not None:
+        clauses.append("(h.place_path, h.head_sort, h.id) > (?, ?, ?)")
+        params += list(after)
+    targets = database.execute_sql("SELECT count(*) FROM (SELECT 1 FROM campaign_target WHERE campaign_id = ? "
+                                   "LIMIT 2000)", (campaign_id,)).fetchone()[0]
+    # A large list is read in the household index's order, stopping at the page's end.
+    source = "household h INDEXED BY household_place_path_head_sort_id" if targets >= 2000 else "household h"
+    sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses))
+    rows = database.execute_sql(sql, [campaign_id, *params, limit]).fetchall()
+    return [TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(c for c in r[6].split(",") if c),
+                      date.fromisoformat(r[7]) if r[7] else None, r[8], (r[9], r[10], r[11])) for r in rows]
+
+
+def households_for_targets(categories: list[str], place_path: str | None) -> list[str]:
+    """UUIDs of active households in any of `categories` (all when empty) under a place."""
+    clauses = ["h.status = 'active'"]
+    params: list[Any] = []
+    if categories:
+        clauses.append("(" + " OR ".join("h.category_codes LIKE ?" for _ in categories) + ")")
+        params += [f"%,{c},%" for c in categories]
+    if place_path:
+        clauses.append("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))")
+        params += [place_path, place_path + "/", place_path + "/\uffff"]
+    sql = f"SELECT h.uuid FROM household h WHERE {' AND '.join(clauses)} ORDER BY h.place_path, h.head_sort, h.id"
+    return [u for (u,) in database.execute_sql(sql, params).fetchall()]
+
+
+# --- due list (待办) ---------------------------------------------------------------------------
+
+# Groups whose periodic visit must be a data check (数据核查); for the others any visit counts.
+DATA_CHECK_GROUPS = {"dibao", "tekun"}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # "follow_up" or "periodic"
+    due: date
+    household_uuid: str
+    head_name: str
+    place_path: str
+    what: str  # the follow-up text, or the category code that requires the visit
+    visit_uuid: str | None = None  # the visit holding the follow-up
+    visit_version: int = 0
+    last: date | None = None  # the last visit (or data check) that counted
+
+    def overdue(self, today: date) -> bool:
+        return self.due < today
+
+
+@dataclass
+class DueList:
+    items: list[DueItem] = field(default_factory=list)
+    follow_ups: int = 0
+    periodic: int = 0
+
+
+def due_list(today: date, interval_for: Callable[[str, str], int], *, horizon_days: int = 7,
+             limit: int = 500) -> DueList:
+    """Follow-ups due within `horizon_days` or overdue, and households whose categories
+    require a visit (or a data check) that is due by then. Most overdue first."""
+    horizon = today + timedelta(days=horizon_days)
+    result = DueList()
+    for r in database.execute_sql(
+            "SELECT v.follow_up_due, h.uuid, h.head_name, h.place_path, v.follow_up, v.uuid, v.version "
+            "FROM visit v JOIN household h ON h.id = v.household_id WHERE v.follow_up_due IS NOT NULL "
+            "AND v.follow_up_done IS NULL AND v.status = 'valid' AND v.follow_up_due <= ? "
+            "ORDER BY v.follow_up_due LIMIT ?", (horizon.isoformat(), limit)).fetchall():
+        result.items.append(DueItem("follow_up", date.fromisoformat(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]))
+    result.follow_ups = len(result.items)
+    periodic = _periodic_due(horizon, interval_for, limit)
+    result.periodic = len(periodic)
+    result.items += periodic
+    result.items.sort(key=lambda item: item.due)
+    return result
+
+
+def _periodic_due(horizon: date, interval_for: Callable[[str, str], int], limit: int) -> list[DueItem]:
+    """Households whose last counting visit is older than the shortest interval of their
+    categories (never visited: counted from the start of the membership)."""
+    rules = [(c.code, c.group, interval_for(c.code, c.group)) for c in Category.select()]
+    items: list[DueItem] = []
+    for data_check in (False, True):
+        chosen = [(code, days) for code, group, days in rules
+                  if days > 0 and (group in DATA_CHECK_GROUPS) == data_check]
+        if chosen:
+            items += _due_for_rules(chosen, data_check, horizon, limit)
+    return sorted(items, key=lambda item: item.due)[:limit]
+
+
+def _due_for_rules(rules: list[tuple[str, int]], data_check: bool, horizon: date, limit: int) -> list[DueItem]:
+    values = ", ".join("(?, ?)" for _ in rules)
+    # Derived columns kept by the writes: the last visit, the last data check.
+    last = "h.last_check" if data_check else "h.last_visit"
+    sql = (
+        f"WITH rules(code, days) AS (VALUES {values}), "
+        "need AS (SELECT m.household_id AS hid, min(r.days) AS days, min(m.start_date) AS start, "
+        "         min(m.category) AS code "
+        "         FROM membership m JOIN rules r ON r.code = m.category "
+        "         WHERE m.status = 'active' GROUP BY m.household_id), "
+        f"due AS (SELECT h.uuid, h.head_name, h.place_path, {last} AS last, need.start, need.days, need.code "
+        "        FROM need JOIN household h ON h.id = need.hid WHERE h.status = 'active') "
+        "SELECT *, date(coalesce(last, start), '+' || days || ' days') AS due_on FROM due "
+        "WHERE due_on <= ? ORDER BY due_on LIMIT ?")
+    params: list[Any] = [x for rule in rules for x in rule] + [horizon.isoformat(), limit]
+    kind = "data_check" if data_check else "periodic"
+    return [DueItem(kind, date.fromisoformat(due_on), uuid, name, path, code,
+                    last=date.fromisoformat(last) if last else None)
+            for uuid, name, path, last, _start, _days, code, due_on
+            in database.execute_sql(sql, params).fetchall()]
