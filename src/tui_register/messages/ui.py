@@ -95,6 +95,7 @@ MESSAGES = {
     "ui.col_yours": ("您的输入", "Yours"),
     "ui.col_theirs": ("已保存的", "Saved"),
     "ui.no_head": ("(无户主)", "(no head)"),
+    "ui.no_households": ("没有符合条件的户", "No households match"),
     # filter dialog
     "ui.filter_title": ("筛选与排序", "Filter and sort"),
     "ui.place": ("地点", "Place"),

@@ -8,6 +8,7 @@ NO_COLOR gives monochrome.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import date
 from functools import partial
@@ -22,7 +23,6 @@ from tui_register.i18n import _
 from tui_register.ui import options, services
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
-from tui_register.ui.screens.households import HouseholdsScreen
 from tui_register.ui.screens.placeholder import PlaceholderScreen
 
 log = logging.getLogger(__name__)
@@ -38,17 +38,31 @@ def describe(description: str) -> str:
     return _(BUILTIN[description]) if description in BUILTIN else description
 
 
+# Section -> (title key, "module:Screen" opened on first use; None: not built yet).
 SECTIONS = (
-    ("households", "section.households", HouseholdsScreen),
-    ("visits", "section.visits", None),
-    ("volunteers", "section.volunteers", None),
-    ("reports", "section.reports", None),
-    ("sync", "section.sync", None),
+    ("households", "section.households", "tui_register.ui.screens.households:HouseholdsScreen"),
+    ("visits", "section.visits", "tui_register.ui.screens.visits:VisitsScreen"),
+    ("volunteers", "section.volunteers", "tui_register.ui.screens.volunteers:VolunteersScreen"),
+    ("reports", "section.reports", "tui_register.ui.screens.reports:ReportsScreen"),
+    ("sync", "section.sync", "tui_register.ui.screens.sync:SyncScreen"),
 )
 
 
-def _section_factory(section_key: str, screen: type[Screen] | None):
-    return screen if screen is not None else partial(PlaceholderScreen, section_key)
+def _section_factory(section_key: str, target: str):
+    """The section's screen, imported when the section is first opened (a fast start);
+    a section whose module does not exist yet says plainly that it is not built."""
+
+    def make() -> Screen:
+        module_name, _sep, class_name = target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            return PlaceholderScreen(section_key)
+        return getattr(module, class_name)()
+
+    return make
 
 
 class RegisterApp(App):

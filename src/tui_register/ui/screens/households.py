@@ -128,9 +128,12 @@ class HouseholdsScreen(SectionScreen):
 
     @on(HouseholdTable.Chosen)
     def _open(self, event: HouseholdTable.Chosen) -> None:
+        self._open_uuid(event.row.uuid)
+
+    def _open_uuid(self, uuid: str) -> None:
         from tui_register.ui.screens.household_detail import HouseholdDetailScreen
 
-        self.app.push_screen(HouseholdDetailScreen(event.uuid), lambda _r: self.table.reload())
+        self.app.push_screen(HouseholdDetailScreen(uuid), lambda _r: self.table.reload())
 
     def action_new_household(self) -> None:
         from tui_register.ui.forms.household import HouseholdForm
@@ -138,6 +141,6 @@ class HouseholdsScreen(SectionScreen):
         def opened(uuid: str | None) -> None:
             self.table.reload()
             if uuid:
-                self._open(HouseholdTable.Chosen(uuid))
+                self._open_uuid(uuid)
 
         self.app.push_screen(HouseholdForm(), opened)

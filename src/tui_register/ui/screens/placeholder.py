@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_register.i18n import _
-from tui_register.ui.bindings import translate_bindings
+from tui_register.ui.screens.base import SectionScreen
 
 
-class PlaceholderScreen(Screen):
+class PlaceholderScreen(SectionScreen):
     def __init__(self, section_key: str) -> None:
+        self.SECTION_KEY = section_key
         super().__init__()
-        translate_bindings(self)
-        self.section_key = section_key
 
-    def compose(self) -> ComposeResult:
-        yield Static(_("ui.not_built", section=_(self.section_key)), id="placeholder")
-        yield Footer()
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("ui.not_built", section=_(self.SECTION_KEY)), id="placeholder")
