@@ -185,8 +185,9 @@ def campaigns(include_closed: bool = False) -> list[CampaignProgress]:
     return [CampaignProgress(c, targets.get(c.id, 0), *visited.get(c.id, (0, 0))) for c in query]
 
 
-def campaign_progress(campaign: Campaign) -> CampaignProgress:
+def campaign_progress(campaign_uuid: str) -> CampaignProgress:
     """已走访 n/m and the cash given: campaign visits are made to its targets."""
+    campaign = Campaign.get(Campaign.uuid == campaign_uuid)
     targets = database.execute_sql(
         "SELECT count(*) FROM campaign_target WHERE campaign_id = ? AND status = 'active'",
         (campaign.id,)).fetchone()[0]

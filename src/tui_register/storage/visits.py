@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui_register.domain.records import CampaignIn, VisitIn
+from tui_register.domain.fields import fen_to_yuan
+from tui_register.domain.records import CampaignIn, VisitIn, validate
 from tui_register.storage.core import RuleViolation, Writer, writing
 from tui_register.storage.households import refresh_household
 from tui_register.storage.models import Campaign, CampaignTarget, Household, Visit
@@ -59,3 +60,33 @@ def create_campaign(user: str, data: CampaignIn, household_uuids: list[str]) -> 
         for household_uuid in dict.fromkeys(household_uuids):
             w.create(CampaignTarget, campaign=campaign, household=w.load(Household, household_uuid))
         return campaign
+
+
+def add_target(user: str, campaign_uuid: str, household_uuid: str) -> CampaignTarget:
+    """Put a household on a campaign's list (again, if it was removed)."""
+    with writing(user) as w:
+        campaign = w.load(Campaign, campaign_uuid)
+        household = w.load(Household, household_uuid)
+        existing = CampaignTarget.get_or_none((CampaignTarget.campaign == campaign)
+                                              & (CampaignTarget.household == household))
+        if existing is None:
+            return w.create(CampaignTarget, campaign=campaign, household=household)
+        if existing.status == "active":
+            raise RuleViolation("storage.already_target")
+        return w.update(CampaignTarget, existing.uuid, None, op="status", status="active")
+
+
+def remove_target(user: str, target_uuid: str, base_version: int) -> CampaignTarget:
+    """Take a household off the list; it stays on record as removed."""
+    with writing(user) as w:
+        return w.update(CampaignTarget, target_uuid, base_version, op="status", status="removed")
+
+
+def campaign_visit(user: str, campaign_uuid: str, household_uuid: str, visit_date: date) -> Visit:
+    """The one-key path: a visit with the campaign's defaults (purpose, visitors, cash, goods)."""
+    campaign = Campaign.get(Campaign.uuid == campaign_uuid)
+    data = validate(VisitIn, {
+        "household": household_uuid, "visit_date": visit_date, "purpose": campaign.purpose,
+        "visitors": campaign.visitors or user, "cash": str(fen_to_yuan(campaign.default_cash_fen)),
+        "goods": campaign.default_goods, "campaign": campaign_uuid})
+    return add_visit(user, data)

@@ -89,6 +89,7 @@ class RegisterApp(App):
         self.user = user
         self.role = role
         self._today = today
+        self.last_visitors = ""  # remembered for the next visit entered
         self.theme = "ansi-dark"
         if settings.keys:
             self.set_keymap(dict(settings.keys))
@@ -104,8 +105,12 @@ class RegisterApp(App):
 
     @work(thread=True, group="places")
     def load_places(self) -> None:
+        """Choices that come from the database, read once in the background."""
         places = [(p.path.replace("/", " / "), p.uuid) for p in services.places() if p.level != "township"]
+        goods, visitors = services.goods_choices(), services.visitor_names()
         self.call_from_thread(options.set_places, places)
+        self.call_from_thread(options.remember, options.GOODS, goods)
+        self.call_from_thread(options.remember, options.VISITORS, visitors)
 
     # --- sections, help, palette ------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, TypeVar
 
 import importlib
 
-from tui_register.storage import queries
+from tui_register.storage import queries, visit_queries
 from tui_register.storage.core import staff_role
 from tui_register.storage.models import ChangeLog, Staff, database
 
@@ -71,7 +71,25 @@ totals = db_call(queries.household_totals)
 detail = db_call(queries.household_detail)
 places = db_call(queries.places)
 
+visit_page = db_call(visit_queries.visit_page)
+visit_totals = db_call(visit_queries.visit_totals)
+visitor_names = db_call(visit_queries.visitor_names)
+goods_choices = db_call(visit_queries.goods_choices)
+campaigns = db_call(visit_queries.campaigns)
+campaign_progress = db_call(visit_queries.campaign_progress)
+campaign_targets = db_call(visit_queries.campaign_targets)
+households_for_targets = db_call(visit_queries.households_for_targets)
+due_list = db_call(visit_queries.due_list)
+
 _HOUSEHOLDS = "tui_register.storage.households"
+_VISITS = "tui_register.storage.visits"
+add_visit = _later(_VISITS, "add_visit")
+void_visit = _later(_VISITS, "void_visit")
+complete_follow_up = _later(_VISITS, "complete_follow_up")
+create_campaign = _later(_VISITS, "create_campaign")
+campaign_visit = _later(_VISITS, "campaign_visit")
+add_target = _later(_VISITS, "add_target")
+remove_target = _later(_VISITS, "remove_target")
 possible_duplicates = _later(_HOUSEHOLDS, "possible_duplicates")
 create_household = _later(_HOUSEHOLDS, "create_household")
 update_household = _later(_HOUSEHOLDS, "update_household")

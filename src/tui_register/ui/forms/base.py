@@ -16,9 +16,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from tui_register.domain.errors import InputError
+from tui_register.domain.errors import FieldError, InputError
+from tui_register.domain.fields import parse_date
 from tui_register.domain.records import validate
 from tui_register.i18n import _
 from tui_register.storage.core import ConflictError, StorageProblem
@@ -34,7 +36,7 @@ class Field:
     kind: str = "text"  # text / date / select / multiline
     options: Callable[[], list[tuple[str, str]]] | None = None  # select: (label, value)
     placeholder: str = ""  # message key
-    hint: str = ""  # message key shown under the field
+    suggestions: Callable[[], list[str]] | None = None  # remembered entries (Right accepts one)
 
 
 @dataclass
@@ -93,7 +95,8 @@ class FormScreen(Screen[str | None]):
             area = TextArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
             area.cursor_blink = False
             return area
-        widget = Input(value, id=f"f-{f.name}", compact=True,
+        suggester = SuggestFromList(f.suggestions(), case_sensitive=False) if f.suggestions else None
+        widget = Input(value, id=f"f-{f.name}", compact=True, suggester=suggester,
                        placeholder=_(f.placeholder) if f.placeholder else "")
         widget.cursor_blink = False
         return widget
@@ -142,7 +145,7 @@ class FormScreen(Screen[str | None]):
     def check(self) -> tuple[Any | None, InputError | None]:
         data = {**self.values(), **self.fixed()}
         try:
-            return validate(self.MODEL, data, accept=self.accept), None
+            return validate(self.MODEL, data, accept=self.accept, today=self.app.today()), None
         except InputError as err:
             return None, err
 
@@ -170,9 +173,23 @@ class FormScreen(Screen[str | None]):
         if not widget_id or not widget_id.startswith("f-") or not self.is_mounted:
             return
         name = widget_id[2:]
+        self._normalise_date(name)
         model, err = self.check()
         self.show_errors(err, only=name)
         self.field_left(name, model)
+
+    def _normalise_date(self, name: str) -> None:
+        """`t`, `-3`, 2024年1月31日 … become 2024-01-31 as the user leaves the field."""
+        spec = next((f for f in self.FIELDS if f.name == name), None)
+        if spec is None or spec.kind != "date":
+            return
+        text = self.values()[name].strip()
+        try:
+            day = parse_date(text, field=name, today=self.app.today()) if text else None
+        except FieldError:
+            return  # the problem is shown next to the field
+        if day is not None and day.isoformat() != text:
+            self.set_value(name, day.isoformat())
 
     def field_left(self, name: str, model: Any | None) -> None:
         """Hook: fill other fields from this one (an ID number gives birth date and sex)."""

@@ -53,7 +53,7 @@ class HouseholdForm(FormScreen):
         errors: list[FieldError] = []
         household = person = None
         try:
-            household = validate(HouseholdIn, own)
+            household = validate(HouseholdIn, own, today=self.app.today())
         except InputError as err:
             errors += err.errors
         if self.household is None:
@@ -61,7 +61,7 @@ class HouseholdForm(FormScreen):
             head["household"] = "00000000-0000-4000-8000-000000000000"
             head["relation"] = "head"
             try:
-                person = validate(PersonIn, head, accept=self.accept)
+                person = validate(PersonIn, head, accept=self.accept, today=self.app.today())
             except InputError as err:
                 errors += [_prefixed(e) for e in err.errors]
         if errors:

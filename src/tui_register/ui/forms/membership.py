@@ -26,8 +26,8 @@ class MembershipForm(FormScreen):
         self.FIELDS = (
             Field("category", "field.membership.category", kind="select", options=category_options),
             Field("person", "field.membership.person", kind="select", options=lambda: members),
-            Field("start_date", "field.membership.start_date", placeholder="ui.date_placeholder"),
-            Field("end_date", "field.membership.end_date", placeholder="ui.date_placeholder"),
+            Field("start_date", "field.membership.start_date", kind="date", placeholder="ui.date_placeholder"),
+            Field("end_date", "field.membership.end_date", kind="date", placeholder="ui.date_placeholder"),
             Field("amount", "field.membership.amount"),
             Field("period", "field.membership.period", kind="select", options=lambda: code_options("period")),
             Field("notes", "field.membership.notes", kind="multiline"),

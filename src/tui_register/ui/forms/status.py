@@ -21,7 +21,7 @@ def _status_field(codes: tuple[str, ...]) -> Field:
 
 
 REASON = Field("reason", "field.status.reason")
-WHEN = Field("effective_date", "field.status.effective_date", placeholder="ui.date_placeholder")
+WHEN = Field("effective_date", "field.status.effective_date", kind="date", placeholder="ui.date_placeholder")
 
 
 class HouseholdStatusForm(FormScreen):
@@ -71,7 +71,7 @@ class EndMembershipForm(FormScreen):
         values = self.values()
         data = dict(values, status="voided" if values["status"] == "voided" else "closed")
         try:
-            change = validate(StatusChange, data)
+            change = validate(StatusChange, data, today=self.app.today())
         except InputError as err:
             return None, err
         return (values["status"] == "voided", change), None

@@ -44,6 +44,7 @@ class HouseholdDetailScreen(SectionScreen):
         key("d", "status", "key.status", "detail.status"),
         key("m", "member_status", "key.member_status", "detail.member_status"),
         key("r", "reveal", "key.reveal", "detail.reveal"),
+        key("v", "visit", "key.log_visit", "detail.visit"),
     ]
 
     def __init__(self, uuid: str) -> None:
@@ -225,6 +226,13 @@ class HouseholdDetailScreen(SectionScreen):
         person = next((p for p in self.detail.members if p.uuid == uuid), None) if self.detail else None
         if person:
             self.app.push_screen(PersonStatusForm(person), self._after_form)
+
+    def action_visit(self) -> None:
+        from tui_register.ui.forms.visit import VisitForm
+
+        if self.detail:
+            self.app.push_screen(VisitForm(self.uuid, visitors=self.app.last_visitors, today=self.app.today()),
+                                 self._after_form)
 
     def action_reveal(self) -> None:
         if self.revealed:

@@ -1,0 +1,58 @@
+"""A festival campaign (慰问活动): name, dates, defaults, and its target list from a filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui_register.domain.errors import InputError
+from tui_register.domain.records import CampaignIn, validate
+from tui_register.i18n import _
+from tui_register.ui import options, services
+from tui_register.ui.forms.base import Field, FormScreen
+from tui_register.ui.options import category_options, code_options
+
+ALL = "*"
+
+
+class CampaignForm(FormScreen):
+    MODEL = CampaignIn
+    FORM_TITLE = "ui.form_new_campaign"
+    FIELDS = (
+        Field("name", "field.campaign.name", placeholder="ui.campaign_name_placeholder"),
+        Field("start_date", "field.campaign.start_date", kind="date", placeholder="ui.date_placeholder"),
+        Field("end_date", "field.campaign.end_date", kind="date", placeholder="ui.date_placeholder"),
+        Field("purpose", "field.campaign.purpose", kind="select", options=lambda: code_options("purpose")),
+        Field("visitors", "field.campaign.visitors", suggestions=lambda: options.VISITORS),
+        Field("default_cash", "field.campaign.default_cash"),
+        Field("default_goods", "field.campaign.default_goods", suggestions=lambda: options.GOODS),
+        Field("budget", "field.campaign.budget"),
+        Field("target_category", "ui.target_category", kind="select",
+              options=lambda: [(_("ui.all"), ALL), *category_options()]),
+        Field("target_place", "ui.target_place", kind="select",
+              options=lambda: [(_("ui.all"), ALL), *options.PLACES]),
+    )
+
+    def __init__(self, today, visitors: str = "") -> None:
+        super().__init__({"start_date": today.isoformat(), "purpose": "festival", "visitors": visitors,
+                          "target_category": ALL, "target_place": ALL})
+
+    def check(self) -> tuple[Any | None, InputError | None]:
+        values = self.values()
+        target = {k: values.pop(k) for k in ("target_category", "target_place")}
+        try:
+            campaign = validate(CampaignIn, values, today=self.app.today())
+        except InputError as err:
+            return None, err
+        return (campaign, target), None
+
+    def persist(self, model: Any) -> str:
+        campaign, target = model
+        category = None if target["target_category"] in ("", ALL) else target["target_category"]
+        place = None if target["target_place"] in ("", ALL) else self._place_path(target["target_place"])
+        households = services.households_for_targets([category] if category else [], place)
+        return services.create_campaign(self.app.user, campaign, households).uuid
+
+    @staticmethod
+    def _place_path(place_uuid: str) -> str | None:
+        label = dict((uuid, text) for text, uuid in options.PLACES).get(place_uuid)
+        return label.replace(" / ", "/") if label else None

@@ -1,0 +1,205 @@
+"""Festival campaigns (慰问活动): the list, and working one through its checklist.
+
+On the checklist one key (Space) records a visit with the campaign's defaults for the
+household under the cursor; `e` opens the visit form prefilled for an exception (another
+amount, not at home, moved). Progress reads 已走访 18/26 with the cash given against the budget.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Static
+
+from tui_register.domain.fields import format_money
+from tui_register.i18n import _
+from tui_register.storage.core import StorageProblem
+from tui_register.storage.visit_queries import CampaignProgress
+from tui_register.ui import services
+from tui_register.ui.bindings import key
+from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.text import safe
+from tui_register.ui.widgets.visit_tables import CampaignTable, TargetTable
+
+
+class CampaignsScreen(SectionScreen):
+    SECTION_KEY = "section.visits"
+    BINDINGS = [
+        key("escape", "back", "key.back", "campaigns.back"),
+        key("n", "new_campaign", "key.new_campaign", "campaigns.new"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("ui.campaigns_title"), classes="list-status")
+        yield CampaignTable(id="campaigns")
+
+    def on_mount(self) -> None:
+        table = self.query_one(CampaignTable)
+        table.reload()
+        table.focus()
+
+    @on(CampaignTable.Chosen)
+    def _open(self, event: CampaignTable.Chosen) -> None:
+        self.app.push_screen(ChecklistScreen(event.row), lambda _r: self.query_one(CampaignTable).reload())
+
+    def action_new_campaign(self) -> None:
+        from tui_register.ui.forms.campaign import CampaignForm
+
+        self.app.push_screen(CampaignForm(self.app.today(), self.app.last_visitors),
+                             lambda _r: self.query_one(CampaignTable).reload())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class ChecklistScreen(SectionScreen):
+    SECTION_KEY = "section.visits"
+    BINDINGS = [
+        key("escape", "back", "key.back", "checklist.back"),
+        key("slash", "focus_search", "key.search", "checklist.search", priority=True),
+        key("space", "visited", "key.mark_visited", "checklist.visited"),
+        key("e", "exception", "key.visit_exception", "checklist.exception"),
+        key("a", "add_target", "key.add_target", "checklist.add"),
+        key("delete", "remove_target", "key.remove_target", "checklist.remove"),
+    ]
+
+    def __init__(self, progress: CampaignProgress) -> None:
+        super().__init__()
+        self.campaign = progress.campaign
+        self.progress = progress
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(safe(self.campaign.name, "bold"), classes="list-status")
+        with Horizontal(id="search-bar"):
+            yield Label(_("ui.search_label"), id="search-label")
+            yield Input(placeholder=_("ui.search_placeholder"), id="search", compact=True)
+        yield TargetTable(self.campaign.uuid, id="targets")
+        yield Static(id="progress", classes="list-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).cursor_blink = False
+        self.table.reload()
+        self.table.focus()
+        self._show_progress(self.progress)
+
+    @property
+    def table(self) -> TargetTable:
+        return self.query_one(TargetTable)
+
+    def _show_progress(self, p: CampaignProgress) -> None:
+        self.progress = p
+        budget = format_money(p.campaign.budget_fen) if p.campaign.budget_fen else _("ui.no_budget")
+        self.query_one("#progress", Static).update(safe(_(
+            "ui.campaign_progress", visited=p.visited, targets=p.targets, cash=format_money(p.cash_fen),
+            budget=budget)))
+
+    @work(thread=True, exclusive=True, group="progress")
+    def _count(self) -> None:
+        progress = services.campaign_progress(self.campaign.uuid)
+        self.app.call_from_thread(self._show_progress, progress)
+
+    # --- search ------------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.focused is search:
+            search.insert_text_at_cursor("/")
+            return
+        self.set_focus(search)
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.table.reload(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _to_list(self) -> None:
+        self.table.focus()
+
+    # --- working the list --------------------------------------------------------------------
+
+    @on(TargetTable.Chosen)
+    def _open(self, event: TargetTable.Chosen) -> None:
+        from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+        self.app.push_screen(HouseholdDetailScreen(event.row.household_uuid), lambda _r: self._after_change())
+
+    def action_visited(self) -> None:
+        row, index = self.table.current, self.table.cursor_row
+        if row is None:
+            return
+        if row.visit_date is not None:
+            self.notify(_("ui.already_visited", date=row.visit_date.isoformat()), severity="warning")
+            return
+        self._record(index, row.household_uuid)
+
+    @work(thread=True, group="campaign-visit")
+    def _record(self, index: int, household_uuid: str) -> None:
+        try:
+            visit = services.campaign_visit(self.app.user, self.campaign.uuid, household_uuid, self.app.today())
+        except StorageProblem as err:
+            self.app.call_from_thread(self.notify, err.message(), severity="error")
+            return
+        self.app.call_from_thread(self._recorded, index, household_uuid, visit.visit_date, visit.cash_fen)
+
+    def _recorded(self, index: int, household_uuid: str, when, cash_fen: int) -> None:
+        rows = self.table.page_rows
+        if index < len(rows) and rows[index].household_uuid == household_uuid:
+            self.table.mark_visited(index, when, cash_fen)
+            if index < len(rows) - 1:
+                self.table.cursor_row = index + 1  # ready for the next household
+        p = self.progress
+        self._show_progress(CampaignProgress(p.campaign, p.targets, p.visited + 1, p.cash_fen + cash_fen))
+
+    def action_exception(self) -> None:
+        from tui_register.ui.forms.visit import VisitForm
+
+        row = self.table.current
+        if row is None:
+            return
+        form = VisitForm(row.household_uuid, campaign=self.campaign, visitors=self.app.last_visitors,
+                         today=self.app.today())
+        self.app.push_screen(form, lambda _r: self._after_change())
+
+    def _after_change(self) -> None:
+        self.table.reload()
+        self._count()
+
+    def action_add_target(self) -> None:
+        from tui_register.ui.screens.picker import HouseholdPicker
+
+        def picked(uuid: str | None) -> None:
+            if uuid:
+                self._add(uuid)
+
+        self.app.push_screen(HouseholdPicker("ui.pick_household_target"), picked)
+
+    @work(thread=True, group="targets")
+    def _add(self, household_uuid: str) -> None:
+        try:
+            services.add_target(self.app.user, self.campaign.uuid, household_uuid)
+        except StorageProblem as err:
+            self.app.call_from_thread(self.notify, err.message(), severity="error")
+            return
+        self.app.call_from_thread(self._after_change)
+
+    def action_remove_target(self) -> None:
+        from tui_register.ui.screens.dialogs import ConfirmDialog
+
+        row = self.table.current
+        if row is None:
+            return
+        self.app.push_screen(ConfirmDialog(_("ui.remove_target", name=row.head_name)),
+                             lambda yes: self._remove(row.target_uuid) if yes else None)
+
+    @work(thread=True, group="targets")
+    def _remove(self, target_uuid: str) -> None:
+        try:
+            services.remove_target(self.app.user, target_uuid, None)
+        except StorageProblem as err:
+            self.app.call_from_thread(self.notify, err.message(), severity="error")
+            return
+        self.app.call_from_thread(self._after_change)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,167 @@
+"""The lists of the visit register: visits, campaigns, a campaign's checklist, the due list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any, Sequence
+
+from tui_register.domain.categories import category_by_code, label
+from tui_register.domain.fields import format_money
+from tui_register.domain.ids import mask_id
+from tui_register.domain.text import display_safe
+from tui_register.i18n import _
+from tui_register.storage.visit_queries import CampaignProgress, DueItem, TargetRow, VisitFilter, VisitRow
+from tui_register.ui import services
+from tui_register.ui.text import iso, village_of
+from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
+
+
+def money(fen: int) -> str:
+    return format_money(fen) if fen else ""
+
+
+class VisitTable(PagedTable[VisitRow]):
+    """Visits, newest first, under a filter."""
+
+    SUPPORTS_LAST = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.filter = VisitFilter()
+
+    def reload(self, flt: VisitFilter | None = None) -> None:
+        if flt is not None:
+            self.filter = flt
+        super().reload()
+
+    def columns(self) -> Sequence[tuple[str, int]]:
+        wide = self.size.width >= 100
+        cols = [(_("ui.col_date"), 10), (_("ui.col_head"), 8), (_("ui.col_village"), 8),
+                (_("ui.col_purpose"), 8), (_("ui.col_cash"), 10), (_("ui.col_visitors"), 14 if not wide else 20)]
+        if wide:
+            cols += [(_("ui.col_goods"), 16), (_("ui.col_campaign"), 20)]
+        return cols
+
+    def cells(self, row: VisitRow) -> Sequence[str]:
+        purpose = label("purpose", row.purpose) + (_("ui.voided_mark") if row.status == "voided" else "")
+        cells = [iso(row.visit_date), display_safe(row.head_name), display_safe(village_of(row.place_path)),
+                 purpose, money(row.cash_fen).rjust(10), display_safe(row.visitors)]
+        if self.size.width >= 100:
+            cells += [display_safe(row.goods), display_safe(row.campaign_name)]
+        return cells
+
+    def row_key(self, row: VisitRow) -> tuple:
+        return row.key()
+
+    def fetch(self, request: PageRequest, limit: int) -> list[VisitRow]:
+        return services.visit_page(self.filter, after=request.after, before=request.before, limit=limit)
+
+    def empty_text(self) -> str:
+        return _("ui.no_visits")
+
+
+class CampaignTable(PagedTable[CampaignProgress]):
+    """Campaigns, newest first, with their progress (a short list: read whole)."""
+
+    SUPPORTS_LAST = False
+
+    def columns(self) -> Sequence[tuple[str, int]]:
+        return [(_("ui.col_campaign"), 26), (_("ui.col_dates"), 21), (_("ui.col_progress"), 11),
+                (_("ui.col_cash"), 14)]
+
+    def cells(self, row: CampaignProgress) -> Sequence[str]:
+        c = row.campaign
+        return [display_safe(c.name), f"{iso(c.start_date)}~{iso(c.end_date)}",
+                f"{row.visited}/{row.targets}", money(row.cash_fen).rjust(14)]
+
+    def row_key(self, row: CampaignProgress) -> Any:
+        return row.campaign.id
+
+    def fetch(self, request: PageRequest, limit: int) -> list[CampaignProgress]:
+        if request.after is not None or request.before is not None:
+            return []  # the whole list is on the first page
+        return services.campaigns()
+
+    def empty_text(self) -> str:
+        return _("ui.no_campaigns")
+
+
+class TargetTable(PagedTable[TargetRow]):
+    """A campaign's checklist: [x] visited, [ ] not yet."""
+
+    SUPPORTS_LAST = False
+
+    def __init__(self, campaign_uuid: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.campaign_uuid = campaign_uuid
+        self.text = ""
+
+    def reload(self, text: str | None = None) -> None:
+        if text is not None:
+            self.text = text
+        super().reload()
+
+    def columns(self) -> Sequence[tuple[str, int]]:
+        return [(_("ui.col_done"), 4), (_("ui.col_head"), 8), (_("ui.col_id"), 18), (_("ui.col_village"), 8),
+                (_("ui.col_categories"), 10), (_("ui.col_cash"), 10), (_("ui.col_date"), 10)]
+
+    def cells(self, row: TargetRow) -> Sequence[str]:
+        cats = " ".join(category_by_code(c).short() for c in row.category_codes)
+        return ["[x]" if row.visit_date else "[ ]", display_safe(row.head_name),
+                mask_id(row.head_id_number) if row.head_id_number else "",
+                display_safe(village_of(row.place_path)), cats, money(row.cash_fen).rjust(10), iso(row.visit_date)]
+
+    def row_key(self, row: TargetRow) -> tuple:
+        return row.sort_key
+
+    def fetch(self, request: PageRequest, limit: int) -> list[TargetRow]:
+        if request.before is not None:
+            return []  # the checklist pages forward; g goes back to the start
+        return services.campaign_targets(self.campaign_uuid, self.text, after=request.after, limit=limit)
+
+    def mark_visited(self, index: int, when: date, cash_fen: int) -> None:
+        """Show a row as visited at once (the database already says so)."""
+        self.page_rows[index] = replace(self.page_rows[index], visit_date=when, cash_fen=cash_fen)
+        self.redraw_rows()
+
+    def empty_text(self) -> str:
+        return _("ui.no_targets")
+
+
+class DueTable(PagedTable[DueItem]):
+    """Follow-ups and periodic visits due, most overdue first; overdue rows say so in words."""
+
+    SUPPORTS_LAST = False
+
+    def __init__(self, today: date, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.today = today
+        self.items: list[DueItem] = []
+
+    def set_items(self, items: list[DueItem]) -> None:
+        self.items = items
+        self.reload()
+
+    def columns(self) -> Sequence[tuple[str, int]]:
+        return [(_("ui.col_due"), 10), (_("ui.col_overdue"), 6), (_("ui.col_head"), 8), (_("ui.col_village"), 8),
+                (_("ui.col_kind"), 8), (_("ui.col_what"), 30)]
+
+    def cells(self, row: DueItem) -> Sequence[str]:
+        overdue = _("ui.overdue_mark") if row.overdue(self.today) else ""
+        what = row.what if row.kind == "follow_up" else category_by_code(row.what).short()
+        return [iso(row.due), overdue, display_safe(row.head_name), display_safe(village_of(row.place_path)),
+                _("due." + row.kind), display_safe(what)]
+
+    def row_key(self, row: DueItem) -> int:
+        return self.items.index(row)
+
+    def fetch(self, request: PageRequest, limit: int) -> list[DueItem]:
+        # The due list is read whole by the screen (it is bounded); this pages through it.
+        start = 0 if request.after is None else request.after + 1
+        if request.before is not None:
+            start = max(0, request.before - limit)
+        return self.items[start:start + limit]
+
+    def empty_text(self) -> str:
+        return _("ui.nothing_due")
