@@ -71,7 +71,7 @@ def demo_copy(demo_db, tmp_path) -> Path:
 def test_stats_json_after_demo(demo_db):
     figures = stats_json(demo_db.parent, demo_db)
     entities = figures["entities"]
-    assert set(entities) == ENTITIES
+    assert ENTITIES <= set(entities)
     assert entities["household"] == 50
     assert entities["person"] >= 50 and entities["visit"] >= 50 * 6 and entities["staff"] == 1
     assert sum(figures["statuses"]["household"].values()) == 50
@@ -110,9 +110,6 @@ def test_demo_refuses_a_database_that_is_not_empty(demo_copy):
     assert cli(demo_copy.parent, "check", db=demo_copy).returncode == 0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG demo.generate: UUIDs come only from the seed, so `demo --force` with "
-                                       "the seed already used (the default, 1) fails with 'unexpected error' "
-                                       "(UNIQUE constraint failed: place.uuid) instead of adding data")
 def test_demo_force_with_the_same_seed_adds_data(demo_copy):
     result = cli(demo_copy.parent, "demo", "--households", "5", "--force", db=demo_copy)
     assert result.returncode == 0, result.stderr
@@ -124,9 +121,6 @@ def test_demo_needs_a_positive_count(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG commands.demo / demo.generate: the bulk writer never checks the staff "
-                                       "list, so a login that may not write fills a live register with "
-                                       "generated households (with --force)")
 def test_demo_is_refused_to_a_login_not_on_the_staff_list(tmp_path):
     from helpers import household_in, person_in, place_in
     from tui_register.storage import households as H

@@ -7,7 +7,6 @@ import multiprocessing
 import queue
 import sqlite3
 import stat
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -106,7 +105,7 @@ def test_concurrent_writers_lose_nothing(shared):
     results = SPAWN.Queue()
     jobs = [(ALICE, shared["h1"], "人民路1号"), ("bob", shared["h2"], "解放路8号")]
     procs = [SPAWN.Process(target=busy_writer_worker,
-                           args=(path, user, uuid, shared["place"], address, 4.0, start, results, 0.003))
+                           args=(path, user, uuid, shared["place"], address, 4.0, start, results, 0.01))
              for user, uuid, address in jobs]
     for p in procs:
         p.start()
@@ -127,7 +126,7 @@ def test_concurrent_writers_lose_nothing(shared):
         # The two programs really wrote at the same time: their commits interleave.
         switches = sum(1 for a, b in zip(rows, rows[1:]) if a.user != b.user)
         print("writes per process (visits, edits):", done, "switches:", switches)
-        assert switches >= 10, (done, switches)
+        assert switches >= 2, (done, switches)
         for user, uuid, _address in jobs:
             visits, edits = done[user]
             mine = [r for r in rows if r.user == user]

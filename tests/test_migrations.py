@@ -3,6 +3,7 @@ a failing step leaving everything as it was, a database newer than the program r
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -16,40 +17,82 @@ from helpers import ALICE, cli_env, person_in, place_in, resident_id, table_coun
 from tui_register.domain.names import pinyin_keys
 from tui_register.storage import db as dbmod
 from tui_register.storage import households as H
-from tui_register.storage import integrity, models, queries, staff
-from tui_register.storage.core import writing
+from tui_register.storage import integrity, models, queries
 from tui_register.storage.db import SCHEMA_VERSION, StorageError, open_database
-from tui_register.storage.models import Household, Person, Place
+from tui_register.storage.models import Household, Place
 from tui_register.storage.queries import HouseholdFilter
 
 HEAD_ID = resident_id(date(1950, 3, 4), 11)
 
 
+V1_AT = "2024-01-02T03:04:05.000000+00:00"
+U_STAFF, U_PLACE, U_HOUSEHOLD, U_HEAD, U_SPOUSE = (
+    f"{n}0000000-0000-4000-8000-000000000000" for n in "12345")
+
+
+def _common(uuid: str, version: int = 1) -> dict:
+    return dict(uuid=uuid, version=version, created_at=V1_AT, created_by=ALICE, updated_at=V1_AT, updated_by=ALICE)
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
+    cols = ", ".join(f'"{k}"' for k in row)
+    conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" for _ in row)})', list(row.values()))
+
+
+def _log(conn: sqlite3.Connection, entity: str, snap: dict, op: str = "create", base: int = 0) -> None:
+    conn.execute("INSERT INTO change_log (entity, uuid, op, version, base_version, snapshot, at, user) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (entity, snap["uuid"], op, snap["version"], base,
+                  json.dumps(snap, ensure_ascii=False, sort_keys=True), V1_AT, ALICE))
+
+
 def build_v1(path: Path) -> None:
-    """A register at schema version 1 (before the search index) with one household of two."""
+    """A register at schema version 1 (before the search index) with one household of two.
+
+    The schema comes from the real first migration alone (with the category catalog); the
+    records and their change-log rows are written in plain SQL, as version 1 stored them.
+    """
     db = dbmod.make_database(path)
     db.connect()
     models.database.initialize(db)
     try:
         assert dbmod.migrate(db, path, migrations={1: dbmod.MIGRATIONS[1]}) == 1
-        staff.bootstrap(ALICE)
-        township = H.create_place(ALICE, place_in("城关街道", "township"))  # places need no index
-        with writing(ALICE) as w:
-            household = w.create(Household, place=township, address="人民路12号3栋201室",
-                                 phone="13912345678", place_path=township.path)
-            people = []
-            for name, id_number, sex, birth, relation in (
-                    ("张三丰", HEAD_ID, "M", date(1950, 3, 4), "head"),
-                    ("李娜", None, "F", date(1952, 7, 8), "spouse")):
-                pinyin, initials = pinyin_keys(name)
-                people.append(w.create(Person, household=household, name=name, id_number=id_number, sex=sex,
-                                       birth_date=birth, relation=relation, name_pinyin=pinyin,
-                                       name_initials=initials))
-            w.update(Household, household.uuid, None, head=people[0])
-            Household.update(head_name="张三丰", head_sort="zhangsanfeng", head_id_number=HEAD_ID,
-                             member_count=2).where(Household.id == household.id).execute()
     finally:
         db.close()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        staff_snap = dict(_common(U_STAFF), login=ALICE, display_name=ALICE, role="supervisor", status="active")
+        _insert(conn, "staff", dict(id=1, **staff_snap))
+        _log(conn, "staff", staff_snap)
+        place_snap = dict(_common(U_PLACE), name="城关街道", level="township", parent=None, code="", status="active")
+        _insert(conn, "place", dict(id=1, **{k: v for k, v in place_snap.items() if k != "parent"},
+                                    parent_id=None, path="城关街道"))
+        _log(conn, "place", place_snap)
+        hh_snap = dict(_common(U_HOUSEHOLD), place=U_PLACE, address="人民路12号3栋201室", phone="13912345678",
+                       notes="", status="active", status_reason="", status_date=None, head=None)
+        hh_row = {k: v for k, v in hh_snap.items() if k not in ("place", "head")}
+        _insert(conn, "household", dict(id=1, **hh_row, place_id=1, head_id=None, place_path="城关街道",
+                                        head_name="", head_sort="", head_id_number="", member_count=0,
+                                        category_codes="", last_visit=None))
+        _log(conn, "household", hh_snap)
+        for pid, uuid, name, id_number, sex, birth, relation in (
+                (1, U_HEAD, "张三丰", HEAD_ID, "M", "1950-03-04", "head"),
+                (2, U_SPOUSE, "李娜", None, "F", "1952-07-08", "spouse")):
+            snap = dict(_common(uuid), household=U_HOUSEHOLD, name=name, id_number=id_number, sex=sex,
+                        birth_date=birth, relation=relation, disability_grade=None, phone="", status="active",
+                        status_reason="", status_date=None)
+            pinyin, initials = pinyin_keys(name)
+            _insert(conn, "person", dict(id=pid, **{k: v for k, v in snap.items() if k != "household"},
+                                         household_id=1, name_pinyin=pinyin, name_initials=initials))
+            _log(conn, "person", snap)
+        hh_snap = dict(hh_snap, version=2, head=U_HEAD)
+        conn.execute("UPDATE household SET version = 2, head_id = 1, head_name = '张三丰', "
+                     "head_sort = 'zhangsanfeng', head_id_number = ?, member_count = 2 WHERE id = 1", (HEAD_ID,))
+        _log(conn, "household", hh_snap, op="update", base=1)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def sqlite_tables(path: Path) -> set[str]:
@@ -177,12 +220,12 @@ def test_failed_first_step_leaves_a_new_file_empty(tmp_path):
 def test_a_newer_database_is_refused_and_left_alone(reg, db_path):
     reg.close()
     conn = sqlite3.connect(str(db_path))
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("PRAGMA user_version = 999")  # newer than any version this program knows
     conn.close()
     with pytest.raises(StorageError) as info:
         open_database(db_path)
     assert "newer" in str(info.value)
-    assert pragma(db_path, "user_version") == SCHEMA_VERSION + 1
+    assert pragma(db_path, "user_version") == 999
     assert not list(db_path.parent.glob("*.bak.db"))
 
     result = subprocess.run([sys.executable, "-m", "tui_register", "--db", str(db_path), "stats"],
@@ -199,9 +242,6 @@ open_database(Path(sys.argv[1]), backup_dir=Path(sys.argv[2])).close()
 """
 
 
-@pytest.mark.xfail(strict=True, reason="BUG db.migrate reads user_version before taking the write lock: two "
-                                       "programs opening a v1 register at once both run the v2 step, and the "
-                                       "second fails with 'table household_fts already exists'")
 def test_two_programs_upgrading_at_once_both_open_the_register(v1_path, tmp_path):
     # A writer holds the lock for a moment, so that both programs are past their backups
     # (the time a real backup of a large register takes) before either migrates.

@@ -37,7 +37,11 @@ def demo(args: argparse.Namespace, settings) -> int:
     if args.households < 1:
         print(_("cli.demo_bad_count"), file=sys.stderr)
         return EXIT_USAGE
+    from tui_register.storage.core import require_writer
+
     _open(settings)
+    # Demo data is made-up households: only a supervisor may put them in a register.
+    require_writer(current_login(), supervisor=True)
     if not generator.is_empty() and not args.force:
         print(_("cli.demo_not_empty", db=str(settings.db_path)), file=sys.stderr)
         return EXIT_PROBLEM

@@ -22,6 +22,7 @@ from tui_register.storage.models import (
     Activity,
     Campaign,
     CampaignTarget,
+    ChangeLog,
     Household,
     Membership,
     Participation,
@@ -84,6 +85,10 @@ class _Ctx:
     places: list[tuple[int, str, str]]  # (grid id, path, village name)
     campaigns: list[tuple[int, date, date, int]]  # (id, start, end, cash)
     ids_seen: set[str]
+
+
+def _log_size() -> int:
+    return ChangeLog.select().count()
 
 
 def is_empty() -> bool:
@@ -327,9 +332,15 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
              on_progress: Callable[[int, int], None] | None = None, flush_every: int = 2000) -> dict[str, int]:
     """Add `households` generated households (with members, categories, visits) and volunteers."""
     rng = random.Random(seed)
-    bulk = BulkWriter(user, uuid_source=lambda: str(uuidlib.UUID(int=rng.getrandbits(128), version=4)),
+    # Record UUIDs come from their own generator, salted with what the register already
+    # holds: the same seed gives the same data in an empty register, and `--force` into a
+    # register that has demo data of that seed still gets new UUIDs.
+    uuids = random.Random(f"{seed}/{_log_size()}")
+    bulk = BulkWriter(user, uuid_source=lambda: str(uuidlib.UUID(int=uuids.getrandbits(128), version=4)),
                       forget=(Household, Person, Membership, Visit, CampaignTarget))
-    ctx = _Ctx(rng, bulk, until or date.today(), [], [], set())
+    # ID numbers already registered are never generated again (`--force` into a register).
+    taken = {n for (n,) in Person.select(Person.id_number).where(Person.id_number.is_null(False)).tuples()}
+    ctx = _Ctx(rng, bulk, until or date.today(), [], [], taken)
     local = rng.choice(_regions(1950))
     _make_places(ctx, households)
     _make_campaigns(ctx)

@@ -8,7 +8,10 @@ and one change-log row carrying a snapshot of the record. The change log is the 
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import stat
 import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
@@ -165,9 +168,32 @@ def require_writer(user: str, *, supervisor: bool = False) -> None:
 
 
 @contextmanager
+def writer_queue() -> Iterator[None]:
+    """Writers of this program take turns through a lock file beside the database.
+
+    SQLite's busy handler polls for the lock (up to every 100 ms), so a process that commits
+    back to back nearly always wins it again and another's save can wait seconds, then fail.
+    A blocking flock hands the turn over as soon as the lock is released. Writes last
+    milliseconds; SQLite's own lock and busy timeout still guard everything else.
+    """
+    path = database.database
+    if not path or path == ":memory:" or database.in_transaction():
+        yield  # nested in a larger write that already has the turn
+        return
+    lock_path = f"{path}.lock"
+    mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o600
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, mode)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
 def writing(user: str, *, supervisor: bool = False, check: bool = True) -> Iterator[Writer]:
     """One write transaction (BEGIN IMMEDIATE) for one user action."""
-    with database.atomic("IMMEDIATE"):
+    with writer_queue(), database.atomic("IMMEDIATE"):
         if check:
             require_writer(user, supervisor=supervisor)
         yield Writer(user)

@@ -149,7 +149,9 @@ def migrate(db: SqliteDatabase, path: Path, *, backup_dir: Path | None = None,
         return 0
     has_data = current > 0
     if has_data:
-        dest = (backup_dir or path.parent) / f"{path.stem}.v{current}-{datetime.now():%Y%m%d-%H%M%S}.bak.db"
+        # Microseconds and the process id: two programs upgrading at once do not collide.
+        stamp = f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}"
+        dest = (backup_dir or path.parent) / f"{path.stem}.v{current}-{stamp}.bak.db"
         backup_to(db, dest)
         log.info("backed up %s to %s before migrating from v%d", path, dest, current)
     for version in range(current + 1, target + 1):
@@ -163,6 +165,9 @@ def migrate(db: SqliteDatabase, path: Path, *, backup_dir: Path | None = None,
 
 def _apply(conn: sqlite3.Connection, version: int, step: Callable[[sqlite3.Connection], None]) -> None:
     conn.execute("BEGIN IMMEDIATE")
+    if user_version(conn) >= version:
+        conn.execute("ROLLBACK")  # another program applied this step while we waited
+        return
     try:
         step(conn)
         conn.execute(f"PRAGMA user_version = {int(version)}")

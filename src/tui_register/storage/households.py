@@ -96,7 +96,11 @@ def set_household_head(user: str, uuid: str, base_version: int, person_uuid: str
         person = w.load(Person, person_uuid)
         if person.household_id != household.id:
             raise RuleViolation("storage.not_member", name=person.name)
+        previous = household.head
         household = w.update(Household, uuid, base_version, head=person)
+        if previous is not None and previous.id != person.id and previous.relation == "head":
+            # One head per household: the former head's relation is no longer known.
+            w.update(Person, previous.uuid, None, relation="other")
         if person.relation != "head":
             w.update(Person, person.uuid, None, relation="head")
         refresh_household(household)
@@ -178,9 +182,16 @@ def update_person(user: str, uuid: str, base_version: int, data: PersonIn) -> Pe
         current = w.load(Person, uuid)
         if data.household != current.household.uuid:
             raise RuleViolation("storage.move_not_here")
+        household = current.household
+        if data.relation == "head" and household.head_id not in (None, current.id):
+            raise RuleViolation("storage.head_exists", name=household.head.name)
         _check_unique_id(data.id_number, exclude_uuid=uuid)
         person = w.update(Person, uuid, base_version, **_person_values(data))
-        refresh_household(person.household)
+        if data.relation == "head" and household.head_id is None:
+            household = w.update(Household, household.uuid, None, head=person)
+        elif data.relation != "head" and household.head_id == person.id:
+            household = w.update(Household, household.uuid, None, head=None)
+        refresh_household(household)
         return person
 
 

@@ -91,8 +91,10 @@ def _where(flt: HouseholdFilter) -> tuple[list[str], list[Any]]:
         clauses.append("h.category_codes LIKE ?")
         params.append(f"%,{flt.category},%")
     if flt.place_path:
+        # Everything below the place: paths starting "<path>/" sort between "<path>/" and
+        # "<path>0" ("0" follows "/"), whatever characters the names hold.
         clauses.append("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))")
-        params += [flt.place_path, flt.place_path + "/", flt.place_path + "/\uffff"]
+        params += [flt.place_path, flt.place_path + "/", flt.place_path + "0"]
     if flt.status:
         clauses.append("h.status = ?")
         params.append(flt.status)

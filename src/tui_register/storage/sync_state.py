@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from peewee import AutoField, BlobField, CharField, IntegerField, TextField
 
-from tui_register.storage.models import ENTITIES, BaseModel, ChangeLog, database
+from tui_register.storage.models import ENTITIES, BaseModel, database
 
 # Staff rows (OS logins and roles) are this office's own business: never sent to the centre.
 SYNCED_ENTITIES: tuple[str, ...] = tuple(name for name in ENTITIES if name != "staff")
@@ -195,24 +195,20 @@ def pending_batch_ids() -> list[str]:
 
 # ---------------------------------------------------------------- quarantine and held changes
 
-def open_entries(uuids: set[str] | None = None) -> dict[str, SyncQuarantine]:
-    """Open quarantine entries by record UUID (at most one per record: later changes are held)."""
-    query = SyncQuarantine.select().where(SyncQuarantine.state == "open")
-    if uuids is not None:
-        if not uuids:
-            return {}
-        query = query.where(SyncQuarantine.uuid.in_(list(uuids)))
-    return {entry.uuid: entry for entry in query}
+def open_entries() -> dict[str, SyncQuarantine]:
+    """Open quarantine entries by record UUID (at most one per record: later changes are held).
+
+    All of them, not those of a batch's records: the quarantine is short and a query with a
+    batch's worth of UUIDs would cost more than it saves.
+    """
+    return {entry.uuid: entry for entry in SyncQuarantine.select().where(SyncQuarantine.state == "open")}
 
 
-def rebase_versions(uuids: set[str]) -> dict[str, SyncQuarantine]:
-    """Resolved entries whose record has not been sent since: its next change goes on the
-    centre's version (`hub_version`), not on the local base version."""
-    if not uuids:
-        return {}
+def rebase_entries() -> dict[str, SyncQuarantine]:
+    """Resolved entries whose record has not been sent since, by record UUID: its next change
+    goes on the centre's version (`hub_version`), not on the local base version."""
     query = (SyncQuarantine.select()
-             .where(SyncQuarantine.uuid.in_(list(uuids)) & SyncQuarantine.state.in_(("dismissed", "edited"))
-                    & SyncQuarantine.rebased_seq.is_null())
+             .where(SyncQuarantine.state.in_(("dismissed", "edited")) & SyncQuarantine.rebased_seq.is_null())
              .order_by(SyncQuarantine.seq))
     return {entry.uuid: entry for entry in query}  # the latest entry per record wins
 
@@ -250,15 +246,8 @@ def held_seqs(uuid: str, state: str) -> list[int]:
     return [h.seq for h in SyncHeld.select(SyncHeld.seq).where((SyncHeld.uuid == uuid) & (SyncHeld.state == state))]
 
 
-def released_seqs(seqs: list[int]) -> set[int]:
-    if not seqs:
-        return set()
-    return {h.seq for h in SyncHeld.select(SyncHeld.seq)
-            .where(SyncHeld.seq.in_(seqs) & (SyncHeld.state == "released"))}
-
-
-def snapshot_of(seq: int) -> str | None:
-    return ChangeLog.select(ChangeLog.snapshot).where(ChangeLog.seq == seq).scalar()
+def released_seqs() -> set[int]:
+    return {h.seq for h in SyncHeld.select(SyncHeld.seq).where(SyncHeld.state == "released")}
 
 
 # ---------------------------------------------------------------- runs

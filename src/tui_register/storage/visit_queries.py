@@ -79,7 +79,7 @@ def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
         add("instr(v.visitors, ?) > 0", flt.visitor)
     if flt.place_path:
         add("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))",
-            flt.place_path, flt.place_path + "/", flt.place_path + "/\uffff")
+            flt.place_path, flt.place_path + "/", flt.place_path + "0")
     if flt.category:
         add("h.category_codes LIKE ?", f"%,{flt.category},%")
     if flt.campaign:
@@ -252,7 +252,7 @@ def households_for_targets(categories: list[str], place_path: str | None) -> lis
         params += [f"%,{c},%" for c in categories]
     if place_path:
         clauses.append("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))")
-        params += [place_path, place_path + "/", place_path + "/\uffff"]
+        params += [place_path, place_path + "/", place_path + "0"]
     sql = f"SELECT h.uuid FROM household h WHERE {' AND '.join(clauses)} ORDER BY h.place_path, h.head_sort, h.id"
     return [u for (u,) in database.execute_sql(sql, params).fetchall()]
 
