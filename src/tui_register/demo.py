@@ -132,6 +132,12 @@ def _name(rng: random.Random, male: bool, surname: str | None = None) -> str:
 
 
 def _make_places(ctx: _Ctx, households: int) -> None:
+    """The township, its villages and grids (those already in the register are reused)."""
+    existing = list(Place.select().where(Place.level == "grid").order_by(Place.path))
+    if existing:
+        ctx.places += [(p.id, p.path, p.path.split("/")[1]) for p in existing]
+        ctx.bulk.know(Place, {p.id: p.uuid for p in existing})
+        return
     at = _at(ctx.today - timedelta(days=3650), ctx.rng)
     township = ctx.bulk.add(Place, dict(name="城关街道", level="township", code="001", path="城关街道"), at=at)
     villages = VILLAGES[: max(2, min(len(VILLAGES), households // 400 + 2))]

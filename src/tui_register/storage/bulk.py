@@ -47,8 +47,9 @@ class BulkWriter:
         self._next_id[model] = rid + 1
         return rid
 
-    def uuid_of(self, model: type[Record], rid: int) -> str:
-        return self._uuid_of[model][rid]
+    def know(self, model: type[Record], uuids: dict[int, str]) -> None:
+        """Records already in the database that new rows will refer to (by id)."""
+        self._uuid_of.setdefault(model, {}).update(uuids)
 
     def add(self, model: type[Record], values: dict[str, Any], *, at: str) -> int:
         rid = self._new_id(model)
