@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.ui import options, services
 from tui_register.ui.bindings import key, translate_bindings
@@ -163,6 +164,11 @@ class RegisterApp(App):
             self.exit()
             return
         self.push_screen(ConfirmDialog(_("ui.quit_unsaved")), lambda yes: self.exit() if yes else None)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout=None,
+               markup: bool = False) -> None:
+        """Notices quote stored text (names, addresses): never markup, no control characters."""
+        super().notify(display_safe(message), title=title, severity=severity, timeout=timeout, markup=markup)
 
     # --- errors never reach the user as a traceback ------------------------------------------
 

@@ -81,6 +81,15 @@ campaign_targets = db_call(visit_queries.campaign_targets)
 households_for_targets = db_call(visit_queries.households_for_targets)
 due_list = db_call(visit_queries.due_list)
 
+@db_call
+def duplicate_lines(id_number: str | None, name: str, birth_date, exclude_uuid: str | None = None) -> list[str]:
+    """Possible duplicates of a person as lines to show (read here, off the event loop)."""
+    from tui_register.storage.households import possible_duplicates
+
+    return [f"{p.name} {p.birth_date} {p.household.address}"
+            for p in possible_duplicates(id_number, name, birth_date, exclude_uuid)]
+
+
 _HOUSEHOLDS = "tui_register.storage.households"
 _VISITS = "tui_register.storage.visits"
 add_visit = _later(_VISITS, "add_visit")
@@ -90,7 +99,6 @@ create_campaign = _later(_VISITS, "create_campaign")
 campaign_visit = _later(_VISITS, "campaign_visit")
 add_target = _later(_VISITS, "add_target")
 remove_target = _later(_VISITS, "remove_target")
-possible_duplicates = _later(_HOUSEHOLDS, "possible_duplicates")
 create_household = _later(_HOUSEHOLDS, "create_household")
 update_household = _later(_HOUSEHOLDS, "update_household")
 set_household_status = _later(_HOUSEHOLDS, "set_household_status")

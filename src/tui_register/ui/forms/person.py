@@ -71,18 +71,17 @@ class PersonForm(FormScreen):
         self._look_for_duplicates(model, go)
 
     def _look_for_duplicates(self, model: PersonIn, go: Callable[[], None]) -> None:
-        def found(people: list) -> None:
-            if not people:
+        def found(lines: list[str]) -> None:
+            if not lines:
                 go()
                 return
-            lines = "\n".join(f"{p.name} {p.birth_date} {p.household.address}" for p in people)
-            self.app.push_screen(ConfirmDialog(_("ui.possible_duplicates"), lines),
+            self.app.push_screen(ConfirmDialog(_("ui.possible_duplicates"), "\n".join(lines)),
                                  lambda yes: go() if yes else None)
 
         def work() -> None:
-            people = services.possible_duplicates(model.id_number or None, model.name, model.birth_date,
-                                                  exclude_uuid=self.record_uuid)
-            self.app.call_from_thread(found, people)
+            lines = services.duplicate_lines(model.id_number or None, model.name, model.birth_date,
+                                             exclude_uuid=self.record_uuid)
+            self.app.call_from_thread(found, lines)
 
         self.run_worker(work, thread=True, group="duplicates")
 

@@ -267,10 +267,14 @@ def _change(entity: str, name: str, before: object, after: object) -> str:
     if name in REFERENCES:
         return label_text
     if before is None or before == "":
-        return f"{label_text}: {_short(after)}"
-    return f"{label_text}: {_short(before)} -> {_short(after)}"
+        return f"{label_text}: {_short(after, name)}"
+    return f"{label_text}: {_short(before, name)} -> {_short(after, name)}"
 
 
-def _short(value: object) -> str:
+def _short(value: object, name: str = "") -> str:
+    if name.endswith("_fen") and isinstance(value, int):
+        return format_money(value)
+    if name.endswith("_tenths") and isinstance(value, int):
+        return f"{value / 10:g}"
     text = "" if value is None else str(value)
     return text if len(text) <= 20 else text[:19] + "~"

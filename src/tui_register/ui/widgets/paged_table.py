@@ -158,8 +158,8 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         self.post_message(self.Loaded())
 
     def on_resize(self) -> None:
-        if self.page_rows:
-            self._load(PageRequest())
+        # A new height is a new page size (also while the first page is still being read).
+        self._load(PageRequest())
 
     # --- movement ------------------------------------------------------------------------------
 

@@ -1,0 +1,39 @@
+"""A new volunteer activity (志愿活动); its participants are added on the activity's screen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tui_register.domain.records import ActivityIn
+from tui_register.ui import volunteer_services as services
+from tui_register.ui.forms.base import Field, FormScreen
+from tui_register.ui.forms.volunteer import remember, suggestions
+
+REMEMBERED_FIELDS = ("kind", "place", "organiser", "partner_unit")
+ACTIVITY_FIELDS = (
+    Field("activity_date", "field.activity.activity_date", placeholder="ui.date_placeholder"),
+    Field("title", "field.activity.title"),
+    Field("kind", "field.activity.kind", suggestions=suggestions("kind")),
+    Field("place", "field.activity.place", suggestions=suggestions("place")),
+    Field("organiser", "field.activity.organiser", suggestions=suggestions("organiser")),
+    Field("partner_unit", "field.activity.partner_unit", placeholder="vol.partner_placeholder",
+          suggestions=suggestions("partner_unit")),
+    Field("default_hours", "vol.label_default_hours", placeholder="vol.default_hours_placeholder"),
+    Field("notes", "field.activity.notes", kind="multiline"),
+)
+
+
+class ActivityForm(FormScreen):
+    """`n` on the activity list."""
+
+    MODEL = ActivityIn
+    FIELDS = ACTIVITY_FIELDS
+    FORM_TITLE = "vol.form_new_activity"
+
+    def __init__(self, today: date) -> None:
+        super().__init__({"activity_date": today.isoformat()})
+
+    def persist(self, model: ActivityIn) -> str:
+        activity = services.add_activity(self.app.user, model)
+        self.app.call_from_thread(remember, {name: [getattr(model, name)] for name in REMEMBERED_FIELDS})
+        return activity.uuid

@@ -1,0 +1,69 @@
+"""New volunteer and editing one; the remembered entries of the volunteer forms."""
+
+from __future__ import annotations
+
+from tui_register.domain.records import VolunteerIn
+from tui_register.storage.models import Volunteer
+from tui_register.ui import volunteer_services as services
+from tui_register.ui.forms.base import Field, FormScreen
+
+# Entries offered again as a field is typed (Right takes one), most used first: these
+# defaults until the register's own are read when the section opens, then each one saved.
+REMEMBERED: dict[str, list[str]] = {
+    "organisation": ["团员青年", "妇联", "网格队", "党员志愿者", "退休干部", "巾帼志愿队"],
+    "kind": ["拥军", "为老", "助残", "宣传", "环境"],
+    "place": [],
+    "organiser": [],
+    "partner_unit": [],
+}
+
+
+def remember(found: dict[str, list[str]]) -> None:
+    """Put the entries first in their field's choices, without repeats."""
+    for name, values in found.items():
+        REMEMBERED[name][:] = list(dict.fromkeys([*(v for v in values if v), *REMEMBERED[name]]))
+
+
+def suggestions(name: str):
+    return lambda: REMEMBERED[name]
+
+
+VOLUNTEER_FIELDS = (
+    Field("name", "field.volunteer.name"),
+    Field("phone", "field.volunteer.phone"),
+    Field("organisation", "field.volunteer.organisation", placeholder="vol.organisation_placeholder",
+          suggestions=suggestions("organisation")),
+    Field("id_number", "field.volunteer.id_number"),
+    Field("notes", "field.volunteer.notes", kind="multiline"),
+)
+
+
+def volunteer_values(v: Volunteer) -> dict[str, str]:
+    return {"name": v.name, "phone": v.phone, "organisation": v.organisation, "id_number": v.id_number or "",
+            "notes": v.notes}
+
+
+class VolunteerForm(FormScreen):
+    """`n` on the volunteer list; `e` on a volunteer edits it."""
+
+    MODEL = VolunteerIn
+    FIELDS = VOLUNTEER_FIELDS
+
+    def __init__(self, volunteer: Volunteer | None = None) -> None:
+        self.volunteer = volunteer
+        self.FORM_TITLE = "vol.form_edit_volunteer" if volunteer else "vol.form_new_volunteer"
+        super().__init__(volunteer_values(volunteer) if volunteer else None,
+                         base_version=volunteer.version if volunteer else None,
+                         record_uuid=volunteer.uuid if volunteer else None)
+
+    def persist(self, model: VolunteerIn) -> str:
+        if self.volunteer is None:
+            saved = services.add_volunteer(self.app.user, model)
+        else:
+            saved = services.update_volunteer(self.app.user, self.volunteer.uuid, self.base_version, model)
+        self.app.call_from_thread(remember, {"organisation": [model.organisation]})
+        return saved.uuid
+
+    def current_values(self) -> tuple[dict[str, str], int] | None:
+        detail = services.volunteer_detail(self.volunteer.uuid) if self.volunteer else None
+        return (volunteer_values(detail.volunteer), detail.volunteer.version) if detail else None
