@@ -14,9 +14,10 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
@@ -29,6 +30,7 @@ from tui_register.ui import volunteer_services as services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.activity_hours import HoursDialog
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.screens.dialogs import ConfirmDialog
 from tui_register.ui.screens.volunteers import hours_text, mask_phone
 from tui_register.ui.text import iso, safe
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
@@ -44,6 +46,26 @@ class Pending:
 
 def tenths_of(hours: Decimal) -> int:
     return int(hours * 10)
+
+
+class NameInput(Input):
+    """An input whose Enter is taken in turn with the characters typed.
+
+    Input's own Enter is a binding, run only after the key has gone round the app, by
+    which time the rest of a burst ("ny⏎smg⏎") is already in the field: here the name is
+    taken, and the field emptied, before the next key is read."""
+
+    class Entered(Message):
+        def __init__(self, value: str) -> None:
+            super().__init__()
+            self.value = value
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Entered(self.value))
+            self.value = ""
 
 
 class ParticipantTable(PagedTable[ParticipantRow]):
@@ -82,14 +104,14 @@ class ActivityDetailScreen(SectionScreen):
     ActivityDetailScreen #add-bar { height: 1; margin-top: 1; }
     ActivityDetailScreen #add-label { width: auto; padding: 0 1; text-style: bold; }
     ActivityDetailScreen #add { width: 1fr; }
-    ActivityDetailScreen #matches { height: auto; padding: 0 1; display: none; }
-    ActivityDetailScreen #matches.-shown { display: block; }
+    ActivityDetailScreen #matches { height: 5; padding: 0 1; }
     ActivityDetailScreen #activity-status { height: 1; padding: 0 1; }
     """
     BINDINGS = [
         key("escape", "back", "key.back", "activity.back"),
         key("a", "focus_add", "key.vol_add", "activity.add"),
         key("h", "edit_hours", "key.vol_hours", "activity.hours"),
+        key("x", "remove", "key.vol_remove", "activity.remove"),
         key("down", "next_match", "key.vol_next_match", "activity.next_match", show=False),
         key("up", "previous_match", "key.vol_previous_match", "activity.previous_match", show=False),
     ]
@@ -107,7 +129,9 @@ class ActivityDetailScreen(SectionScreen):
         yield Static(id="activity-summary")
         with Horizontal(id="add-bar"):
             yield Label(_("vol.add_label"), id="add-label")
-            yield Input(placeholder=_("vol.add_placeholder"), id="add", compact=True)
+            yield NameInput(placeholder=_("vol.add_placeholder"), id="add", compact=True)
+        # A fixed height (the look-up's limit): the list below must not be resized, and so
+        # redrawn and read again, on every key typed.
         yield Static(id="matches")
         yield ParticipantTable(self.uuid, id="participants")
         yield Static(id="activity-status")
@@ -115,6 +139,7 @@ class ActivityDetailScreen(SectionScreen):
     def on_mount(self) -> None:
         self.add_input.cursor_blink = False
         self.add_input.focus()
+        self._draw_matches()
         self.table.reload()
         self.load()
 
@@ -123,8 +148,8 @@ class ActivityDetailScreen(SectionScreen):
         return self.query_one(ParticipantTable)
 
     @property
-    def add_input(self) -> Input:
-        return self.query_one("#add", Input)
+    def add_input(self) -> NameInput:
+        return self.query_one("#add", NameInput)
 
     # --- the activity ----------------------------------------------------------------------
 
@@ -174,6 +199,12 @@ class ActivityDetailScreen(SectionScreen):
         self._draw_matches()
 
     def _draw_matches(self) -> None:
+        typed = self.add_input.value.strip()
+        if not self.matches:
+            # Nothing typed: how to go on; typed but nobody matches: said before Enter is pressed.
+            hint = _("vol.no_match", text=typed) if typed else _("vol.add_hint")
+            self.query_one("#matches", Static).update(safe(hint))
+            return
         lines = Text(no_wrap=True, overflow="crop")
         for i, match in enumerate(self.matches):
             line = Text.assemble("> " if i == self.highlight else "  ", safe(match.name), "  ",
@@ -185,9 +216,7 @@ class ActivityDetailScreen(SectionScreen):
             lines.append_text(line)
             if i < len(self.matches) - 1:
                 lines.append("\n")
-        box = self.query_one("#matches", Static)
-        box.update(lines)
-        box.set_class(bool(self.matches), "-shown")
+        self.query_one("#matches", Static).update(lines)
 
     def _move_highlight(self, step: int) -> None:
         if self.focused is self.add_input and self.matches:
@@ -204,8 +233,8 @@ class ActivityDetailScreen(SectionScreen):
 
     # --- adding, in the order typed -----------------------------------------------------------
 
-    @on(Input.Submitted, "#add")
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(NameInput.Entered)
+    def _entered(self, event: NameInput.Entered) -> None:
         text = event.value.strip()
         if not text:
             self.table.focus()
@@ -214,7 +243,6 @@ class ActivityDetailScreen(SectionScreen):
         self.queue.append(Pending(text, self.matches[self.highlight] if fresh else None))
         self.matches = []
         self._draw_matches()
-        event.input.value = ""  # ready for the next name at once
         if not self.adding:
             self._next()
 
@@ -280,12 +308,12 @@ class ActivityDetailScreen(SectionScreen):
 
         self.app.push_screen(HoursDialog(row.name, hours_text(row.tenths)), answered)
 
-    @work(thread=True, group="hours")
+    @work(thread=True, group="participant")
     def _set_hours(self, row: ParticipantRow, hours: Decimal) -> None:
         try:
             saved = services.set_participation_hours(self.app.user, row.uuid, row.version, hours)
         except StorageProblem as err:
-            self.app.call_from_thread(self._hours_refused, err.message())
+            self.app.call_from_thread(self._refused, err.message())
             return
         self.app.call_from_thread(self._hours_set, replace(row, version=saved.version, tenths=saved.hours_tenths))
 
@@ -294,9 +322,36 @@ class ActivityDetailScreen(SectionScreen):
         self._say(_("vol.hours_set", name=row.name, hours=hours_text(row.tenths)))
         self.load()
 
-    def _hours_refused(self, message: str) -> None:
+    def _refused(self, message: str) -> None:
         self._say(message, problem=True)
-        self.table.reload()  # as saved now: a conflict means someone else changed the hours
+        self.table.reload()  # as saved now: a conflict means someone else changed the participant
+
+    # --- removing a participant added by mistake (voided, never deleted) -------------------
+
+    def action_remove(self) -> None:
+        row = self.table.current
+        if row is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(row)
+
+        self.app.push_screen(ConfirmDialog(_("vol.remove_question", name=row.name)), answered)
+
+    @work(thread=True, group="participant")
+    def _remove(self, row: ParticipantRow) -> None:
+        try:
+            services.void_participation(self.app.user, row.uuid, row.version)
+        except StorageProblem as err:
+            self.app.call_from_thread(self._refused, err.message())
+            return
+        self.app.call_from_thread(self._removed, row)
+
+    def _removed(self, row: ParticipantRow) -> None:
+        self._say(_("vol.removed", name=row.name))
+        self.table.reload()
+        self.load()
 
 
 def summary(detail: ActivityDetail) -> Text:

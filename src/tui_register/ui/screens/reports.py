@@ -1,0 +1,161 @@
+"""The Reports section (报表): choose a report, its period and filters, and export it as an
+Excel workbook; import a roster workbook. Long exports run in a worker with progress, and
+the keyboard stays free."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import fields
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Input, Label, Select, Static
+
+from tui_register.domain.errors import FieldError
+from tui_register.domain.fields import parse_date
+from tui_register.i18n import _
+from tui_register.reports import KINDS, ExportOptions, ReportError, applicable
+from tui_register.storage.core import StorageProblem
+from tui_register.ui.bindings import key
+from tui_register.ui.options import category_options, code_options
+from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.text import safe
+
+ANY = "*"
+# Option -> (label key, widget): "date", "text", or a function giving select choices.
+OPTION_FIELDS = {
+    "date_from": ("ui.from", "date"),
+    "date_to": ("ui.to", "date"),
+    "at": ("ui.report_at", "date"),
+    "category": ("ui.col_categories", lambda: category_options()),
+    "place": ("ui.place", "text"),
+    "status": ("ui.col_status", lambda: code_options("household_status")),
+    "purpose": ("ui.col_purpose", lambda: code_options("purpose")),
+    "campaign": ("ui.col_campaign", "text"),
+    "unit": ("ui.report_unit", lambda: [(_("ui.unit_yuan"), "yuan"), (_("ui.unit_wan"), "wan")]),
+    "full_ids": ("ui.report_full_ids", lambda: [(_("key.no"), "no"), (_("key.yes"), "yes")]),
+}
+
+
+class ReportsScreen(SectionScreen):
+    SECTION_KEY = "section.reports"
+    BINDINGS = [
+        key("ctrl+s", "export", "key.export", "reports.export", priority=True),
+        key("ctrl+o", "import_roster", "key.import_roster", "reports.import"),
+        key("tab", "next_field", "key.next_field", "reports.next", show=False, priority=True),
+        key("shift+tab", "previous_field", "key.previous_field", "reports.previous", show=False, priority=True),
+    ]
+    DEFAULT_CSS = """
+    ReportsScreen #report-form { height: 1fr; padding: 0 1; }
+    ReportsScreen #report-grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1; height: auto; }
+    ReportsScreen #report-status { height: auto; padding: 0 1; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="report-form"):
+            with Grid(id="report-grid"):
+                yield Label(_("ui.report_kind"))
+                yield Select([(_("report.name." + k), k) for k in KINDS], value="summary", allow_blank=False,
+                             id="kind", compact=True)
+                for name, (label_key, widget) in OPTION_FIELDS.items():
+                    yield Label(_(label_key), id=f"label-{name}")
+                    yield self._widget(name, widget)
+                yield Label(_("ui.report_out"))
+                yield Input(id="opt-out", compact=True, placeholder=_("ui.report_out_placeholder"))
+            yield Static(_("ui.report_keys"), classes="dialog-keys")
+        yield Static("", id="report-status")
+
+    def _widget(self, name: str, widget):
+        if callable(widget):
+            return Select([(_("ui.all"), ANY), *widget()], value="no" if name == "full_ids" else (
+                "yuan" if name == "unit" else ANY), allow_blank=False, id=f"opt-{name}", compact=True)
+        placeholder = _("ui.date_short") if widget == "date" else ""
+        field = Input(id=f"opt-{name}", compact=True, placeholder=placeholder)
+        field.cursor_blink = False
+        return field
+
+    def on_mount(self) -> None:
+        self._show_applicable("summary")
+        self.query_one("#kind", Select).focus()
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        self._show_applicable(str(event.value))
+
+    def _show_applicable(self, kind: str) -> None:
+        """Only the options the report takes are shown."""
+        taken = applicable(kind)
+        for name in OPTION_FIELDS:
+            shown = name in taken
+            self.query_one(f"#label-{name}").display = shown
+            self.query_one(f"#opt-{name}").display = shown
+
+    # --- exporting -----------------------------------------------------------------------------
+
+    def _options(self, kind: str) -> ExportOptions:
+        values = {}
+        taken = applicable(kind)
+        for f in fields(ExportOptions):
+            if f.name not in taken:
+                continue
+            widget = self.query_one(f"#opt-{f.name}")
+            raw = widget.value if isinstance(widget, Input) else widget.value
+            raw = "" if raw in (ANY, Select.NULL, None) else str(raw).strip()
+            if not raw:
+                continue
+            if OPTION_FIELDS[f.name][1] == "date":
+                values[f.name] = parse_date(raw, field=f.name, today=self.app.today())
+            elif f.name == "full_ids":
+                values[f.name] = raw == "yes"
+            else:
+                values[f.name] = raw
+        out = self.query_one("#opt-out", Input).value.strip()
+        return ExportOptions(**values, out=Path(out).expanduser() if out else None)
+
+    def action_export(self) -> None:
+        kind = str(self.query_one("#kind", Select).value)
+        try:
+            options = self._options(kind)
+        except FieldError as err:
+            self._status(err.message())
+            return
+        self._status(_("ui.exporting", kind=_("report.name." + kind)))
+        self._export(kind, options)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, kind: str, options: ExportOptions) -> None:
+        from tui_register.reports import export
+        from tui_register.ui.services import db_call
+
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] > 0.5:  # a progress line twice a second is enough on a slow link
+                last[0] = now
+                self.app.call_from_thread(self._status, _("ui.export_progress", done=f"{done:,}", total=f"{total:,}"))
+
+        try:
+            path = db_call(export)(kind, self.app.settings, self.app.user, options, progress)
+        except (ReportError, StorageProblem) as err:
+            self.app.call_from_thread(self._status, err.message())
+            return
+        self.app.call_from_thread(self._status, _("ui.exported", path=str(path)))
+
+    def _status(self, text: str) -> None:
+        self.query_one("#report-status", Static).update(safe(text, "bold"))
+
+    # --- importing ----------------------------------------------------------------------------
+
+    def action_import_roster(self) -> None:
+        from tui_register.ui.screens.import_roster import ImportScreen
+
+        self.app.push_screen(ImportScreen())
