@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_register.domain.records import ParticipationIn, validate
 from tui_register.domain.text import display_safe
@@ -31,7 +31,7 @@ from tui_register.ui.bindings import key
 from tui_register.ui.screens.activity_hours import HoursDialog
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.dialogs import ConfirmDialog
-from tui_register.ui.screens.volunteers import hours_text, mask_phone
+from tui_register.ui.screens.volunteers import hours_text, mask_phone, reply
 from tui_register.ui.text import iso, safe
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -70,6 +70,8 @@ class NameInput(Input):
 
 class ParticipantTable(PagedTable[ParticipantRow]):
     """The participants in the order added; Enter edits the hours of one."""
+
+    BINDINGS = [key("enter", "open", "key.vol_hours", "list.open")]
 
     def __init__(self, activity_uuid: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -156,7 +158,7 @@ class ActivityDetailScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
         detail = services.activity_detail(self.uuid)
-        self.app.call_from_thread(self._show, detail)
+        reply(self, self._show, detail)
 
     def _show(self, detail: ActivityDetail | None) -> None:
         if detail is None:
@@ -190,7 +192,7 @@ class ActivityDetailScreen(SectionScreen):
     def _lookup(self, text: str) -> None:
         matches = services.volunteer_lookup(text, self.uuid) if text.strip() else []
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_matches, text, matches)
+            reply(self, self._show_matches, text, matches)
 
     def _show_matches(self, text: str, matches: list[VolunteerMatch]) -> None:
         if text != self.add_input.value:
@@ -258,22 +260,27 @@ class ActivityDetailScreen(SectionScreen):
         with the activity's default hours; without a default, ask for the hours first."""
         match = chosen or next(iter(services.volunteer_lookup(text, self.uuid, limit=1)), None)
         if match is None:
-            self.app.call_from_thread(self._added, _("vol.no_match", text=text), True)
+            reply(self, self._added, _("vol.no_match", text=text), True)
             return
         if hours is None:
             detail = services.activity_detail(self.uuid)
             tenths = detail.activity.default_hours_tenths if detail else 0
             if not tenths:
-                self.app.call_from_thread(self._ask_hours, match)
+                reply(self, self._ask_hours, match)
                 return
             hours = Decimal(tenths) / 10
         data = validate(ParticipationIn, {"activity": self.uuid, "volunteer": match.uuid, "hours": hours})
         try:
             services.add_participation(self.app.user, data)
         except StorageProblem as err:
-            self.app.call_from_thread(self._added, err.message(), True)
+            reply(self, self._added, err.message(), True)
             return
-        self.app.call_from_thread(self._added, _("vol.added", name=match.name, hours=hours_text(tenths_of(hours))))
+        reply(self, self._added, _("vol.added", name=match.name, hours=hours_text(tenths_of(hours))))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # An add that failed unexpectedly (the app reports it) must not hold up the names after it.
+        if event.worker.group == "add" and event.state == WorkerState.ERROR:
+            self._next()
 
     def _ask_hours(self, match: VolunteerMatch) -> None:
         def answered(hours: Decimal | None) -> None:
@@ -313,9 +320,9 @@ class ActivityDetailScreen(SectionScreen):
         try:
             saved = services.set_participation_hours(self.app.user, row.uuid, row.version, hours)
         except StorageProblem as err:
-            self.app.call_from_thread(self._refused, err.message())
+            reply(self, self._refused, err.message())
             return
-        self.app.call_from_thread(self._hours_set, replace(row, version=saved.version, tenths=saved.hours_tenths))
+        reply(self, self._hours_set, replace(row, version=saved.version, tenths=saved.hours_tenths))
 
     def _hours_set(self, row: ParticipantRow) -> None:
         self.table.replace_row(row)
@@ -344,9 +351,9 @@ class ActivityDetailScreen(SectionScreen):
         try:
             services.void_participation(self.app.user, row.uuid, row.version)
         except StorageProblem as err:
-            self.app.call_from_thread(self._refused, err.message())
+            reply(self, self._refused, err.message())
             return
-        self.app.call_from_thread(self._removed, row)
+        reply(self, self._removed, row)
 
     def _removed(self, row: ParticipantRow) -> None:
         self._say(_("vol.removed", name=row.name))

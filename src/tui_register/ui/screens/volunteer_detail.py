@@ -16,7 +16,7 @@ from tui_register.storage.volunteer_queries import ServiceRow, VolunteerDetail
 from tui_register.ui import volunteer_services as services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
-from tui_register.ui.screens.volunteers import hours_text
+from tui_register.ui.screens.volunteers import hours_text, reply
 from tui_register.ui.text import iso, safe
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -32,7 +32,8 @@ class ServiceTable(PagedTable[ServiceRow]):
         return [(_("vol.col_date"), 10), (_("vol.col_title"), 30), (_("vol.col_kind"), 6), (_("vol.col_hours"), 6)]
 
     def cells(self, row: ServiceRow) -> Sequence[str]:
-        return [iso(row.activity_date), display_safe(row.title), display_safe(row.kind), hours_text(row.tenths).rjust(6)]
+        return [iso(row.activity_date), display_safe(row.title), display_safe(row.kind),
+                hours_text(row.tenths).rjust(6)]
 
     def row_key(self, row: ServiceRow) -> tuple:
         return row.key()
@@ -79,7 +80,7 @@ class VolunteerDetailScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
         detail = services.volunteer_detail(self.uuid)
-        self.app.call_from_thread(self._show, detail)
+        reply(self, self._show, detail)
 
     def _show(self, detail: VolunteerDetail | None) -> None:
         if detail is None:

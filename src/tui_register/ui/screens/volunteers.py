@@ -3,11 +3,12 @@ activities (`a`), to a volunteer (Enter) and to a new one (`n`)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from tui_register.domain.text import display_safe
@@ -29,6 +30,18 @@ def hours_text(tenths: int) -> str:
 def mask_phone(phone: str) -> str:
     """A mobile number as 138****5678 in lists (the volunteer's page shows it whole)."""
     return phone[:3] + "****" + phone[-4:] if len(phone) == 11 and phone.isdigit() else phone
+
+
+def reply(screen: Screen, fn: Callable[..., None], *args: Any) -> None:
+    """From a worker thread: `fn(*args)` on the event loop, unless the user has left `screen`
+    meanwhile (what was read or written then has nowhere to be shown)."""
+
+    def run() -> None:
+        # `display` is False too while a dismissed screen is being taken down.
+        if screen.is_attached and screen.display:
+            fn(*args)
+
+    screen.app.call_from_thread(run)
 
 
 class VolunteerTable(PagedTable[VolunteerRow]):
