@@ -16,6 +16,8 @@ own database connection). ``kind`` is one of ``KINDS``:
 field set for a kind that does not take it is an error). ``settings`` gives export_dir,
 office_name and office_code; ``user`` is the OS login (``storage.clock.current_login()``).
 ``on_progress(done, total)`` is called from the exporting thread every few thousand rows.
+A kind's display name is ``_(f"report.name.{kind}")``. Peewee keeps one connection per
+thread: a worker thread should call ``storage.models.database.close()`` when it is done.
 
 Without ``options.out`` the file goes to ``settings.export_dir`` as
 ``KIND_OFFICECODE_PERIOD.xlsx`` (``-2``, ``-3`` … added rather than overwriting); a named

@@ -40,7 +40,6 @@ class Scope:
     campaign: Campaign | None
     full_ids: bool
     office: str  # the office's name, for titles
-    options: ExportOptions
 
     def id_text(self, number: str | None) -> str:
         """An ID number as this export shows it: masked unless full IDs were asked for."""
@@ -55,10 +54,14 @@ def _fold(text: str) -> str:
 
 def resolve(kind: str, options: ExportOptions, today: date, office: str = "") -> Scope:
     """The scope of an export; raises ReportError for a filter that names nothing known."""
+    last = options.date_to or today
+    first = options.date_from or date(last.year, 1, 1)  # the year so far, or the year of --to
+    if first > last:
+        raise ReportError("report.period_reversed")
     return Scope(
         kind=kind,
-        date_from=options.date_from or date(today.year, 1, 1),
-        date_to=options.date_to or today,
+        date_from=first,
+        date_to=last,
         at=options.at or today,
         category=_code("category", options.category, "report.unknown_category"),
         place_paths=_place_paths(options.place) if options.place else (),
@@ -67,7 +70,6 @@ def resolve(kind: str, options: ExportOptions, today: date, office: str = "") ->
         campaign=_campaign(options.campaign) if options.campaign else None,
         full_ids=options.full_ids,
         office=office,
-        options=options,
     )
 
 
@@ -122,17 +124,24 @@ def household_status_at(at: date) -> Case:
                 "active")
 
 
+def registered_on() -> Any:
+    """The day a household came on the register (ISO text): its record's creation, or its
+    earliest membership's start when that is earlier — records entered later still count
+    from when they applied."""
+    first_start = Membership.select(fn.MIN(Membership.start_date)).where(
+        (Membership.household == Household.id) & (Membership.status != "voided"))
+    return fn.MIN(local_day(Household.created_at), fn.COALESCE(first_start, "9999-12-31"))
+
+
 def household_on_roster(at: date, status: str | None = None) -> Expression:
-    """Households registered by `at` and, on that day, in `status` (default: not closed)."""
+    """Households registered by `at` and, on that day, in `status` (default: any but closed)."""
     state = household_status_at(at)
-    return (local_day(Household.created_at) <= at.isoformat()) & (
-        (state == status) if status else (state != "closed"))
+    return (registered_on() <= at.isoformat()) & ((state == status) if status else (state != "closed"))
 
 
 def person_on_roster(at: date) -> Expression:
-    """Persons registered by `at` who had not died or moved out by then."""
-    return (local_day(Person.created_at) <= at.isoformat()) & (
-        (Person.status == "active") | (Person.status_date > at))
+    """Persons born by `at` who had not died or moved out by then."""
+    return (Person.birth_date <= at) & ((Person.status == "active") | (Person.status_date > at))
 
 
 def membership_in_force(at: date) -> Expression:
@@ -179,7 +188,6 @@ def path_parts(path: str) -> tuple[str, str, str]:
     return township, village, grid
 
 
-@functools.lru_cache(maxsize=4096)
 def village_of(path: str) -> str:
     return path_parts(path)[1]
 
@@ -189,10 +197,9 @@ def _categories_text(codes: str, lang: str) -> str:
     return "、".join(label("category", c, lang) for c in codes.split(",") if c)
 
 
-def categories_text(codes: str | Sequence[str]) -> str:
-    """Category names joined with 、 from ",code,code," or a list of codes."""
-    joined = codes if isinstance(codes, str) else ",".join(codes)
-    return _categories_text(joined, get_language())
+def categories_text(codes: str) -> str:
+    """Category names joined with 、 from a household's ",code,code,"."""
+    return _categories_text(codes, get_language())
 
 
 @functools.lru_cache(maxsize=256)

@@ -160,7 +160,8 @@ class _Checker:
     def report(self, row: SheetRow, field_name: str | None, message: str) -> None:
         raw = row.raw.get(field_name) if field_name else None
         # A float with an exponent is shown as Excel had it: 1.10101199001011E+17.
-        shown = "" if raw is None else repr(raw).upper() if "e" in repr(raw) else cell_text(raw)
+        scientific = isinstance(raw, float) and "e" in repr(raw)
+        shown = "" if raw is None else repr(raw).upper() if scientific else cell_text(raw)
         self.report_at(row.number, field_name, shown, message)
 
     def report_at(self, row: int, field_name: str | None, value: str, message: str) -> None:
@@ -211,12 +212,14 @@ class _Checker:
         return PlannedHousehold(place, data, self._persons(kept), _unique(m for r in kept for m in r.shared))
 
     def _relations(self, group: list[SheetRow]) -> list[Any]:
-        """Each row's relation: from its column, else head for the head's (or the first) row."""
+        """Each row's relation: from its column; else head where the name is the head's name;
+        else head for the group's first row."""
         if "relation" in self.columns:
             return [row.raw.get("relation") for row in group]
-        head = next((i for i, row in enumerate(group)
-                     if "head_name" in row.raw and _fold(row.raw["head_name"]) == _fold(row.raw.get("name", ""))), 0)
-        return ["head" if i == head else "other" for i in range(len(group))]
+        if "head_name" in self.columns and "name" in self.columns:
+            return ["head" if _fold(row.raw.get("head_name", "")) == _fold(row.raw.get("name", "")) else "other"
+                    for row in group]
+        return ["head"] + ["other"] * (len(group) - 1)
 
     def _household_data(self, rows: list[SheetRow]) -> tuple[HouseholdIn | None, tuple[str, str, str]]:
         """The household's own columns, each from the first row that fills it."""
@@ -380,9 +383,9 @@ class _Checker:
         for household in households:
             found = [known[p.data.id_number] for p in household.persons if p.data.id_number in known]
             if len({household_uuid for _p, household_uuid, _h in found}) > 1:
-                first = household.persons[0]
-                self._drop_person(household, first, "id_number", first.data.id_number, _("import.matched_apart"))
-                self.reject_rest(row for p in household.persons for row in p.rows)
+                for person in household.persons:
+                    for row in person.rows:
+                        self.report_at(row, "id_number", person.data.id_number, _("import.matched_apart"))
                 continue
             for person in household.persons:
                 if person.data.id_number in known:

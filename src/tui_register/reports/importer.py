@@ -79,7 +79,11 @@ def _count(plan: Plan, result: ImportResult, places: _Places) -> None:
             places.uuid(household.place)
         result.households_new += household.existing is None
         result.households_matched += household.existing is not None
-        result.memberships_new += len(household.memberships) + sum(len(p.memberships) for p in household.persons)
+        for person in household.persons:
+            result.memberships_new += sum(1 for m in person.memberships if not (
+                person.existing and _has_category("person", person.existing, m.category)))
+        result.memberships_new += sum(1 for m in household.memberships if not (
+            household.existing and _has_category("household", household.existing, m.category)))
     result.persons_new, result.persons_matched = plan.persons_new, plan.persons_matched
     result.places_new = places.created
 

@@ -60,7 +60,7 @@ class ExportOptions:
     a status or purpose as its code or label.
     """
 
-    date_from: date | None = None  # visits, volunteers, summary: default 1 January this year
+    date_from: date | None = None  # visits, volunteers, summary: default 1 January of date_to's year
     date_to: date | None = None  # default today
     at: date | None = None  # roster: the date the roster describes, default today
     category: str | None = None
@@ -90,8 +90,6 @@ def check_options(kind: str, options: ExportOptions) -> None:
             raise ReportError("report.option_not_for_kind", option=OPTION_FLAGS[f.name], kind=kind)
     if options.unit not in UNITS:
         raise ReportError("report.bad_unit", unit=options.unit)
-    if options.date_from and options.date_to and options.date_from > options.date_to:
-        raise ReportError("report.period_reversed")
     if kind == "receipts" and not options.campaign:
         raise ReportError("report.campaign_required")
     if options.sheet_rows < 10:

@@ -1,6 +1,6 @@
 """花名册: the households on the register at a date, one row per person.
 
-A person's categories in force that day (and, on the head's row, the household's own) are
+A person's categories in force that day (and, on the head's rows, the household's own) are
 listed one per row: a person in two categories has two rows, with the same person columns.
 Households are numbered (户编号) so that the roster can be read back by `import roster`;
 its headers are the ones the importer knows (see `IMPORT_FIELDS`).
@@ -78,9 +78,11 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
             number += 1
             township, village, grid = path_parts(path)
             household = (number, township, village, grid, address, phone, code_label("household_status", state))
+            # The household's own categories go on the first person's rows: the head's, if listed.
             own = memberships.pop((hid, None), [])
-            for pid, *person in sorted(persons.pop(hid, []), key=lambda p: (p[0] != head, p[0])):
-                rows = memberships.pop((hid, pid), []) + (own if pid == head else [])
+            listed = sorted(persons.pop(hid, []), key=lambda p: (p[0] != head, p[0]))
+            for i, (pid, *person) in enumerate(listed):
+                rows = memberships.pop((hid, pid), []) + (own if i == 0 else [])
                 for membership in rows or [(None, None, None, None)]:
                     sheet.add(household + _person_cells(scope, person) + _membership_cells(membership))
         progress(min(number, total), total)

@@ -4,11 +4,12 @@ Definitions (the same as the roster's, at the last day of the period):
 - on the register: households registered by then and not closed by then; their persons who
   had not died or moved out; a category counts the households with a membership in force
   then, and its persons (the person of a personal membership, every member for a household's);
-- new / closed: households registered / closed within the period; categories: memberships
-  that started / ended within the period;
+- new / closed: households registered (see `data.registered_on`) / closed within the period;
+  categories: memberships that started / ended within the period;
 - amount due (应发金额): each membership's standard amount times the months (monthly), the
   calendar years (yearly) or once (one-off, when it started in the period) that it was in
-  force within the period — computed from the standards recorded, not from payments;
+  force within the period (and its household open) — computed from the standards recorded,
+  not from payments;
 - visits: valid visits in the period as 人次, distinct households visited, distinct
   households given cash, and the cash.
 """
@@ -16,7 +17,7 @@ Definitions (the same as the roster's, at the last day of the period):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable
 
@@ -24,8 +25,8 @@ from peewee import SQL, Case, Expression, Select, fn
 
 from tui_register.i18n import _
 from tui_register.reports.data import (
-    Scope, code_label, describe, household_on_roster, local_day, membership_in_force, pages, path_parts,
-    person_on_roster, title)
+    Scope, code_label, describe, household_on_roster, membership_in_force, pages, path_parts, person_on_roster,
+    registered_on, title)
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import (
     Activity, Campaign, CampaignTarget, Category, Household, Membership, Participation, Person, Visit, database)
@@ -138,7 +139,7 @@ def by_village(scope: Scope) -> dict[str, _Village]:
     add(Person.select(Household.place_path, fn.COUNT(Person.id)).join(Household)
         .where(household_on_roster(at) & person_on_roster(at)), "persons")
     add(Household.select(Household.place_path, fn.COUNT(Household.id))
-        .where(_days_between(local_day(Household.created_at), scope)), "new")
+        .where(_days_between(registered_on(), scope)), "new")
     add(Household.select(Household.place_path, fn.COUNT(Household.id))
         .where((Household.status == "closed") & _between(Household.status_date, scope)), "closed")
     add(Visit.select(Household.place_path, fn.COUNT(Visit.id), fn.SUM(Visit.cash_fen)).join(Household)
@@ -196,13 +197,18 @@ def _persons_per_category(at: date) -> list[tuple[str, int]]:
 def _amounts_due(scope: Scope) -> Counter[str]:
     due: Counter[str] = Counter()
     query = (Membership.select(Membership.category, Membership.amount_fen, Membership.period,
-                               Membership.start_date, Membership.end_date, Membership.id)
+                               Membership.start_date, Membership.end_date, Household.status,
+                               Household.status_date, Membership.id)
+             .join(Household)
              .where((Membership.status != "voided") & (Membership.amount_fen > 0)
                     & (Membership.start_date <= scope.date_to)
                     & (Membership.end_date.is_null() | (Membership.end_date >= scope.date_from))))
     for page in pages(query, (Membership.id,)):
-        for code, amount, period, start, end, _id in page:
-            times = periods_due(period, date.fromisoformat(start), date.fromisoformat(end) if end else None,
+        for code, amount, period, start, end, household_status, closed, _id in page:
+            # Nothing falls due after the household is closed, whatever its memberships say.
+            stops = [d for d in (end, closed if household_status == "closed" else None) if d]
+            last = min(stops) if stops else None
+            times = periods_due(period, date.fromisoformat(start), date.fromisoformat(last) if last else None,
                                 scope.date_from, scope.date_to)
             due[code] += amount * times
     return due
@@ -231,25 +237,28 @@ def _participation(valid: Expression, *group: Any) -> Select:
 
 @dataclass
 class _Figures:
-    villages: dict[str, _Village] = field(default_factory=dict)
-    categories: dict[str, _Category] = field(default_factory=dict)
-    months: list[tuple] = field(default_factory=list)
-    campaigns: list[tuple] = field(default_factory=list)
-    volunteer_months: list[tuple] = field(default_factory=list)
+    villages: dict[str, _Village]
+    categories: dict[str, _Category]
+    months: list[tuple]
+    campaigns: list[tuple]
+    volunteer_months: list[tuple]
+
+
+STEPS = 6  # five queries, then the workbook
 
 
 def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> None:
-    steps: list[Callable[[_Figures], None]] = [
-        lambda f: setattr(f, "villages", by_village(scope)),
-        lambda f: setattr(f, "categories", by_category(scope)),
-        lambda f: setattr(f, "months", visits_by_month(scope)),
-        lambda f: setattr(f, "campaigns", visits_by_campaign(scope)),
-        lambda f: setattr(f, "volunteer_months", volunteers_by_month(scope)),
-    ]
-    figures = _Figures()
-    for i, step in enumerate(steps):
-        progress(i, len(steps) + 1)
-        step(figures)
+    progress(0, STEPS)
+    villages = by_village(scope)
+    progress(1, STEPS)
+    categories = by_category(scope)
+    progress(2, STEPS)
+    by_month = visits_by_month(scope)
+    progress(3, STEPS)
+    by_campaign = visits_by_campaign(scope)
+    progress(4, STEPS)
+    figures = _Figures(villages, categories, by_month, by_campaign, volunteers_by_month(scope))
+    progress(5, STEPS)
     heading, subtitle = title(scope, _("report.name.summary")), describe(scope)
     _write_overview(book, scope, figures, heading, subtitle)
     _table(book, "report.sheet.by_category", heading, subtitle, [
@@ -280,7 +289,7 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         Column(_("report.col.volunteer_count"), "int"),
         Column(_("report.col.hours"), "hours", total="sum"),
     ], figures.volunteer_months)
-    progress(len(steps) + 1, len(steps) + 1)
+    progress(STEPS, STEPS)
 
 
 def _visit_columns(book: Book) -> list[Column]:

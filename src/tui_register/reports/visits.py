@@ -57,13 +57,22 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
                           Visit.follow_up_due, Visit.visit_date, Visit.id)
              .join(Household).where(cond))
     add, id_text = sheet.add, scope.id_text
+    # Plain dicts for the labels: a million rows repeat a few hundred values.
+    villages: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    purposes: dict[str, str] = {}
     done = 0
     progress(done, total)
     for page in pages(query, (Visit.visit_date, Visit.id)):
         for (path, head, head_id, address, codes, purpose, campaign, visitors, cash, goods, findings,
              follow_up, due, day, _id) in page:
-            add((day, village_of(path), head, id_text(head_id), address, categories_text(codes),
-                 code_label("purpose", purpose), campaigns.get(campaign, ""), visitors, cash or None, goods,
-                 findings, follow_up, due))
+            if path not in villages:
+                villages[path] = village_of(path)
+            if codes not in categories:
+                categories[codes] = categories_text(codes)
+            if purpose not in purposes:
+                purposes[purpose] = code_label("purpose", purpose)
+            add((day, villages[path], head, id_text(head_id), address, categories[codes], purposes[purpose],
+                 campaigns.get(campaign, ""), visitors, cash or None, goods, findings, follow_up, due))
         done += len(page)
         progress(done, total)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
-from peewee import Expression, fn
+from peewee import Expression, Select, fn
 
 from tui_register.i18n import _
 from tui_register.reports.data import Scope, describe, pages, title
@@ -67,7 +67,8 @@ def _participants(activity_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
     return found
 
 
-def _per_volunteer(scope: Scope):
+def _per_volunteer(scope: Scope) -> Select:
+    """Volunteers with their count of activities and hours (tenths) in the period."""
     hours = (Participation.select(Participation.volunteer, fn.COUNT(Participation.id).alias("n"),
                                   fn.SUM(Participation.hours_tenths).alias("tenths"))
              .join(Activity).where(_in_period(scope) & (Participation.status == "valid"))
