@@ -39,7 +39,7 @@ MESSAGES = {
     "key.end_category": ("终止类别", "End category"),
     "key.status": ("注销/暂停", "Close/suspend"),
     "key.member_status": ("成员状态", "Member status"),
-    "key.reveal": ("显示完整身份证号", "Show full IDs"),
+    "key.reveal": ("完整身份证号", "Full IDs"),
     "key.save": ("保存", "Save"),
     "key.next_field": ("下一项", "Next field"),
     "key.previous_field": ("上一项", "Previous field"),

@@ -167,8 +167,11 @@ class RegisterApp(App):
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout=None,
                markup: bool = False) -> None:
-        """Notices quote stored text (names, addresses): never markup, no control characters."""
-        super().notify(display_safe(message), title=title, severity=severity, timeout=timeout, markup=markup)
+        """Notices quote stored text (names, addresses): never markup, no control characters.
+
+        `markup` is ignored: widgets' own `notify` passes its default True along.
+        """
+        super().notify(display_safe(message), title=title, severity=severity, timeout=timeout, markup=False)
 
     # --- errors never reach the user as a traceback ------------------------------------------
 

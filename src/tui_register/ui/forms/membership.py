@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from tui_register.domain.records import MembershipIn
@@ -32,7 +31,7 @@ class MembershipForm(FormScreen):
             Field("period", "field.membership.period", kind="select", options=lambda: code_options("period")),
             Field("notes", "field.membership.notes", kind="multiline"),
         )
-        super().__init__({"person": WHOLE_HOUSEHOLD, "start_date": date.today().isoformat()})
+        super().__init__({"person": WHOLE_HOUSEHOLD, "start_date": self.app.today().isoformat()})
 
     def fixed(self) -> dict[str, Any]:
         person = self.values().get("person")

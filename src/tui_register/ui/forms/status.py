@@ -3,7 +3,6 @@ a category ended. Nothing is deleted: each keeps its reason and date."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from tui_register.domain.categories import HOUSEHOLD_STATUSES, PERSON_STATUSES
@@ -32,7 +31,7 @@ class HouseholdStatusForm(FormScreen):
     def __init__(self, household: Household) -> None:
         self.household = household
         super().__init__({"status": "closed" if household.status == "active" else "active",
-                          "effective_date": date.today().isoformat()}, base_version=household.version)
+                          "effective_date": self.app.today().isoformat()}, base_version=household.version)
 
     def persist(self, model: StatusChange) -> str:
         return services.set_household_status(self.app.user, self.household.uuid, self.base_version, model).uuid
@@ -46,7 +45,7 @@ class PersonStatusForm(FormScreen):
     def __init__(self, person: Person) -> None:
         self.person = person
         super().__init__({"status": "deceased" if person.status == "active" else "active",
-                          "effective_date": date.today().isoformat()}, base_version=person.version)
+                          "effective_date": self.app.today().isoformat()}, base_version=person.version)
 
     def persist(self, model: StatusChange) -> str:
         return services.set_person_status(self.app.user, self.person.uuid, self.base_version, model).uuid
@@ -63,7 +62,7 @@ class EndMembershipForm(FormScreen):
 
     def __init__(self, membership: Membership) -> None:
         self.membership = membership
-        super().__init__({"status": "ended", "effective_date": date.today().isoformat()},
+        super().__init__({"status": "ended", "effective_date": self.app.today().isoformat()},
                          base_version=membership.version)
 
     def check(self) -> tuple[Any | None, InputError | None]:

@@ -39,12 +39,13 @@ class HouseholdDetailScreen(SectionScreen):
         key("escape", "back", "key.back", "detail.back"),
         key("e", "edit", "key.edit", "detail.edit"),
         key("a", "add_member", "key.add_member", "detail.add_member"),
-        key("c", "add_category", "key.add_category", "detail.add_category"),
-        key("x", "end_category", "key.end_category", "detail.end_category"),
+        # Less frequent keys stay out of the footer (80 columns): `?` and Ctrl+P list them.
+        key("c", "add_category", "key.add_category", "detail.add_category", show=False),
+        key("x", "end_category", "key.end_category", "detail.end_category", show=False),
         key("d", "status", "key.status", "detail.status"),
-        key("m", "member_status", "key.member_status", "detail.member_status"),
-        key("r", "reveal", "key.reveal", "detail.reveal"),
+        key("m", "member_status", "key.member_status", "detail.member_status", show=False),
         key("v", "visit", "key.log_visit", "detail.visit"),
+        key("r", "reveal", "key.reveal", "detail.reveal"),
     ]
 
     def __init__(self, uuid: str) -> None:
