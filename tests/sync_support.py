@@ -45,10 +45,11 @@ FAST = RetryPolicy(attempts=6, wait_initial=0.01, wait_max=0.05, wait_jitter=0.0
 
 @dataclass
 class Gate:
-    """Stops the `nth` batch request (1-based): `reached` is set when it gets there, and it goes
-    on once `release` is set."""
+    """Stops the `nth` batch request (1-based): `reached` is set when it gets there (`key` is its
+    batch id), and it goes on once `release` is set."""
 
     nth: int
+    key: str = ""
     reached: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
 
@@ -85,9 +86,11 @@ class Faults:
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.pause is not None and self._count == self.pause.nth:
+            self.pause.key = key
             self.pause.reached.set()
             await asyncio.to_thread(self.pause.release.wait, 30)
         if self.before is not None and self._count == self.before.nth:
+            self.before.key = key
             self.before.reached.set()
             await asyncio.to_thread(self.before.release.wait, 30)
             self.posts.append((key, "dropped before the hub"))
@@ -112,6 +115,7 @@ class Faults:
 
         await self.app(scope, receive, keep)
         if self.after is not None and self._count == self.after.nth:
+            self.after.key = key
             self.after.reached.set()
             await asyncio.to_thread(self.after.release.wait, 30)
             self.posts.append((key, "applied, client killed"))

@@ -71,6 +71,25 @@ def test_rejected_change_does_not_block_the_others(reg, db_path, hub):
     assert_in_step(hub.db)
 
 
+def test_an_edit_that_is_still_wrong_is_quarantined_again(reg, db_path, hub):
+    names = populate()
+    bad = _bad_household(names["grid"])
+    _run(db_path, hub)
+    [first] = service.quarantine()
+    _touch(bad.uuid, notes="电话还没改")
+
+    summary = _run(db_path, hub)
+
+    assert (summary.exit_code, summary.sent, summary.rejected) == (1, 1, 1)
+    [second] = service.quarantine()
+    assert second.seq > first.seq and second.reason == "invalid_snapshot"
+    assert SyncQuarantine.get_by_id(first.seq).state == "edited"
+    fixed = _touch(bad.uuid, phone="13912345678")
+    assert _run(db_path, hub).exit_code == 0
+    assert hub_records(hub.db)[bad.uuid][1] == fixed.version
+    assert_in_step(hub.db)
+
+
 def test_later_changes_wait_across_runs(reg, db_path, hub):
     names = populate()
     bad = _bad_household(names["grid"])

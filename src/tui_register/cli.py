@@ -1,7 +1,7 @@
 """The `tui-register` command: global options, subcommands, exit status.
 
 Exit status: 0 success, 1 the operation found or met a problem, 2 usage or configuration
-error. Commands that do not open the interface never import Textual, so that the nightly
+error, 3 (sync) the centre could not be reached, the run gave up, or another sync is running. Commands that do not open the interface never import Textual, so that the nightly
 run and scripts start fast; heavy libraries are imported where they are used.
 """
 

@@ -11,6 +11,7 @@ through a form, with the same field and problem codes (`FieldError`).
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, Callable, ClassVar, Literal
@@ -20,9 +21,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 from tui_register.domain.categories import PERIODS, PLACE_LEVELS, RELATIONS, VISIT_PURPOSES, category_by_code
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import MAX_FEN, MIN_DATE, check_not_future, format_money
-from tui_register.domain.ids import parse_resident_id
+from tui_register.domain.ids import ResidentId, parse_resident_id
 from tui_register.domain.records import (
-    IdNumber,
     LongText,
     OptionalRef,
     OptionalVisitors,
@@ -64,7 +64,7 @@ def _timestamp(value: object, info: ValidationInfo) -> datetime:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise FieldError(info.field_name, "timestamp_invalid")
+        raise FieldError(info.field_name, "invalid")  # written by the program, never typed: no own wording
     return moment
 
 
@@ -92,6 +92,21 @@ def _tenths(low: int) -> Callable[[object, ValidationInfo], int]:
     return check
 
 
+@functools.lru_cache(maxsize=1024)
+def _resident_id(number: str, today: date) -> ResidentId:
+    """Parsed once for the field check and the birth date and sex check: the region lookup
+    inside is the costliest step of checking a snapshot."""
+    return parse_resident_id(number, allow_unknown_region=True, today=today)
+
+
+def _id_number(value: object, info: ValidationInfo) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(info.field_name, "invalid")
+    return _resident_id(value, _today(info)).number
+
+
 def _category(value: object, info: ValidationInfo) -> str:
     try:
         return category_by_code(str(value)).code
@@ -105,6 +120,7 @@ PastIsoDate = Annotated[date, BeforeValidator(_iso_date(past=True))]
 Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 StoredFen = Annotated[int, BeforeValidator(_fen)]
 CategoryCode = Annotated[str, BeforeValidator(_category)]
+IdNumber = Annotated[str, BeforeValidator(_id_number)]
 Login = Text(64, 1)
 Reason = Text(200)
 
@@ -171,7 +187,7 @@ class PersonSnapshot(_Snapshot):
     def _agrees_with_id(self, info: ValidationInfo) -> "PersonSnapshot":
         if not self.id_number:
             return self
-        rid = parse_resident_id(self.id_number, allow_unknown_region=True, today=_today(info))
+        rid = _resident_id(self.id_number, _today(info))
         errors = []
         if rid.birth_date != self.birth_date:
             errors.append(FieldError("birth_date", "id_birth_mismatch", {"id_date": rid.birth_date.isoformat()}))

@@ -79,6 +79,4 @@ MESSAGES = {
         "#{seq} {entity}「{label}」:{message}(其后等待的变更 {waiting} 条)",
         "#{seq} {entity} \"{label}\": {message} ({waiting} later changes waiting)",
     ),
-    # Problem codes of domain/snapshots.py (stored values), next to the err.* codes of the forms.
-    "err.timestamp_invalid": ("不是带时区的有效时间", "is not a valid time with a time zone"),
 }

@@ -229,11 +229,11 @@ def waiting_behind(seqs: list[int]) -> dict[int, int]:
     return counts
 
 
-def hold(seq: int, entity: str, uuid: str, quarantine_seq: int) -> None:
-    """Put a change behind its record's quarantined change."""
-    (SyncHeld.insert(seq=seq, entity=entity, uuid=uuid, state="waiting", quarantine_seq=quarantine_seq)
+def hold(seq: int, entity: str, uuid: str, quarantine_seq: int, state: str = "waiting") -> None:
+    """Account for a change of a quarantined record: waiting behind it, or superseded."""
+    (SyncHeld.insert(seq=seq, entity=entity, uuid=uuid, state=state, quarantine_seq=quarantine_seq)
      .on_conflict(conflict_target=[SyncHeld.seq],
-                  update={SyncHeld.state: "waiting", SyncHeld.quarantine_seq: quarantine_seq})
+                  update={SyncHeld.state: state, SyncHeld.quarantine_seq: quarantine_seq})
      .execute())
 
 

@@ -54,10 +54,9 @@ def record(batch: SyncBatch, results: list[Result]) -> Tally:
     tally = Tally()
     with database.atomic("IMMEDIATE"):
         cursor = sync_state.acked_seq()
-        uuids = {c.uuid for c in changes}
-        blocked = sync_state.open_entries(uuids)
-        rebase = sync_state.rebase_versions(uuids)
-        released = sync_state.released_seqs([c.seq for c in changes if c.seq <= cursor])
+        blocked = sync_state.open_entries()
+        rebase = sync_state.rebase_entries()
+        released = sync_state.released_seqs()
         mark = sync_state.max_log_seq()
         new_cursor = batch.covers_to
         for change in changes:

@@ -18,9 +18,9 @@ from tui_register.config import Settings
 from tui_register.storage import sync_state
 from tui_register.storage.sync_state import SyncBatch
 from tui_register.sync import answers, outbox, runs
+from tui_register.sync.backoff import RetryPolicy
 from tui_register.sync.lock import SyncBusy, run_lock
 from tui_register.sync.runs import RunSummary
-from tui_register.sync.backoff import RetryPolicy
 
 if TYPE_CHECKING:
     from tui_register.sync.transport import Transport

@@ -15,13 +15,13 @@ from typing import Callable
 
 from tui_register.i18n import _
 
-EXIT_OK = 0
+EXIT_OK, EXIT_CONFIG = 0, 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace, object], int]]:
     sync = subparsers.add_parser("sync", help=_("sync.cmd"), description=_("sync.cmd_description"))
     sync.add_argument("--dry-run", action="store_true", help=_("sync.opt_dry_run"))
-    sub = sync.add_subparsers(dest="sync_command", metavar="status|dismiss", parser_class=type(sync))
+    sub = sync.add_subparsers(dest="sync_command", metavar="[status|dismiss]", parser_class=type(sync))
     sub.add_parser("status", help=_("sync.cmd_status"), description=_("sync.cmd_status"))
     dismiss = sub.add_parser("dismiss", help=_("sync.cmd_dismiss"), description=_("sync.cmd_dismiss"))
     dismiss.add_argument("seq", type=int, metavar="SEQ", help=_("sync.opt_seq"))
@@ -32,6 +32,9 @@ def run(args: argparse.Namespace, settings) -> int:
     from tui_register.storage.clock import current_login
     from tui_register.storage.register import open_register
 
+    if not settings.db_path.exists():
+        print(_("db.missing", path=str(settings.db_path)), file=sys.stderr)  # a wrong path is configuration
+        return EXIT_CONFIG
     open_register(settings.db_path, current_login(), create=False)
     if args.sync_command == "status":
         return _status()
@@ -42,13 +45,14 @@ def run(args: argparse.Namespace, settings) -> int:
 
 def _sync(settings, user: str) -> int:
     from tui_register.progress import Progress
+    from tui_register.storage import sync_state
     from tui_register.sync import service
 
     with Progress(_("sync.progress")) as progress:
         summary = service.run_sync(settings, user, progress.update)
     if summary.problem:
         print(summary.problem_message(), file=sys.stderr)
-    quarantined = len(service.quarantine())
+    quarantined = len(sync_state.quarantined("open"))
     if quarantined:
         print(_("sync.quarantine_hint", n=quarantined), file=sys.stderr)
     print(summary.line())

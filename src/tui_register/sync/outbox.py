@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import uuid as uuidlib
 
+from tui_register.storage import sync_state
 from tui_register.storage.clock import now_iso
 from tui_register.storage.models import database
-from tui_register.storage import sync_state
 from tui_register.storage.sync_state import LogChange, SyncBatch, SyncQuarantine
 from tui_register.sync import protocol
 
@@ -43,7 +43,7 @@ def _record(office: str, rows: list[LogChange]) -> SyncBatch | None:
     """
     cursor = sync_state.acked_seq()
     covers_to = max((r.seq for r in rows if r.seq > cursor), default=cursor)
-    blocked = sync_state.open_entries({r.uuid for r in rows})
+    blocked = sync_state.open_entries()
     for row in rows:
         if row.uuid in blocked:
             sync_state.hold(row.seq, row.entity, row.uuid, blocked[row.uuid].seq)
@@ -64,7 +64,7 @@ def _record(office: str, rows: list[LogChange]) -> SyncBatch | None:
 def _wire(rows: list[LogChange]) -> list[str]:
     """The rows' JSON; a record's first change after a resolved quarantine goes on the
     centre's version of the record rather than on the local base version."""
-    rebase = sync_state.rebase_versions({r.uuid for r in rows})
+    rebase = sync_state.rebase_entries()
     parts = []
     for row in rows:
         entry = rebase.pop(row.uuid, None)
@@ -116,8 +116,7 @@ def release(entry: SyncQuarantine, state: str, user: str | None = None) -> None:
     sync_state.set_held_state([s for s in waiting if s != newest], "superseded")
     sync_state.set_held_state([s for s in waiting if s == newest], "released")
     for seq, entity in sync_state.unsent_between(entry.uuid, sync_state.acked_seq(), newest):
-        sync_state.hold(seq, entity, entry.uuid, entry.seq)
-        sync_state.set_held_state([seq], "superseded")
+        sync_state.hold(seq, entity, entry.uuid, entry.seq, "superseded")
     (SyncQuarantine.update(state=state, resolved_at=now_iso(), resolved_by=user)
      .where(SyncQuarantine.seq == entry.seq).execute())
     log.info("quarantined change %d (%s %s) %s; newest change %d goes next", entry.seq, entry.entity,

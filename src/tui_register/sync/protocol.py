@@ -70,7 +70,7 @@ class Batch(BaseModel):
 class FieldProblem(BaseModel):
     field: str
     code: str
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class Result(BaseModel):
@@ -79,7 +79,7 @@ class Result(BaseModel):
     version: int = Field(ge=0)  # the centre's version of the record after this change
     reason: str | None = None
     message: str | None = None
-    errors: list[FieldProblem] = []
+    errors: list[FieldProblem] = Field(default_factory=list)  # a factory: no copy of a default per result
     snapshot: dict[str, Any] | None = None  # the centre's record, for conflicts
 
 

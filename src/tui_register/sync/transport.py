@@ -119,13 +119,13 @@ class Transport:
     def _should_retry(self, exc: Exception) -> bool | float:
         """stamina's backoff hook: retry or not, or how long to wait (Retry-After)."""
         if isinstance(exc, httpx.TransportError):
-            log.warning("sending failed (%s: %s); retrying", type(exc).__name__, exc)
+            log.warning("sending failed: %s: %s", type(exc).__name__, exc)
             return True
         if not isinstance(exc, _RetryableStatus):
             return False
         wait = retry_after(exc.response.headers)
-        log.warning("the centre answered HTTP %d (Retry-After %s); retrying",
-                    exc.response.status_code, "none" if wait is None else f"{wait:.0f}s")
+        log.warning("the centre answered HTTP %d (Retry-After: %s)", exc.response.status_code,
+                    "none" if wait is None else f"{wait:.0f} s")
         if wait is None:
             return True
         return wait if wait < self._remaining() else False
