@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Input, Label, Static
+from textual.widgets import Static
 
 from tui_register.domain.fields import format_money
 from tui_register.i18n import _
@@ -19,6 +18,7 @@ from tui_register.storage.visit_queries import CampaignProgress
 from tui_register.ui import services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.screens.searchable import SearchableScreen
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.visit_tables import CampaignTable, TargetTable
 
@@ -53,11 +53,10 @@ class CampaignsScreen(SectionScreen):
         self.dismiss(None)
 
 
-class ChecklistScreen(SectionScreen):
+class ChecklistScreen(SearchableScreen):
     SECTION_KEY = "section.visits"
     BINDINGS = [
         key("escape", "back", "key.back", "checklist.back"),
-        key("slash", "focus_search", "key.search", "checklist.search", priority=True),
         key("space", "visited", "key.mark_visited", "checklist.visited"),
         key("e", "exception", "key.visit_exception", "checklist.exception"),
         key("a", "add_target", "key.add_target", "checklist.add"),
@@ -71,14 +70,11 @@ class ChecklistScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(safe(self.campaign.name, "bold"), classes="list-status")
-        with Horizontal(id="search-bar"):
-            yield Label(_("ui.search_label"), id="search-label")
-            yield Input(placeholder=_("ui.search_placeholder"), id="search", compact=True)
+        yield from self.compose_search()
         yield TargetTable(self.campaign.uuid, id="targets")
         yield Static(id="progress", classes="list-status")
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).cursor_blink = False
         self.table.reload()
         self.table.focus()
         self._show_progress(self.progress)
@@ -101,20 +97,15 @@ class ChecklistScreen(SectionScreen):
 
     # --- search ------------------------------------------------------------------------------
 
-    def action_focus_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if self.focused is search:
-            search.insert_text_at_cursor("/")
-            return
-        self.set_focus(search)
+    def search_changed(self, text: str) -> None:
+        self.table.reload(text)
 
-    @on(Input.Changed, "#search")
-    def _search(self, event: Input.Changed) -> None:
-        self.table.reload(event.value)
-
-    @on(Input.Submitted, "#search")
-    def _to_list(self) -> None:
-        self.table.focus()
+    def action_back(self) -> None:
+        """Esc: out of the search box first, then back to the campaigns."""
+        if self.focused is self.search:
+            self.action_clear_search()
+        else:
+            self.dismiss(None)
 
     # --- working the list --------------------------------------------------------------------
 
@@ -201,5 +192,3 @@ class ChecklistScreen(SectionScreen):
             return
         self.app.call_from_thread(self._after_change)
 
-    def action_back(self) -> None:
-        self.dismiss(None)

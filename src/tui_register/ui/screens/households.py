@@ -6,45 +6,37 @@ from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Input, Label, Static
+from textual.widgets import Static
 
 from tui_register.domain.categories import category_by_code
 from tui_register.i18n import _
 from tui_register.storage.queries import HouseholdFilter
 from tui_register.ui import services
 from tui_register.ui.bindings import key
-from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.screens.searchable import SearchableScreen
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.household_table import HouseholdTable
 
 SORT_ORDER = ("place", "name", "last_visit")
 
 
-class HouseholdsScreen(SectionScreen):
+class HouseholdsScreen(SearchableScreen):
     SECTION_KEY = "section.households"
     BINDINGS = [
-        # Priority: handled before the key reaches the list, so that the focus has moved
-        # before the next keys of a fast burst ("/zs") are delivered.
-        key("slash", "focus_search", "key.search", "households.search", priority=True),
         key("n", "new_household", "key.new", "households.new"),
         key("f", "filter", "key.filter", "households.filter"),
         key("s", "next_sort", "key.sort", "households.sort"),
-        key("escape", "clear_search", "key.clear", "households.clear", show=False),
     ]
 
     _totals_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="search-bar"):
-            yield Label(_("ui.search_label"), id="search-label")
-            yield Input(placeholder=_("ui.search_placeholder"), id="search", compact=True)
+        yield from self.compose_search()
         yield HouseholdTable(id="households")
         yield Static(id="list-status")
 
     def on_mount(self) -> None:
-        self.search.cursor_blink = False  # a blinking cursor redraws twice a second on a slow link
         self.table.reload()
         self.table.focus()
 
@@ -52,36 +44,8 @@ class HouseholdsScreen(SectionScreen):
     def table(self) -> HouseholdTable:
         return self.query_one(HouseholdTable)
 
-    @property
-    def search(self) -> Input:
-        return self.query_one("#search", Input)
-
-    # --- search and filters ---------------------------------------------------------------
-
-    def action_focus_search(self) -> None:
-        if self.focused is self.search:
-            self.search.insert_text_at_cursor("/")  # a "/" typed in the search text itself
-            return
-        # Focus at once (Widget.focus() would wait a turn): "/zs" typed in one burst must
-        # put "zs" in the search box, not send "s" to the list as its sort key.
-        self.set_focus(self.search)
-
-    def action_clear_search(self) -> None:
-        if self.search.value:
-            self.search.value = ""
-        self.table.focus()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        # Each keystroke starts a query in a worker; a newer one makes older results go unused,
-        # so typing is never held up and the list shows the latest text.
-        self.table.reload(replace(self.table.filter, text=event.value))
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.table.focus()
-        if self.table.page_rows:
-            self.table.move_cursor(row=0)
+    def search_changed(self, text: str) -> None:
+        self.table.reload(replace(self.table.filter, text=text))
 
     def action_next_sort(self) -> None:
         sort = SORT_ORDER[(SORT_ORDER.index(self.table.list_sort) + 1) % len(SORT_ORDER)]

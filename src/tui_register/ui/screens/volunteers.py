@@ -7,9 +7,8 @@ from typing import Any, Callable, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Static
 
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
@@ -17,7 +16,7 @@ from tui_register.storage.volunteer_queries import VolunteerRow
 from tui_register.ui import volunteer_services as services
 from tui_register.ui.bindings import key
 from tui_register.ui.forms.volunteer import remember
-from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.screens.searchable import SearchableScreen
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -79,26 +78,20 @@ class VolunteerTable(PagedTable[VolunteerRow]):
         return _("vol.no_volunteers")
 
 
-class VolunteersScreen(SectionScreen):
+class VolunteersScreen(SearchableScreen):
     SECTION_KEY = "section.volunteers"
+    SEARCH_PLACEHOLDER = "vol.search_placeholder"
     BINDINGS = [
-        # Priority, as on the household list: "/zs" typed in one burst must put "zs" in the
-        # search box, not send the letters to the list.
-        key("slash", "focus_search", "key.search", "volunteers.search", priority=True),
         key("n", "new_volunteer", "key.vol_new_volunteer", "volunteers.new"),
         key("a", "activities", "key.vol_activities", "volunteers.activities"),
-        key("escape", "clear_search", "key.clear", "volunteers.clear", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="search-bar"):
-            yield Label(_("ui.search_label"), id="search-label")
-            yield Input(placeholder=_("vol.search_placeholder"), id="search", compact=True)
+        yield from self.compose_search()
         yield VolunteerTable(id="volunteers")
         yield Static(id="list-status")
 
     def on_mount(self) -> None:
-        self.search.cursor_blink = False
         self.table.reload()
         self.table.focus()
         self.load_choices()
@@ -107,10 +100,6 @@ class VolunteersScreen(SectionScreen):
     def table(self) -> VolunteerTable:
         return self.query_one(VolunteerTable)
 
-    @property
-    def search(self) -> Input:
-        return self.query_one("#search", Input)
-
     @work(thread=True, group="choices")
     def load_choices(self) -> None:
         """The organisations, kinds and places used so far, offered again in the forms."""
@@ -118,25 +107,8 @@ class VolunteersScreen(SectionScreen):
 
     # --- search ----------------------------------------------------------------------------
 
-    def action_focus_search(self) -> None:
-        if self.focused is self.search:
-            self.search.insert_text_at_cursor("/")
-            return
-        self.set_focus(self.search)
-
-    def action_clear_search(self) -> None:
-        if self.search.value:
-            self.search.value = ""
-        self.table.focus()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.table.reload(event.value)
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.table.focus()
-        self.table.move_cursor(0)
+    def search_changed(self, text: str) -> None:
+        self.table.reload(text)
 
     @on(VolunteerTable.Loaded)
     def _page_loaded(self) -> None:
