@@ -206,6 +206,7 @@ MESSAGES = {
     "due.data_check": ("数据核查", "Data check"),
     "ui.visits_period": ("期间 {start} 至 {end}", "from {start} to {end}"),
     "ui.filter_visitor": ("走访人:{name}", "visitor: {name}"),
+    "ui.filter_campaign": ("指定慰问活动", "one campaign"),
     "ui.visit_totals": ("共 {visits} 人次 {households} 户 慰问金 {cash}", "{visits} visits, {households} households, cash {cash}"),
     "ui.visit_filter_title": ("筛选走访记录", "Filter visits"),
     "ui.from": ("起", "From"),

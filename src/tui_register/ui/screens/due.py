@@ -62,10 +62,18 @@ class DueScreen(SectionScreen):
         form = VisitForm(item.household_uuid, visitors=self.app.last_visitors, today=self.app.today())
         if item.kind == "data_check":
             form.initial["purpose"] = "data_check"
-        self.app.push_screen(form, lambda _r: self.load())
+
+        def saved(visit_uuid: str | None) -> None:
+            if visit_uuid and item.kind == "follow_up":
+                self._complete(item.visit_uuid, item.visit_version)  # the visit did the follow-up
+            else:
+                self.load()
+
+        self.app.push_screen(form, saved)
 
     def action_done(self) -> None:
-        """A follow-up done: recorded on its visit (a visit of the work done is `v`)."""
+        """A follow-up done without a visit (by phone, by another office): recorded on its
+        visit. `v` records the visit that did it, and marks it done as well."""
         item = self.query_one(DueTable).current
         if item is None or item.kind != "follow_up":
             self.notify(_("ui.choose_follow_up"), severity="warning")

@@ -65,6 +65,8 @@ class VisitsScreen(SectionScreen):
             parts.append(_("ui.filter_visitor", name=f.visitor))
         if f.place_path:
             parts.append(f.place_path.split("/")[-1])
+        if f.campaign:
+            parts.append(_("ui.filter_campaign"))
         self.query_one("#visit-filter", Static).update(safe(" | ".join(parts)))
 
     @on(VisitTable.Loaded)
@@ -165,11 +167,24 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
                 paths = [(text, text.replace(" / ", "/")) for text, _uuid in options.PLACES]
                 yield Select([(_("ui.all"), ALL), *paths], value=f.place_path if f.place_path in
                              {p for _t, p in paths} else ALL, allow_blank=False, id="place", compact=True)
+                yield Label(_("ui.col_campaign"))
+                yield Select([(_("ui.all"), ALL)], value=ALL, allow_blank=False, id="campaign", compact=True)
             yield Static("", id="filter-error", classes="form-error -shown")
             yield Static(_("ui.dialog_keys"), classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#from", Input).focus()
+        self._load_campaigns()
+
+    @work(thread=True)
+    def _load_campaigns(self) -> None:
+        choices = [(p.campaign.name, p.campaign.uuid) for p in services.campaigns(include_closed=True)]
+        self.app.call_from_thread(self._set_campaigns, choices)
+
+    def _set_campaigns(self, choices: list[tuple[str, str]]) -> None:
+        select = self.query_one("#campaign", Select)
+        select.set_options([(_("ui.all"), ALL), *choices])
+        select.value = self.flt.campaign if self.flt.campaign in {c for _n, c in choices} else ALL
 
     def _date(self, widget_id: str):
         text = self.query_one(f"#{widget_id}", Input).value.strip()
@@ -187,7 +202,8 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
             return
         visitor = self.query_one("#visitor", Input).value.strip() or None
         self.dismiss(replace(self.flt, date_from=start, date_to=end, purpose=self._choice("purpose"),
-                             visitor=visitor, category=self._choice("category"), place_path=self._choice("place")))
+                             visitor=visitor, category=self._choice("category"), place_path=self._choice("place"),
+                             campaign=self._choice("campaign")))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
