@@ -100,21 +100,17 @@ def _at(day: date, rng: random.Random) -> str:
     return moment.replace(tzinfo=timezone.utc).isoformat(timespec="microseconds")
 
 
-@functools.lru_cache(maxsize=None)
-def _regions(year: int) -> tuple[str, ...]:
-    return tuple(known_region_codes(year))
-
-
-@functools.lru_cache(maxsize=None)
-def _region_set(year: int) -> frozenset[str]:
-    return frozenset(_regions(year))
+@functools.cache
+def _regions() -> tuple[str, ...]:
+    """County codes in use from 1930 to 2025: an ID made with any of them passes the region
+    check whatever the birth year (reading the table once per birth year costs seconds)."""
+    return tuple(sorted(set(known_region_codes(1930)) & set(known_region_codes(2025))))
 
 
 def _resident_id(ctx: _Ctx, local: str, birth: date, male: bool) -> str:
-    regions = _regions(birth.year)
-    region = local if local in _region_set(birth.year) or not regions else ctx.rng.choice(regions)
-    if ctx.rng.random() < 0.15 and regions:
-        region = ctx.rng.choice(regions)  # born elsewhere
+    region = local
+    if ctx.rng.random() < 0.15:
+        region = ctx.rng.choice(_regions())  # born elsewhere
     while True:
         seq = ctx.rng.randrange(0, 999)
         if seq % 2 != male:
@@ -347,7 +343,7 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
     # ID numbers already registered are never generated again (`--force` into a register).
     taken = {n for (n,) in Person.select(Person.id_number).where(Person.id_number.is_null(False)).tuples()}
     ctx = _Ctx(rng, bulk, until or date.today(), [], [], taken)
-    local = rng.choice(_regions(1950))
+    local = rng.choice(_regions())
     _make_places(ctx, households)
     _make_campaigns(ctx)
     for i in range(households):

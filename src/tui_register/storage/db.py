@@ -51,11 +51,16 @@ def _sql(name: str) -> str:
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
-    # executescript() would COMMIT first; run statement by statement inside our transaction.
-    for statement in script.split(";\n"):
-        body = "\n".join(l for l in statement.splitlines() if not l.lstrip().startswith("--"))
-        if body.strip():
-            conn.execute(body)
+    """Each statement of `script` in turn (executescript() would COMMIT first and leave our
+    transaction); statements are found with SQLite's own `complete_statement`."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            conn.execute(buffer)
+            buffer = ""
+    if buffer.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buffer.splitlines()):
+        raise StorageError("db.schema_files", versions=["incomplete statement"])
 
 
 def _backfill_search(conn: sqlite3.Connection) -> None:
