@@ -242,13 +242,17 @@ async def test_names_typed_in_one_burst_are_added_in_order(register: Built):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "3", "a", "enter")  # the newest demo activity
-        before = len(participants(app))
+        before = participants(app)
+        from tui_register.storage.models import Activity
+
+        default = Activity.get(Activity.uuid == app.screen.uuid).default_hours_tenths
         for ch in "ny\rsmg\roymy\r":
             key = "enter" if ch == "\r" else _character_to_key(ch)
             app.post_message(events.Key(key, ch))
         await settle(pilot)
-        assert participants(app)[-3:] == [(NIE, 20), (SIMA, 20), (OUYANG, 20)]
-        assert _("vol.activity_totals", n=before + 3, hours="27.0") in screen_text(app)
+        assert participants(app)[-3:] == [(NIE, default), (SIMA, default), (OUYANG, default)]
+        total = sum(tenths for _name, tenths in before) + 3 * default
+        assert _("vol.activity_totals", n=len(before) + 3, hours=f"{total / 10:.1f}") in screen_text(app)
 
 
 # ---------------------------------------------------------------- snapshots

@@ -325,10 +325,12 @@ def _due_for_rules(rules: list[tuple[str, int]], data_check: bool, horizon: date
     last = "h.last_check" if data_check else "h.last_visit"
     sql = (
         f"WITH rules(code, days) AS (VALUES {values}), "
-        "need AS (SELECT m.household_id AS hid, min(r.days) AS days, min(m.start_date) AS start, "
-        "         min(m.category) AS code "
-        "         FROM membership m JOIN rules r ON r.code = m.category "
-        "         WHERE m.status = 'active' GROUP BY m.household_id), "
+        "held AS (SELECT m.household_id AS hid, r.days, m.category AS code, m.start_date AS start "
+        "         FROM membership m JOIN rules r ON r.code = m.category WHERE m.status = 'active'), "
+        # SQLite takes the bare column `code` from the row holding min(days): the category
+        # whose interval runs out first names the row.
+        "need AS (SELECT hid, min(days) AS days, code, (SELECT min(start) FROM held h2 WHERE h2.hid = held.hid) "
+        "         AS start FROM held GROUP BY hid), "
         f"due AS (SELECT h.uuid, h.head_name, h.place_path, {last} AS last, need.start, need.days, need.code "
         "        FROM need JOIN household h ON h.id = need.hid WHERE h.status = 'active') "
         "SELECT *, date(coalesce(last, start), '+' || days || ' days') AS due_on FROM due "

@@ -85,6 +85,11 @@ def remove_target(user: str, target_uuid: str, base_version: int) -> CampaignTar
 def campaign_visit(user: str, campaign_uuid: str, household_uuid: str, visit_date: date) -> Visit:
     """The one-key path: a visit with the campaign's defaults (purpose, visitors, cash, goods)."""
     campaign = Campaign.get(Campaign.uuid == campaign_uuid)
+    if (Visit.select().join(Household).where((Visit.campaign == campaign) & (Household.uuid == household_uuid)
+                                             & (Visit.status == "valid")).exists()):
+        # One default visit per household and campaign (a second key press is not a second visit);
+        # a different visit is entered through the form.
+        raise RuleViolation("storage.already_visited_campaign")
     data = validate(VisitIn, {
         "household": household_uuid, "visit_date": visit_date, "purpose": campaign.purpose,
         "visitors": campaign.visitors or user, "cash": str(fen_to_yuan(campaign.default_cash_fen)),

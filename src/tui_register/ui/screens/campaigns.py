@@ -122,6 +122,11 @@ class ChecklistScreen(SearchableScreen):
         if row.visit_date is not None:
             self.notify(_("ui.already_visited", date=row.visit_date.isoformat()), severity="warning")
             return
+        # Shown as visited and moved on at once, so that a second Space of a fast burst goes
+        # to the next household; a refused save puts the row back.
+        self.table.mark_visited(index, self.app.today(), self.campaign.default_cash_fen)
+        if index < len(self.table.page_rows) - 1:
+            self.table.cursor_row = index + 1
         self._record(index, row.household_uuid)
 
     @work(thread=True, group="campaign-visit")
@@ -129,18 +134,19 @@ class ChecklistScreen(SearchableScreen):
         try:
             visit = services.campaign_visit(self.app.user, self.campaign.uuid, household_uuid, self.app.today())
         except StorageProblem as err:
-            self.app.call_from_thread(self.notify, err.message(), severity="error")
+            self.app.call_from_thread(self._not_recorded, index, household_uuid, err.message())
             return
-        self.app.call_from_thread(self._recorded, index, household_uuid, visit.visit_date, visit.cash_fen)
+        self.app.call_from_thread(self._recorded, visit.cash_fen)
 
-    def _recorded(self, index: int, household_uuid: str, when, cash_fen: int) -> None:
-        rows = self.table.page_rows
-        if index < len(rows) and rows[index].household_uuid == household_uuid:
-            self.table.mark_visited(index, when, cash_fen)
-            if index < len(rows) - 1:
-                self.table.cursor_row = index + 1  # ready for the next household
+    def _recorded(self, cash_fen: int) -> None:
         p = self.progress
         self._show_progress(CampaignProgress(p.campaign, p.targets, p.visited + 1, p.cash_fen + cash_fen))
+
+    def _not_recorded(self, index: int, household_uuid: str, message: str) -> None:
+        self.notify(message, severity="error")
+        rows = self.table.page_rows
+        if index < len(rows) and rows[index].household_uuid == household_uuid:
+            self.table.mark_visited(index, None, 0)
 
     def action_exception(self) -> None:
         from tui_register.ui.forms.visit import VisitForm
@@ -150,10 +156,12 @@ class ChecklistScreen(SearchableScreen):
             return
         form = VisitForm(row.household_uuid, campaign=self.campaign, visitors=self.app.last_visitors,
                          today=self.app.today())
-        self.app.push_screen(form, lambda _r: self._after_change())
+        index = self.table.cursor_row
+        self.app.push_screen(form, lambda saved: self._after_change(index + 1 if saved else index))
 
-    def _after_change(self) -> None:
-        self.table.reload()
+    def _after_change(self, cursor_row: int | None = None) -> None:
+        """Read the page shown again (the cursor stays, or moves on past a visit entered)."""
+        self.table.reload_page(cursor_row)
         self._count()
 
     def action_add_target(self) -> None:

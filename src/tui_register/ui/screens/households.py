@@ -44,6 +44,11 @@ class HouseholdsScreen(SearchableScreen):
     def table(self) -> HouseholdTable:
         return self.query_one(HouseholdTable)
 
+    def on_screen_resume(self) -> None:
+        # Back from another section or a household: names, visits, members may have changed.
+        super().on_screen_resume()
+        self.table.reload_page()
+
     def search_changed(self, text: str) -> None:
         self.table.reload(replace(self.table.filter, text=text))
 

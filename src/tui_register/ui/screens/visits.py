@@ -52,6 +52,12 @@ class VisitsScreen(SectionScreen):
     def table(self) -> VisitTable:
         return self.query_one(VisitTable)
 
+    def on_screen_resume(self) -> None:
+        # Back from another section or a form: visits may have been added (they come first,
+        # newest on top) or voided.
+        super().on_screen_resume()
+        self.table.reload()
+
     # --- filter and totals -------------------------------------------------------------------
 
     def _show_filter(self) -> None:

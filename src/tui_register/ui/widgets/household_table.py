@@ -51,6 +51,11 @@ class HouseholdTable(PagedTable[HouseholdRow]):
     def row_key(self, row: HouseholdRow) -> tuple:
         return row.key(self.list_sort)
 
+    def key_before(self, row: HouseholdRow) -> tuple:
+        *rest, hid = row.key(self.list_sort)
+        # Ascending sorts end with the id; the last-visit sort is descending.
+        return (*rest, hid + 1 if self.list_sort == "last_visit" else hid - 1)
+
     def fetch(self, request: PageRequest, limit: int) -> list[HouseholdRow]:
         return services.page(self.filter, self.list_sort, after=request.after, before=request.before,
                              last=request.last, limit=limit)

@@ -141,6 +141,17 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         """Read the first page again."""
         self._load(PageRequest())
 
+    def reload_page(self, cursor_row: int | None = None) -> None:
+        """Read the page now shown again, from its first row on (where `key_before` can say
+        what comes just before that row); the first page otherwise."""
+        before = self.key_before(self.page_rows[0]) if self.page_rows else None
+        row = self.cursor_row if cursor_row is None else cursor_row
+        self._load(PageRequest(after=before, cursor_row=row) if before is not None else PageRequest())
+
+    def key_before(self, row: Row) -> Any:
+        """A keyset cursor just before `row`, or None if the subclass cannot make one."""
+        return None
+
     @work(thread=True, exclusive=True, group="paged-table")
     def _load(self, request: PageRequest) -> None:
         rows = self.fetch(request, self.page_size)

@@ -54,6 +54,10 @@ class VisitTable(PagedTable[VisitRow]):
     def row_key(self, row: VisitRow) -> tuple:
         return row.key()
 
+    def key_before(self, row: VisitRow) -> tuple:
+        day, vid = row.key()
+        return (day, vid + 1)  # newest first: "before" is the next id up
+
     def fetch(self, request: PageRequest, limit: int) -> list[VisitRow]:
         return services.visit_page(self.filter, after=request.after, before=request.before, limit=limit)
 
@@ -115,12 +119,16 @@ class TargetTable(PagedTable[TargetRow]):
     def row_key(self, row: TargetRow) -> tuple:
         return row.sort_key
 
+    def key_before(self, row: TargetRow) -> tuple:
+        path, sort, hid = row.sort_key
+        return (path, sort, hid - 1)  # ids are whole numbers: nothing lies between
+
     def fetch(self, request: PageRequest, limit: int) -> list[TargetRow]:
         if request.before is not None:
             return []  # the checklist pages forward; g goes back to the start
         return services.campaign_targets(self.campaign_uuid, self.text, after=request.after, limit=limit)
 
-    def mark_visited(self, index: int, when: date, cash_fen: int) -> None:
+    def mark_visited(self, index: int, when: date | None, cash_fen: int) -> None:
         """Show a row as visited at once (the database already says so)."""
         self.page_rows[index] = replace(self.page_rows[index], visit_date=when, cash_fen=cash_fen)
         self.redraw_rows()
@@ -145,7 +153,7 @@ class DueTable(PagedTable[DueItem]):
 
     def columns(self) -> Sequence[tuple[str, int]]:
         return [(_("ui.col_due"), 10), (_("ui.col_overdue"), 6), (_("ui.col_head"), 8), (_("ui.col_village"), 8),
-                (_("ui.col_kind"), 8), (_("ui.col_what"), 30)]
+                (_("ui.col_kind"), 10), (_("ui.col_what"), 28)]
 
     def cells(self, row: DueItem) -> Sequence[str]:
         overdue = _("ui.overdue_mark") if row.overdue(self.today) else ""
