@@ -186,9 +186,9 @@ def _key_event(key: str):
     from textual import events
     from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
-    # As Textual's own Pilot.press does (textual/app.py, App._press_keys).
-    if len(key) == 1 and not key.isalnum():
-        key = _character_to_key(key)
+    if len(key) == 1:  # a typed character: as Textual's input parser makes it (、 and ， too)
+        return events.Key(_character_to_key(key), key)
+    # A key name: as Textual's own Pilot.press does (textual/app.py, App._press_keys).
     try:
         char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
     except KeyError:

@@ -130,18 +130,9 @@ def reset_remembered_choices() -> None:
 # ---------------------------------------------------------------- keys
 
 
-def key_event(ch: str):
-    """The key event a terminal sends for one typed character, as Textual's input parser makes
-    it (`ui_support` derives the character back from the key name, which loses 、 and ，)."""
-    from textual import events
-    from textual.keys import _character_to_key
-
-    return events.Key(_character_to_key(ch), ch)
-
-
 async def type_chars(pilot, text: str) -> None:
     """Type `text` in one burst (every character, punctuation included), then settle."""
-    from ui_support import settle
+    from ui_support import _key_event as key_event, settle
 
     for ch in text:
         event = key_event(ch)
