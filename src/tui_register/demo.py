@@ -17,7 +17,7 @@ from typing import Callable
 
 from tui_register.domain.ids import known_region_codes, make_resident_id
 from tui_register.domain.names import pinyin_keys
-from tui_register.storage.bulk import BulkWriter, household_search_entry
+from tui_register.storage.bulk import BulkWriter, household_search_entry, indexes_deferred
 from tui_register.storage.models import (
     Activity,
     Campaign,
@@ -344,16 +344,17 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
     taken = {n for (n,) in Person.select(Person.id_number).where(Person.id_number.is_null(False)).tuples()}
     ctx = _Ctx(rng, bulk, until or date.today(), [], [], taken)
     local = rng.choice(_regions())
-    _make_places(ctx, households)
-    _make_campaigns(ctx)
-    for i in range(households):
-        _make_household(ctx, local)
-        if (i + 1) % flush_every == 0:
-            bulk.flush()
-            if on_progress:
-                on_progress(i + 1, households)
-    _make_volunteers(ctx, households)
-    bulk.flush()
+    with indexes_deferred():
+        _make_places(ctx, households)
+        _make_campaigns(ctx)
+        for i in range(households):
+            _make_household(ctx, local)
+            if (i + 1) % flush_every == 0:
+                bulk.flush()
+                if on_progress:
+                    on_progress(i + 1, households)
+        _make_volunteers(ctx, households)
+        bulk.flush()
     if on_progress:
         on_progress(households, households)
     from tui_register.storage.integrity import counts_per_entity

@@ -134,6 +134,10 @@ def open_database(path: Path | str, *, create: bool = True, backup_dir: Path | N
         raise StorageError("db.cannot_open", path=str(path), detail=str(exc)) from exc
     models.database.initialize(db)
     migrate(db, path, backup_dir=backup_dir)
+    from tui_register.storage.bulk import restore_indexes
+
+    if restore_indexes():  # a bulk load was killed before it rebuilt them
+        log.warning("rebuilt indexes left out by an unfinished bulk load in %s", path)
     return db
 
 
