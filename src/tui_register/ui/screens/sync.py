@@ -94,7 +94,7 @@ class SyncScreen(SectionScreen):
         table = self.query_one(QuarantineTable)
         table.items = items
         table.reload()
-        self.query_one(AppHeader).refresh_pending()
+        self.query_one(AppHeader).refresh_pending(force=True)
 
     # --- sync now -----------------------------------------------------------------------------
 

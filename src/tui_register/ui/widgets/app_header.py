@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import work
 from textual.reactive import reactive
@@ -12,8 +14,14 @@ from tui_register.ui import services
 from tui_register.ui.text import safe
 
 
+PENDING_EVERY_S = 10.0
+
+
 class AppHeader(Static):
     pending: reactive[int | None] = reactive(None)
+    # Shared by the headers of every screen: one count serves them all.
+    _counted_at: float = -PENDING_EVERY_S
+    _last_count: int | None = None
     section: reactive[str] = reactive("")
 
     def __init__(self, office: str, user: str, role: str | None) -> None:
@@ -33,7 +41,18 @@ class AppHeader(Static):
         text.overflow = "crop"
         return text
 
+    def refresh_pending(self, force: bool = False) -> None:
+        """Count the changes waiting for the sync, at most every few seconds: on a register
+        that has never been synced the count reads the whole change log."""
+        now = time.monotonic()
+        if not force and now - AppHeader._counted_at < PENDING_EVERY_S:
+            self.pending = AppHeader._last_count
+            return
+        AppHeader._counted_at = now
+        self._count()
+
     @work(thread=True, exclusive=True, group="pending")
-    def refresh_pending(self) -> None:
+    def _count(self) -> None:
         count = services.pending_sync_count()
+        AppHeader._last_count = count
         self.app.call_from_thread(setattr, self, "pending", count)
