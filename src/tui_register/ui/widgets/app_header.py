@@ -19,9 +19,6 @@ PENDING_EVERY_S = 10.0
 
 class AppHeader(Static):
     pending: reactive[int | None] = reactive(None)
-    # Shared by the headers of every screen: one count serves them all.
-    _counted_at: float = -PENDING_EVERY_S
-    _last_count: int | None = None
     section: reactive[str] = reactive("")
 
     def __init__(self, office: str, user: str, role: str | None) -> None:
@@ -44,15 +41,16 @@ class AppHeader(Static):
     def refresh_pending(self, force: bool = False) -> None:
         """Count the changes waiting for the sync, at most every few seconds: on a register
         that has never been synced the count reads the whole change log."""
+        # One count serves the headers of every screen of the app.
         now = time.monotonic()
-        if not force and now - AppHeader._counted_at < PENDING_EVERY_S:
-            self.pending = AppHeader._last_count
+        counted_at, count = getattr(self.app, "pending_count", (None, None))
+        if not force and counted_at is not None and now - counted_at < PENDING_EVERY_S:
+            self.pending = count
             return
-        AppHeader._counted_at = now
-        self._count()
+        self._count(now)
 
     @work(thread=True, exclusive=True, group="pending")
-    def _count(self) -> None:
+    def _count(self, now: float) -> None:
         count = services.pending_sync_count()
-        AppHeader._last_count = count
+        self.app.pending_count = (now, count)
         self.app.call_from_thread(setattr, self, "pending", count)
