@@ -329,8 +329,9 @@ def _due_for_rules(rules: list[tuple[str, int]], data_check: bool, horizon: date
         "         FROM membership m JOIN rules r ON r.code = m.category WHERE m.status = 'active'), "
         # SQLite takes the bare column `code` from the row holding min(days): the category
         # whose interval runs out first names the row.
-        "need AS (SELECT hid, min(days) AS days, code, (SELECT min(start) FROM held h2 WHERE h2.hid = held.hid) "
-        "         AS start FROM held GROUP BY hid), "
+        "pick AS (SELECT hid, min(days) AS days, code FROM held GROUP BY hid), "
+        "starts AS (SELECT hid, min(start) AS start FROM held GROUP BY hid), "
+        "need AS (SELECT pick.hid, pick.days, pick.code, starts.start FROM pick JOIN starts ON starts.hid = pick.hid), "
         f"due AS (SELECT h.uuid, h.head_name, h.place_path, {last} AS last, need.start, need.days, need.code "
         "        FROM need JOIN household h ON h.id = need.hid WHERE h.status = 'active') "
         "SELECT *, date(coalesce(last, start), '+' || days || ' days') AS due_on FROM due "
