@@ -90,10 +90,7 @@ def import_command(args: argparse.Namespace, settings) -> int:
     except ReportError as err:
         print(err.message(), file=sys.stderr)
         return EXIT_USAGE if err.usage else EXIT_PROBLEM
-    counts = dict(rows=result.rows, rejected=result.rejected, households_new=result.households_new,
-                  households_matched=result.households_matched, persons_new=result.persons_new,
-                  persons_matched=result.persons_matched, memberships_new=result.memberships_new,
-                  places_new=result.places_new)
+    counts = result.counts()
     if result.report is not None:
         print(_("import.cli.report", path=str(result.report), n=len(result.problems)), file=sys.stderr)
     if result.written:

@@ -47,6 +47,13 @@ class ImportResult:
     report: Path | None = None  # the workbook listing the rows in error
     problems: list[Problem] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int]:
+        """The figures of the summary line (`import.cli.*` messages)."""
+        return dict(rows=self.rows, rejected=self.rejected, households_new=self.households_new,
+                    households_matched=self.households_matched, persons_new=self.persons_new,
+                    persons_matched=self.persons_matched, memberships_new=self.memberships_new,
+                    places_new=self.places_new)
+
 
 def import_roster(path: Path, settings, user: str, options: ImportOptions,
                   on_progress: Callable[[int, int], None] | None = None) -> ImportResult:

@@ -68,10 +68,7 @@ class ImportScreen(SectionScreen):
         except (ReportError, StorageProblem) as err:
             self.app.call_from_thread(self._status, err.message())
             return
-        counts = dict(rows=result.rows, rejected=result.rejected, households_new=result.households_new,
-                      households_matched=result.households_matched, persons_new=result.persons_new,
-                      persons_matched=result.persons_matched, memberships_new=result.memberships_new,
-                      places_new=result.places_new)
+        counts = result.counts()
         done = "import.cli.done" if result.written else ("import.cli.checked" if options.dry_run else
                                                          "import.cli.refused")
         lines = [_(done, **counts)]
