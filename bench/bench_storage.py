@@ -69,7 +69,7 @@ def queries(conn: sqlite3.Connection, n: int = 200) -> list[str]:
 
 
 def bench_search(path: Path, qs: list[str]) -> dict[str, list[float]]:
-    from tui_register.storage.queries import HouseholdFilter, household_page, household_totals, page_sql
+    from tui_register.storage.household_queries import HouseholdFilter, household_page, household_totals, page_sql
 
     times: dict[str, list[float]] = {"page": [], "raw": [], "totals": []}
     raw = sqlite3.connect(str(path))
@@ -119,8 +119,8 @@ def main() -> None:
         took = build(args.db, args.households)
         print(f"generation: {args.households:,} households in {took:.1f} s")
 
-    from tui_register.storage.register import open_register
     from tui_register.storage.integrity import counts_per_entity
+    from tui_register.storage.register import open_register
 
     open_register(args.db, "bench")
     counts = counts_per_entity()

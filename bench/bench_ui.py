@@ -149,7 +149,8 @@ async def main(db):
     p95 = times[int(0.95 * (len(times) - 1))]
     print(f"(b) search keystroke to list ({len(times)} keystrokes): median {statistics.median(times) * 1000:.1f} ms, "
           f"p95 {p95 * 1000:.1f} ms")
-    print(f"(c) peak RSS after searches and 50 pages: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(c) peak RSS after searches and 50 pages: {peak:.0f} MB")
 
 asyncio.run(main(sys.argv[1]))
 """

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-# `import helpers` from the test modules (and from spawned child processes).
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +29,12 @@ def reg(db_path: Path):
     db = open_register(db_path, "alice")
     yield db
     db.close()
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    """A running reference hub on 127.0.0.1 with its own SQLite database."""
+    from tests.support.sync import HubServer
+
+    with HubServer(tmp_path / "hub.db") as server:
+        yield server

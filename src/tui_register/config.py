@@ -96,7 +96,7 @@ def _check_endpoint(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     try:
-        parts.port  # raises ValueError on a malformed port
+        _port = parts.port  # raises ValueError on a malformed port
     except ValueError:
         raise ValueError("bad port") from None
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):

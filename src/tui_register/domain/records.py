@@ -14,13 +14,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Callable, ClassVar, Iterable, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, \
-    model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
 from tui_register.domain.categories import code_for
 from tui_register.domain.errors import FieldError, InputError
-from tui_register.domain.fields import check_not_future, parse_date, parse_hours, parse_money, \
-    parse_phone
+from tui_register.domain.fields import check_not_future, parse_date, parse_hours, parse_money, parse_phone
 from tui_register.domain.ids import parse_resident_id
 from tui_register.domain.text import clean_text
 

@@ -1,6 +1,11 @@
 """Messages of the reference central endpoint (`tui-register hub`)."""
 
 MESSAGES = {
+    "hub.missing_extra": (
+        "中心端需要的程序库 {module} 没有安装。请运行: pip install 'tui-register[hub]'(PostgreSQL 另加 [postgres])",
+        "The hub needs the library {module}, which is not installed. Run: pip install 'tui-register[hub]' "
+        "(add [postgres] for PostgreSQL)",
+    ),
     "hub.cmd": ("中心端(参考实现):接收各办的同步", "the reference central endpoint that offices sync to"),
     "hub.cmd_serve": ("启动中心端 HTTP 服务", "run the central endpoint's HTTP server"),
     "hub.opt_host": ("监听地址(默认 127.0.0.1)", "address to listen on (default 127.0.0.1)"),

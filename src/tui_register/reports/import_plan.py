@@ -24,8 +24,7 @@ from typing import Any, Iterable
 
 from tui_register.domain.categories import category_by_code, code_for
 from tui_register.domain.errors import InputError
-from tui_register.domain.records import (
-    ACCEPT_ID_REGION, HouseholdIn, MembershipIn, PersonIn, PlaceIn, validate)
+from tui_register.domain.records import ACCEPT_ID_REGION, HouseholdIn, MembershipIn, PersonIn, PlaceIn, validate
 from tui_register.i18n import _
 from tui_register.reports.import_sheet import CellProblem, RosterSheet, SheetRow, cell_text, cell_value
 from tui_register.storage.models import Household, Person, database

@@ -12,8 +12,7 @@ from typing import Callable
 from peewee import fn
 
 from tui_register.i18n import _
-from tui_register.reports.data import (
-    Scope, categories_text, describe, household_filter, pages, title, village_of)
+from tui_register.reports.data import Scope, categories_text, describe, household_filter, pages, title, village_of
 from tui_register.reports.options import ReportError
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import CampaignTarget, Household, Visit, database

@@ -15,8 +15,18 @@ from peewee import Select
 
 from tui_register.i18n import _
 from tui_register.reports.data import (
-    Scope, code_label, describe, household_on_roster, household_status_at, membership_in_force, pages,
-    path_parts, person_on_roster, title, under_places)
+    Scope,
+    code_label,
+    describe,
+    household_on_roster,
+    household_status_at,
+    membership_in_force,
+    pages,
+    path_parts,
+    person_on_roster,
+    title,
+    under_places,
+)
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import Household, Membership, Person, database
 

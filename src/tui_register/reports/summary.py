@@ -25,11 +25,30 @@ from peewee import SQL, Case, Expression, Select, fn
 
 from tui_register.i18n import _
 from tui_register.reports.data import (
-    Scope, code_label, describe, household_on_roster, membership_in_force, pages, path_parts, person_on_roster,
-    registered_on, title)
+    Scope,
+    code_label,
+    describe,
+    household_on_roster,
+    membership_in_force,
+    pages,
+    path_parts,
+    person_on_roster,
+    registered_on,
+    title,
+)
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import (
-    Activity, Campaign, CampaignTarget, Category, Household, Membership, Participation, Person, Visit, database)
+    Activity,
+    Campaign,
+    CampaignTarget,
+    Category,
+    Household,
+    Membership,
+    Participation,
+    Person,
+    Visit,
+    database,
+)
 
 
 def _rows(query: Select) -> list[tuple]:

@@ -8,7 +8,15 @@ from peewee import Expression
 
 from tui_register.i18n import _
 from tui_register.reports.data import (
-    Scope, categories_text, code_label, describe, household_filter, pages, title, village_of)
+    Scope,
+    categories_text,
+    code_label,
+    describe,
+    household_filter,
+    pages,
+    title,
+    village_of,
+)
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import Campaign, Household, Visit
 

@@ -9,8 +9,8 @@ exactly as it verifies records written by staff.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 import uuid as uuidlib
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from peewee import DateField, ForeignKeyField

@@ -59,7 +59,7 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         if sqlite3.complete_statement(buffer):
             conn.execute(buffer)
             buffer = ""
-    if buffer.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buffer.splitlines()):
+    if buffer.strip() and not all(line.strip().startswith("--") or not line.strip() for line in buffer.splitlines()):
         raise StorageError("db.schema_files", versions=["incomplete statement"])
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from peewee import ForeignKeyField
 
 from tui_register.i18n import _
-
 from tui_register.storage.models import ENTITIES, Category, database
 
 

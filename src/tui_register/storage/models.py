@@ -10,10 +10,8 @@ they are not part of a record's snapshot and do not bump its version.
 
 from __future__ import annotations
 
-from playhouse.sqlite_ext import AutoIncrementField
 from peewee import (
     AutoField,
-    BooleanField,
     CharField,
     DatabaseProxy,
     DateField,
@@ -23,6 +21,7 @@ from peewee import (
     Model,
     TextField,
 )
+from playhouse.sqlite_ext import AutoIncrementField
 
 database = DatabaseProxy()
 

@@ -6,9 +6,9 @@ is disabled, can read but not write (see `core.require_writer`).
 
 from __future__ import annotations
 
+from tui_register.storage.clock import now_iso
 from tui_register.storage.core import RuleViolation, writing
 from tui_register.storage.models import AuditEvent, Staff
-from tui_register.storage.clock import now_iso
 
 ROLES = ("clerk", "supervisor")
 

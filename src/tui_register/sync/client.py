@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 from tui_register.config import Settings
+from tui_register.exit_codes import ExitCode
 from tui_register.storage import sync_state
 from tui_register.storage.sync_state import SyncBatch
 from tui_register.sync import answers, outbox, runs
@@ -74,14 +75,14 @@ def run(settings: Settings, user: str, on_progress: ProgressCallback | None = No
     except ConfigProblem as problem:
         summary = RunSummary(started_at="")
         summary.pending = sync_state.pending_count()
-        return summary.stop(runs.EXIT_CONFIG, problem.key, **problem.params)
+        return summary.stop(ExitCode.CONFIG, problem.key, **problem.params)
     try:
         with run_lock(settings.db_path):
             return _locked_run(settings, user, endpoint, token, office, on_progress, policy or RetryPolicy())
     except SyncBusy:
         summary = RunSummary(started_at="")
         summary.pending = sync_state.pending_count()
-        return summary.stop(runs.EXIT_UNREACHABLE, "sync.busy")
+        return summary.stop(ExitCode.UNREACHABLE, "sync.busy")
 
 
 def _locked_run(settings: Settings, user: str, endpoint: str, token: str, office: str,
@@ -99,7 +100,7 @@ def _locked_run(settings: Settings, user: str, endpoint: str, token: str, office
         _send_all(transport, office, settings.sync_batch_size, deadline, summary, total, on_progress)
     summary.pending = sync_state.pending_count()
     if summary.exit_code is None:
-        summary.stop(runs.EXIT_QUARANTINE if sync_state.quarantined() else runs.EXIT_OK)
+        summary.stop(ExitCode.QUARANTINE if sync_state.quarantined() else ExitCode.OK)
     runs.finish(run_id, summary)
     log.info("sync run %d ended with status %d: %s %s", run_id, summary.exit_code, summary.line("en"),
              summary.problem_message("en"))
@@ -113,17 +114,17 @@ def _send_all(transport: Transport, office: str, batch_size: int, deadline: floa
     try:
         while (batch := outbox.next_batch(office, batch_size)) is not None:
             if time.monotonic() >= deadline:
-                summary.stop(runs.EXIT_UNREACHABLE, "sync.time_limit")
+                summary.stop(ExitCode.UNREACHABLE, "sync.time_limit")
                 return
             _send(transport, batch, summary)
             if on_progress:
                 on_progress(summary.sent, max(total, summary.sent))
     except Unreachable as exc:
-        summary.stop(runs.EXIT_UNREACHABLE, "sync.unreachable", detail=exc.detail)
+        summary.stop(ExitCode.UNREACHABLE, "sync.unreachable", detail=exc.detail)
     except TokenRefused as exc:
-        summary.stop(runs.EXIT_CONFIG, "sync.token_refused", status=str(exc.status))
+        summary.stop(ExitCode.CONFIG, "sync.token_refused", status=str(exc.status))
     except BatchRefused as exc:
-        summary.stop(runs.EXIT_UNREACHABLE, "sync.batch_refused", status=str(exc.status), detail=exc.detail)
+        summary.stop(ExitCode.UNREACHABLE, "sync.batch_refused", status=str(exc.status), detail=exc.detail)
 
 
 def _send(transport: Transport, batch: SyncBatch, summary: RunSummary) -> None:

@@ -11,11 +11,6 @@ from tui_register.storage.clock import local_time, now_iso
 from tui_register.storage.sync_state import SyncRun
 from tui_register.sync.answers import Tally
 
-EXIT_OK = 0  # everything was sent and nothing is in the quarantine
-EXIT_QUARANTINE = 1  # the quarantine is not empty (the rest was sent)
-EXIT_CONFIG = 2  # configuration missing or refused (the token): nothing was sent
-EXIT_UNREACHABLE = 3  # the centre could not be reached or the run gave up; the rest is queued
-
 
 @dataclass
 class RunSummary:

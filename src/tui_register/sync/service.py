@@ -46,10 +46,10 @@ from tui_register.storage.models import database
 from tui_register.storage.staff import record_audit
 from tui_register.storage.sync_state import SyncQuarantine
 from tui_register.sync import client, outbox, protocol, runs
+from tui_register.sync.backoff import RetryPolicy
 from tui_register.sync.client import ProgressCallback
 from tui_register.sync.labels import record_label
 from tui_register.sync.runs import RunSummary
-from tui_register.sync.backoff import RetryPolicy
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,12 @@ from textual.worker import WorkerFailed
 
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
-from tui_register.ui import options, services
+from tui_register.ui import options
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
-from tui_register.ui.screens.placeholder import PlaceholderScreen
+from tui_register.ui.services import households as household_service
+from tui_register.ui.services import staff as staff_service
+from tui_register.ui.services import visits as visit_service
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def describe(description: str) -> str:
     return _(BUILTIN[description]) if description in BUILTIN else description
 
 
-# Section -> (title key, "module:Screen" opened on first use; None: not built yet).
+# Section -> (title key, "module:Screen" opened on first use).
 SECTIONS = (
     ("households", "section.households", "tui_register.ui.screens.households:HouseholdsScreen"),
     ("visits", "section.visits", "tui_register.ui.screens.visits:VisitsScreen"),
@@ -49,19 +51,12 @@ SECTIONS = (
 )
 
 
-def _section_factory(section_key: str, target: str):
-    """The section's screen, imported when the section is first opened (a fast start);
-    a section whose module does not exist yet says plainly that it is not built."""
+def _section_factory(target: str):
+    """The section's screen, imported when the section is first opened (a fast start)."""
 
     def make() -> Screen:
         module_name, _sep, class_name = target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            return PlaceholderScreen(section_key)
-        return getattr(module, class_name)()
+        return getattr(importlib.import_module(module_name), class_name)()
 
     return make
 
@@ -70,7 +65,7 @@ class RegisterApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui-register"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {name: _section_factory(k, screen) for name, k, screen in SECTIONS}
+    MODES = {name: _section_factory(screen) for name, _k, screen in SECTIONS}
     BINDINGS = [
         *(key(f"{i + 1},f{i + 2}", f"section('{name}')", f"key.section_{name}", f"app.section_{name}",
               show=False) for i, (name, _k, _s) in enumerate(SECTIONS)),
@@ -107,8 +102,8 @@ class RegisterApp(App):
     @work(thread=True, group="places")
     def load_places(self) -> None:
         """Choices that come from the database, read once in the background."""
-        places = [(p.path.replace("/", " / "), p.uuid) for p in services.places() if p.level != "township"]
-        goods, visitors = services.goods_choices(), services.visitor_names()
+        places = [(p.path.replace("/", " / "), p.uuid) for p in household_service.places() if p.level != "township"]
+        goods, visitors = visit_service.goods_choices(), visit_service.visitor_names()
         self.call_from_thread(options.set_places, places)
         self.call_from_thread(options.remember, options.GOODS, goods)
         self.call_from_thread(options.remember, options.VISITORS, visitors)
@@ -185,6 +180,6 @@ class RegisterApp(App):
 
 
 def run_app(settings, user: str) -> int:
-    role = services.role_of(user)
+    role = staff_service.role_of(user)
     RegisterApp(settings, user, role).run(mouse=settings.mouse)
     return 0

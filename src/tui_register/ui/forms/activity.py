@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from tui_register.domain.records import ActivityIn
-from tui_register.ui import volunteer_services as services
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.forms.volunteer import remember, suggestions
+from tui_register.ui.services import volunteers as volunteer_service
 
 REMEMBERED_FIELDS = ("kind", "place", "organiser", "partner_unit")
 ACTIVITY_FIELDS = (
@@ -34,6 +34,6 @@ class ActivityForm(FormScreen):
         super().__init__({"activity_date": today.isoformat()})
 
     def persist(self, model: ActivityIn) -> str:
-        activity = services.add_activity(self.app.user, model)
+        activity = volunteer_service.add_activity(self.app.user, model)
         self.app.call_from_thread(remember, {name: [getattr(model, name)] for name in REMEMBERED_FIELDS})
         return activity.uuid

@@ -7,9 +7,10 @@ from typing import Any
 from tui_register.domain.errors import InputError
 from tui_register.domain.records import CampaignIn, validate
 from tui_register.i18n import _
-from tui_register.ui import options, services
+from tui_register.ui import options
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.options import category_options, code_options
+from tui_register.ui.services import visits as visit_service
 
 ALL = "*"
 
@@ -49,8 +50,8 @@ class CampaignForm(FormScreen):
         campaign, target = model
         category = None if target["target_category"] in ("", ALL) else target["target_category"]
         place = None if target["target_place"] in ("", ALL) else self._place_path(target["target_place"])
-        households = services.households_for_targets([category] if category else [], place)
-        return services.create_campaign(self.app.user, campaign, households).uuid
+        households = visit_service.households_for_targets([category] if category else [], place)
+        return visit_service.create_campaign(self.app.user, campaign, households).uuid
 
     @staticmethod
     def _place_path(place_uuid: str) -> str | None:

@@ -7,10 +7,10 @@ from typing import Any
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.records import HouseholdIn, PersonIn, validate
 from tui_register.storage.models import Household
-from tui_register.ui import services
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.forms.person import PERSON_FIELDS, id_fills
 from tui_register.ui.options import place_options
+from tui_register.ui.services import households as household_service
 
 HOUSEHOLD_FIELDS = (
     Field("address", "field.household.address"),
@@ -75,11 +75,11 @@ class HouseholdForm(FormScreen):
     def persist(self, model: Any) -> str:
         household, head = model
         if self.household is None:
-            return services.create_household(self.app.user, household, head).uuid
-        return services.update_household(self.app.user, self.household.uuid, self.base_version, household).uuid
+            return household_service.create_household(self.app.user, household, head).uuid
+        return household_service.update_household(self.app.user, self.household.uuid, self.base_version, household).uuid
 
     def current_values(self) -> tuple[dict[str, str], int] | None:
-        h = services.detail(self.household.uuid).household if self.household else None
+        h = household_service.detail(self.household.uuid).household if self.household else None
         return (household_values(h), h.version) if h else None
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from tui_register.domain.records import MembershipIn
 from tui_register.i18n import _
-from tui_register.storage.queries import HouseholdDetail
-from tui_register.ui import services
+from tui_register.storage.household_queries import HouseholdDetail
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.options import category_options, code_options
+from tui_register.ui.services import households as household_service
 
 WHOLE_HOUSEHOLD = "*"
 
@@ -40,4 +40,4 @@ class MembershipForm(FormScreen):
         return {"person": None, "household": self.detail.household.uuid}
 
     def persist(self, model: MembershipIn) -> str:
-        return services.add_membership(self.app.user, model).uuid
+        return household_service.add_membership(self.app.user, model).uuid

@@ -9,10 +9,10 @@ from tui_register.domain.ids import parse_resident_id
 from tui_register.domain.records import PersonIn
 from tui_register.i18n import _
 from tui_register.storage.models import Person
-from tui_register.ui import services
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.options import code_options
 from tui_register.ui.screens.dialogs import ConfirmDialog
+from tui_register.ui.services import households as household_service
 
 DATE_HINT = "ui.date_placeholder"
 PERSON_FIELDS = (
@@ -79,7 +79,7 @@ class PersonForm(FormScreen):
                                  lambda yes: go() if yes else None)
 
         def work() -> None:
-            lines = services.duplicate_lines(model.id_number or None, model.name, model.birth_date,
+            lines = household_service.duplicate_lines(model.id_number or None, model.name, model.birth_date,
                                              exclude_uuid=self.record_uuid)
             self.app.call_from_thread(found, lines)
 
@@ -87,12 +87,12 @@ class PersonForm(FormScreen):
 
     def persist(self, model: PersonIn) -> str:
         if self.person is None:
-            return services.add_person(self.app.user, model).uuid
-        return services.update_person(self.app.user, self.person.uuid, self.base_version, model).uuid
+            return household_service.add_person(self.app.user, model).uuid
+        return household_service.update_person(self.app.user, self.person.uuid, self.base_version, model).uuid
 
     def current_values(self) -> tuple[dict[str, str], int] | None:
         if self.person is None:
             return None
-        detail = services.detail(self.household_uuid)
+        detail = household_service.detail(self.household_uuid)
         person = next((p for p in detail.members if p.uuid == self.person.uuid), None) if detail else None
         return (person_values(person), person.version) if person else None

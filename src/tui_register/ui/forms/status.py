@@ -10,8 +10,8 @@ from tui_register.domain.errors import InputError
 from tui_register.domain.records import StatusChange, validate
 from tui_register.i18n import _
 from tui_register.storage.models import Household, Membership, Person
-from tui_register.ui import services
 from tui_register.ui.forms.base import Field, FormScreen
+from tui_register.ui.services import households as household_service
 
 
 def _status_field(codes: tuple[str, ...]) -> Field:
@@ -34,7 +34,7 @@ class HouseholdStatusForm(FormScreen):
                           "effective_date": self.app.today().isoformat()}, base_version=household.version)
 
     def persist(self, model: StatusChange) -> str:
-        return services.set_household_status(self.app.user, self.household.uuid, self.base_version, model).uuid
+        return household_service.set_household_status(self.app.user, self.household.uuid, self.base_version, model).uuid
 
 
 class PersonStatusForm(FormScreen):
@@ -48,7 +48,7 @@ class PersonStatusForm(FormScreen):
                           "effective_date": self.app.today().isoformat()}, base_version=person.version)
 
     def persist(self, model: StatusChange) -> str:
-        return services.set_person_status(self.app.user, self.person.uuid, self.base_version, model).uuid
+        return household_service.set_person_status(self.app.user, self.person.uuid, self.base_version, model).uuid
 
 
 class EndMembershipForm(FormScreen):
@@ -77,5 +77,5 @@ class EndMembershipForm(FormScreen):
 
     def persist(self, model: Any) -> str:
         void, change = model
-        return services.end_membership(self.app.user, self.membership.uuid, self.base_version,
+        return household_service.end_membership(self.app.user, self.membership.uuid, self.base_version,
                                        change.effective_date, change.reason, void=void).uuid

@@ -7,9 +7,10 @@ from typing import Any
 
 from tui_register.domain.fields import fen_to_yuan
 from tui_register.domain.records import StatusChange, VisitIn
-from tui_register.ui import options, services
+from tui_register.ui import options
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.options import code_options
+from tui_register.ui.services import visits as visit_service
 
 VISIT_FIELDS = (
     Field("visit_date", "field.visit.visit_date", kind="date", placeholder="ui.date_placeholder"),
@@ -46,7 +47,7 @@ class VisitForm(FormScreen):
         return {"household": self.household_uuid, "campaign": self.campaign.uuid if self.campaign else None}
 
     def persist(self, model: VisitIn) -> str:
-        visit = services.add_visit(self.app.user, model)
+        visit = visit_service.add_visit(self.app.user, model)
         self.app.call_from_thread(self._remember, model)
         return visit.uuid
 
@@ -74,4 +75,4 @@ class VoidVisitForm(FormScreen):
         return {"status": "voided", "effective_date": self.today}
 
     def persist(self, model: StatusChange) -> str:
-        return services.void_visit(self.app.user, self.visit_uuid, self.base_version, model.reason).uuid
+        return visit_service.void_visit(self.app.user, self.visit_uuid, self.base_version, model.reason).uuid

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tui_register.domain.records import VolunteerIn
 from tui_register.storage.models import Volunteer
-from tui_register.ui import volunteer_services as services
 from tui_register.ui.forms.base import Field, FormScreen
+from tui_register.ui.services import volunteers as volunteer_service
 
 # Entries offered again as a field is typed (Right takes one), most used first: these
 # defaults until the register's own are read when the section opens, then each one saved.
@@ -58,12 +58,12 @@ class VolunteerForm(FormScreen):
 
     def persist(self, model: VolunteerIn) -> str:
         if self.volunteer is None:
-            saved = services.add_volunteer(self.app.user, model)
+            saved = volunteer_service.add_volunteer(self.app.user, model)
         else:
-            saved = services.update_volunteer(self.app.user, self.volunteer.uuid, self.base_version, model)
+            saved = volunteer_service.update_volunteer(self.app.user, self.volunteer.uuid, self.base_version, model)
         self.app.call_from_thread(remember, {"organisation": [model.organisation]})
         return saved.uuid
 
     def current_values(self) -> tuple[dict[str, str], int] | None:
-        detail = services.volunteer_detail(self.volunteer.uuid) if self.volunteer else None
+        detail = volunteer_service.volunteer_detail(self.volunteer.uuid) if self.volunteer else None
         return (volunteer_values(detail.volunteer), detail.volunteer.version) if detail else None

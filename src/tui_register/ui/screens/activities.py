@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.volunteer_queries import ActivityRow
-from tui_register.ui import volunteer_services as services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.volunteers import hours_text
+from tui_register.ui.services import volunteers as volunteer_service
 from tui_register.ui.text import iso
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -34,7 +34,8 @@ class ActivityTable(PagedTable[ActivityRow]):
         return row.key()
 
     def fetch(self, request: PageRequest, limit: int) -> list[ActivityRow]:
-        return services.activity_page(after=request.after, before=request.before, last=request.last, limit=limit)
+        return volunteer_service.activity_page(after=request.after, before=request.before, last=request.last,
+                                               limit=limit)
 
     def empty_text(self) -> str:
         return _("vol.no_activities")

@@ -26,12 +26,12 @@ from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.storage.volunteer_queries import ActivityDetail, ParticipantRow, VolunteerMatch
-from tui_register.ui import volunteer_services as services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.activity_hours import HoursDialog
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.dialogs import ConfirmDialog
 from tui_register.ui.screens.volunteers import hours_text, mask_phone, reply
+from tui_register.ui.services import volunteers as volunteer_service
 from tui_register.ui.text import iso, safe
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -87,7 +87,7 @@ class ParticipantTable(PagedTable[ParticipantRow]):
         return row.key()
 
     def fetch(self, request: PageRequest, limit: int) -> list[ParticipantRow]:
-        return services.participant_page(self.activity_uuid, after=request.after, before=request.before,
+        return volunteer_service.participant_page(self.activity_uuid, after=request.after, before=request.before,
                                          last=request.last, limit=limit)
 
     def empty_text(self) -> str:
@@ -157,7 +157,7 @@ class ActivityDetailScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
-        detail = services.activity_detail(self.uuid)
+        detail = volunteer_service.activity_detail(self.uuid)
         reply(self, self._show, detail)
 
     def _show(self, detail: ActivityDetail | None) -> None:
@@ -190,7 +190,7 @@ class ActivityDetailScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="lookup")
     def _lookup(self, text: str) -> None:
-        matches = services.volunteer_lookup(text, self.uuid) if text.strip() else []
+        matches = volunteer_service.volunteer_lookup(text, self.uuid) if text.strip() else []
         if not get_current_worker().is_cancelled:
             reply(self, self._show_matches, text, matches)
 
@@ -258,12 +258,12 @@ class ActivityDetailScreen(SectionScreen):
     def _add(self, text: str, chosen: VolunteerMatch | None, hours: Decimal | None) -> None:
         """Find the volunteer (when the matches shown were older than the text), then add
         with the activity's default hours; without a default, ask for the hours first."""
-        match = chosen or next(iter(services.volunteer_lookup(text, self.uuid, limit=1)), None)
+        match = chosen or next(iter(volunteer_service.volunteer_lookup(text, self.uuid, limit=1)), None)
         if match is None:
             reply(self, self._added, _("vol.no_match", text=text), True)
             return
         if hours is None:
-            detail = services.activity_detail(self.uuid)
+            detail = volunteer_service.activity_detail(self.uuid)
             tenths = detail.activity.default_hours_tenths if detail else 0
             if not tenths:
                 reply(self, self._ask_hours, match)
@@ -271,7 +271,7 @@ class ActivityDetailScreen(SectionScreen):
             hours = Decimal(tenths) / 10
         data = validate(ParticipationIn, {"activity": self.uuid, "volunteer": match.uuid, "hours": hours})
         try:
-            services.add_participation(self.app.user, data)
+            volunteer_service.add_participation(self.app.user, data)
         except StorageProblem as err:
             reply(self, self._added, err.message(), True)
             return
@@ -318,7 +318,7 @@ class ActivityDetailScreen(SectionScreen):
     @work(thread=True, group="participant")
     def _set_hours(self, row: ParticipantRow, hours: Decimal) -> None:
         try:
-            saved = services.set_participation_hours(self.app.user, row.uuid, row.version, hours)
+            saved = volunteer_service.set_participation_hours(self.app.user, row.uuid, row.version, hours)
         except StorageProblem as err:
             reply(self, self._refused, err.message())
             return
@@ -349,7 +349,7 @@ class ActivityDetailScreen(SectionScreen):
     @work(thread=True, group="participant")
     def _remove(self, row: ParticipantRow) -> None:
         try:
-            services.void_participation(self.app.user, row.uuid, row.version)
+            volunteer_service.void_participation(self.app.user, row.uuid, row.version)
         except StorageProblem as err:
             reply(self, self._refused, err.message())
             return

@@ -15,10 +15,10 @@ from tui_register.domain.fields import format_money
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.storage.visit_queries import CampaignProgress
-from tui_register.ui import services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.searchable import SearchableScreen
+from tui_register.ui.services import visits as visit_service
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.visit_tables import CampaignTable, TargetTable
 
@@ -92,7 +92,7 @@ class ChecklistScreen(SearchableScreen):
 
     @work(thread=True, exclusive=True, group="progress")
     def _count(self) -> None:
-        progress = services.campaign_progress(self.campaign.uuid)
+        progress = visit_service.campaign_progress(self.campaign.uuid)
         self.app.call_from_thread(self._show_progress, progress)
 
     # --- search ------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ class ChecklistScreen(SearchableScreen):
     @work(thread=True, group="campaign-visit")
     def _record(self, index: int, household_uuid: str) -> None:
         try:
-            visit = services.campaign_visit(self.app.user, self.campaign.uuid, household_uuid, self.app.today())
+            visit = visit_service.campaign_visit(self.app.user, self.campaign.uuid, household_uuid, self.app.today())
         except StorageProblem as err:
             self.app.call_from_thread(self._not_recorded, index, household_uuid, err.message())
             return
@@ -176,7 +176,7 @@ class ChecklistScreen(SearchableScreen):
     @work(thread=True, group="targets")
     def _add(self, household_uuid: str) -> None:
         try:
-            services.add_target(self.app.user, self.campaign.uuid, household_uuid)
+            visit_service.add_target(self.app.user, self.campaign.uuid, household_uuid)
         except StorageProblem as err:
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return
@@ -194,7 +194,7 @@ class ChecklistScreen(SearchableScreen):
     @work(thread=True, group="targets")
     def _remove(self, target_uuid: str) -> None:
         try:
-            services.remove_target(self.app.user, target_uuid, None)
+            visit_service.remove_target(self.app.user, target_uuid, None)
         except StorageProblem as err:
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return

@@ -11,9 +11,9 @@ from textual.widgets import Static
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.storage.visit_queries import DueList
-from tui_register.ui import services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.services import visits as visit_service
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.visit_tables import DueTable
 
@@ -37,7 +37,7 @@ class DueScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="due")
     def load(self) -> None:
-        due = services.due_list(self.app.today(), self.app.settings.visit_interval_for)
+        due = visit_service.due_list(self.app.today(), self.app.settings.visit_interval_for)
         self.app.call_from_thread(self._show, due)
 
     def _show(self, due: DueList) -> None:
@@ -83,7 +83,7 @@ class DueScreen(SectionScreen):
     @work(thread=True, group="follow-up")
     def _complete(self, visit_uuid: str, version: int) -> None:
         try:
-            services.complete_follow_up(self.app.user, visit_uuid, version, self.app.today())
+            visit_service.complete_follow_up(self.app.user, visit_uuid, version, self.app.today())
         except StorageProblem as err:
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return

@@ -10,9 +10,9 @@ from textual.widgets import Label, Select, Static
 
 from tui_register.domain.categories import HOUSEHOLD_STATUSES, load_categories
 from tui_register.i18n import _
-from tui_register.storage.queries import HouseholdFilter
-from tui_register.ui import services
+from tui_register.storage.household_queries import HouseholdFilter
 from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.services import households as household_service
 
 ALL = "*"
 
@@ -54,7 +54,7 @@ class FilterScreen(ModalScreen[tuple[HouseholdFilter, str] | None]):
 
     @work(thread=True)
     def _load_places(self) -> None:
-        rows = [(p.path.replace("/", " / "), p.path) for p in services.places()]
+        rows = [(p.path.replace("/", " / "), p.path) for p in household_service.places()]
         self.app.call_from_thread(self._set_places, rows)
 
     def _set_places(self, rows: list[tuple[str, str]]) -> None:

@@ -19,10 +19,11 @@ from tui_register.domain.fields import format_money
 from tui_register.domain.ids import mask_id
 from tui_register.i18n import _
 from tui_register.storage.clock import local_time
-from tui_register.storage.queries import HouseholdDetail
-from tui_register.ui import services
+from tui_register.storage.household_queries import HouseholdDetail
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.services import households as household_service
+from tui_register.ui.services import staff as staff_service
 from tui_register.ui.text import field_label, iso, safe
 
 
@@ -76,7 +77,7 @@ class HouseholdDetailScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
-        detail = services.detail(self.uuid)
+        detail = household_service.detail(self.uuid)
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: HouseholdDetail | None) -> None:
@@ -247,7 +248,7 @@ class HouseholdDetailScreen(SectionScreen):
         from tui_register.storage.core import StorageProblem
 
         try:
-            services.record_audit(self.app.user, "reveal_id", "household", self.uuid)
+            staff_service.record_audit(self.app.user, "reveal_id", "household", self.uuid)
         except StorageProblem as err:
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return

@@ -11,10 +11,10 @@ from textual.widgets import Static
 
 from tui_register.domain.categories import category_by_code
 from tui_register.i18n import _
-from tui_register.storage.queries import HouseholdFilter
-from tui_register.ui import services
+from tui_register.storage.household_queries import HouseholdFilter
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.searchable import SearchableScreen
+from tui_register.ui.services import households as household_service
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.household_table import HouseholdTable
 
@@ -80,7 +80,7 @@ class HouseholdsScreen(SearchableScreen):
 
     @work(thread=True, exclusive=True, group="totals")
     def _count(self, flt: HouseholdFilter) -> None:
-        households, persons = services.totals(flt)
+        households, persons = household_service.totals(flt)
         self.app.call_from_thread(self._show_status, flt, households, persons)
 
     def _show_status(self, flt: HouseholdFilter, households: int, persons: int) -> None:

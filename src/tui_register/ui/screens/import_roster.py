@@ -60,11 +60,10 @@ class ImportScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="import")
     def _run(self, path: Path, options) -> None:
-        from tui_register.reports.importer import import_roster
-        from tui_register.ui.services import db_call
+        from tui_register.ui.services import reports as report_service
 
         try:
-            result = db_call(import_roster)(path, self.app.settings, self.app.user, options)
+            result = report_service.import_roster(path, self.app.settings, self.app.user, options)
         except (ReportError, StorageProblem) as err:
             self.app.call_from_thread(self._status, err.message())
             return

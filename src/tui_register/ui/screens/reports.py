@@ -132,8 +132,7 @@ class ReportsScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, kind: str, options: ExportOptions) -> None:
-        from tui_register.reports import export
-        from tui_register.ui.services import db_call
+        from tui_register.ui.services import reports as report_service
 
         last = [0.0]
 
@@ -144,7 +143,7 @@ class ReportsScreen(SectionScreen):
                 self.app.call_from_thread(self._status, _("ui.export_progress", done=f"{done:,}", total=f"{total:,}"))
 
         try:
-            path = db_call(export)(kind, self.app.settings, self.app.user, options, progress)
+            path = report_service.export(kind, self.app.settings, self.app.user, options, progress)
         except (ReportError, StorageProblem) as err:
             self.app.call_from_thread(self._status, err.message())
             return

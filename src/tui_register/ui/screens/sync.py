@@ -16,7 +16,7 @@ from tui_register.storage.core import StorageProblem
 from tui_register.sync.service import QuarantineItem
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
-from tui_register.ui.services import db_call
+from tui_register.ui.services import sync as sync_service
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.app_header import AppHeader
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
@@ -73,11 +73,10 @@ class SyncScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="sync-view")
     def action_refresh_view(self) -> None:
-        from tui_register.sync import service
 
-        pending = db_call(service.pending_by_entity)()
-        runs = db_call(service.recent_runs)(5)
-        items = db_call(service.quarantine)()
+        pending = sync_service.pending_by_entity()
+        runs = sync_service.recent_runs(5)
+        items = sync_service.quarantine()
         self.app.call_from_thread(self._show, pending, runs, items)
 
     def _show(self, pending: dict[str, int], runs: list, items: list[QuarantineItem]) -> None:
@@ -104,7 +103,6 @@ class SyncScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="sync-run")
     def _sync(self) -> None:
-        from tui_register.sync import service
 
         last = [0.0]
 
@@ -114,7 +112,7 @@ class SyncScreen(SectionScreen):
                 last[0] = now
                 self.app.call_from_thread(self._progress, _("ui.sync_progress", done=done, total=total))
 
-        summary = db_call(service.run_sync)(self.app.settings, self.app.user, on_progress=progress)
+        summary = sync_service.run_sync(self.app.settings, self.app.user, on_progress=progress)
         problem = summary.problem_message()
         self.app.call_from_thread(self._progress, summary.line() + (f"  {problem}" if problem else ""))
         self.app.call_from_thread(self.action_refresh_view)
@@ -143,10 +141,9 @@ class SyncScreen(SectionScreen):
 
     @work(thread=True, group="sync-dismiss")
     def _dismiss(self, seq: int) -> None:
-        from tui_register.sync import service
 
         try:
-            db_call(service.dismiss)(self.app.user, seq)
+            sync_service.dismiss(self.app.user, seq)
         except StorageProblem as err:
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return

@@ -17,10 +17,11 @@ from tui_register.domain.errors import FieldError
 from tui_register.domain.fields import format_money, parse_date
 from tui_register.i18n import _
 from tui_register.storage.visit_queries import VisitFilter, VisitTotals
-from tui_register.ui import options, services
+from tui_register.ui import options
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.services import visits as visit_service
 from tui_register.ui.text import iso, safe
 from tui_register.ui.widgets.visit_tables import VisitTable
 
@@ -84,7 +85,7 @@ class VisitsScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="visit-totals")
     def _count(self, flt: VisitFilter) -> None:
-        totals = services.visit_totals(flt)
+        totals = visit_service.visit_totals(flt)
         self.app.call_from_thread(self._show_totals, totals)
 
     def _show_totals(self, totals: VisitTotals) -> None:
@@ -184,7 +185,7 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
 
     @work(thread=True)
     def _load_campaigns(self) -> None:
-        choices = [(p.campaign.name, p.campaign.uuid) for p in services.campaigns(include_closed=True)]
+        choices = [(p.campaign.name, p.campaign.uuid) for p in visit_service.campaigns(include_closed=True)]
         self.app.call_from_thread(self._set_campaigns, choices)
 
     def _set_campaigns(self, choices: list[tuple[str, str]]) -> None:

@@ -13,10 +13,10 @@ from tui_register.domain.ids import mask_id
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.volunteer_queries import ServiceRow, VolunteerDetail
-from tui_register.ui import volunteer_services as services
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.volunteers import hours_text, reply
+from tui_register.ui.services import volunteers as volunteer_service
 from tui_register.ui.text import iso, safe
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -39,7 +39,7 @@ class ServiceTable(PagedTable[ServiceRow]):
         return row.key()
 
     def fetch(self, request: PageRequest, limit: int) -> list[ServiceRow]:
-        return services.service_page(self.volunteer_uuid, after=request.after, before=request.before,
+        return volunteer_service.service_page(self.volunteer_uuid, after=request.after, before=request.before,
                                      last=request.last, limit=limit)
 
     def empty_text(self) -> str:
@@ -79,7 +79,7 @@ class VolunteerDetailScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
-        detail = services.volunteer_detail(self.uuid)
+        detail = volunteer_service.volunteer_detail(self.uuid)
         reply(self, self._show, detail)
 
     def _show(self, detail: VolunteerDetail | None) -> None:

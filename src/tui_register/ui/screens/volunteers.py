@@ -13,10 +13,10 @@ from textual.widgets import Static
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.volunteer_queries import VolunteerRow
-from tui_register.ui import volunteer_services as services
 from tui_register.ui.bindings import key
 from tui_register.ui.forms.volunteer import remember
 from tui_register.ui.screens.searchable import SearchableScreen
+from tui_register.ui.services import volunteers as volunteer_service
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -71,7 +71,7 @@ class VolunteerTable(PagedTable[VolunteerRow]):
         return row.key()
 
     def fetch(self, request: PageRequest, limit: int) -> list[VolunteerRow]:
-        return services.volunteer_page(self.text, self.year, after=request.after, before=request.before,
+        return volunteer_service.volunteer_page(self.text, self.year, after=request.after, before=request.before,
                                        last=request.last, limit=limit)
 
     def empty_text(self) -> str:
@@ -103,7 +103,7 @@ class VolunteersScreen(SearchableScreen):
     @work(thread=True, group="choices")
     def load_choices(self) -> None:
         """The organisations, kinds and places used so far, offered again in the forms."""
-        self.app.call_from_thread(remember, services.remembered_choices())
+        self.app.call_from_thread(remember, volunteer_service.remembered_choices())
 
     # --- search ----------------------------------------------------------------------------
 
@@ -116,7 +116,7 @@ class VolunteersScreen(SearchableScreen):
 
     @work(thread=True, exclusive=True, group="count")
     def _count(self, text: str) -> None:
-        n = services.volunteer_count(text)
+        n = volunteer_service.volunteer_count(text)
         self.app.call_from_thread(self.query_one("#list-status", Static).update,
                                   safe(_("vol.volunteer_count", n=f"{n:,}")))
 

@@ -10,9 +10,8 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui_register.i18n import _
-from tui_register.ui import services
+from tui_register.ui.services import sync as sync_service
 from tui_register.ui.text import safe
-
 
 PENDING_EVERY_S = 10.0
 
@@ -51,6 +50,6 @@ class AppHeader(Static):
 
     @work(thread=True, exclusive=True, group="pending")
     def _count(self, now: float) -> None:
-        count = services.pending_sync_count()
+        count = sync_service.pending_count()
         self.app.pending_count = (now, count)
         self.app.call_from_thread(setattr, self, "pending", count)

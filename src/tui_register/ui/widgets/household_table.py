@@ -8,8 +8,8 @@ from tui_register.domain.categories import category_by_code
 from tui_register.domain.ids import mask_id
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
-from tui_register.storage.queries import HouseholdFilter, HouseholdRow
-from tui_register.ui import services
+from tui_register.storage.household_queries import HouseholdFilter, HouseholdRow
+from tui_register.ui.services import households as household_service
 from tui_register.ui.text import iso, village_of
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -57,7 +57,7 @@ class HouseholdTable(PagedTable[HouseholdRow]):
         return (*rest, hid + 1 if self.list_sort == "last_visit" else hid - 1)
 
     def fetch(self, request: PageRequest, limit: int) -> list[HouseholdRow]:
-        return services.page(self.filter, self.list_sort, after=request.after, before=request.before,
+        return household_service.page(self.filter, self.list_sort, after=request.after, before=request.before,
                              last=request.last, limit=limit)
 
     def empty_text(self) -> str:

@@ -12,7 +12,7 @@ from tui_register.domain.ids import mask_id
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.visit_queries import CampaignProgress, DueItem, TargetRow, VisitFilter, VisitRow
-from tui_register.ui import services
+from tui_register.ui.services import visits as visit_service
 from tui_register.ui.text import iso, village_of
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
 
@@ -59,7 +59,7 @@ class VisitTable(PagedTable[VisitRow]):
         return (day, vid + 1)  # newest first: "before" is the next id up
 
     def fetch(self, request: PageRequest, limit: int) -> list[VisitRow]:
-        return services.visit_page(self.filter, after=request.after, before=request.before, limit=limit)
+        return visit_service.visit_page(self.filter, after=request.after, before=request.before, limit=limit)
 
     def empty_text(self) -> str:
         return _("ui.no_visits")
@@ -85,7 +85,7 @@ class CampaignTable(PagedTable[CampaignProgress]):
     def fetch(self, request: PageRequest, limit: int) -> list[CampaignProgress]:
         if request.after is not None or request.before is not None:
             return []  # the whole list is on the first page
-        return services.campaigns()
+        return visit_service.campaigns()
 
     def empty_text(self) -> str:
         return _("ui.no_campaigns")
@@ -126,7 +126,7 @@ class TargetTable(PagedTable[TargetRow]):
     def fetch(self, request: PageRequest, limit: int) -> list[TargetRow]:
         if request.before is not None:
             return []  # the checklist pages forward; g goes back to the start
-        return services.campaign_targets(self.campaign_uuid, self.text, after=request.after, limit=limit)
+        return visit_service.campaign_targets(self.campaign_uuid, self.text, after=request.after, limit=limit)
 
     def mark_visited(self, index: int, when: date | None, cash_fen: int) -> None:
         """Show a row as visited at once (the database already says so)."""

@@ -1,0 +1,19 @@
+"""What the Reports section asks of the report layer: exports and the roster import."""
+
+from __future__ import annotations
+
+from tui_register.ui.services.calls import db_call
+
+
+@db_call
+def export(kind, settings, user, options, progress):
+    from tui_register.reports import export as run_export
+
+    return run_export(kind, settings, user, options, progress)
+
+
+@db_call
+def import_roster(path, settings, user, options):
+    from tui_register.reports.importer import import_roster as run_import
+
+    return run_import(path, settings, user, options)

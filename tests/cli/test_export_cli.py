@@ -1,0 +1,57 @@
+"""`tui-register export` as a user runs it: exit status, messages, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from tests.support.records import cli_env
+from tests.support.reports import HEAD1_ID, build_register, column, open_book
+from tui_register.storage.clock import current_login
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    # Made by the login the command runs as, which makes it the register's supervisor.
+    return build_register(tmp_path_factory.mktemp("cli") / "r.db", current_login()).path
+
+
+def cli(db, *args):
+    done = subprocess.run([sys.executable, "-m", "tui_register", "--db", str(db), *args], env=cli_env("en"),
+                          capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def test_export_writes_the_workbook(db, tmp_path):
+    out = tmp_path / "visits.xlsx"
+    done = cli(db, "export", "visits", "--from", "2025-01-01", "--to", "2025年12月31日", "--purpose", "festival",
+               "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Exported to {out}"
+    ws = open_book(out).active
+    assert ws["A2"].value == "Period: 2025-01-01 to 2025-12-31; Purpose: Festival visit"
+    assert column(ws, "Head of household") == ["张三丰"]
+    again = cli(db, "export", "visits", "--out", str(out))
+    assert again.returncode == 1 and "will not be overwritten" in again.stderr
+
+
+def test_full_ids_for_the_supervisor(db, tmp_path):
+    done = cli(db, "export", "roster", "--full-ids", "--at", str(date.today()), "--out", str(tmp_path / "r.xlsx"))
+    assert done.returncode == 0, done.stderr
+    assert HEAD1_ID in column(open_book(tmp_path / "r.xlsx").active, "ID number")
+
+
+@pytest.mark.parametrize("args, says", [
+    (("export", "visits", "--at", "2025-01-01"), "--at does not apply to the visits report"),
+    (("export", "visits", "--from", "2025-02-30"), "usage error"),
+    (("export", "receipts"), "needs a campaign"),
+    (("export", "pie"), "usage error"),
+    (("export", "visits", "--category", "nope"), "No such category: nope"),
+])
+def test_usage_errors_exit_2(db, args, says):
+    done = cli(db, *args)
+    assert done.returncode == 2 and says in done.stderr

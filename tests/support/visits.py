@@ -1,0 +1,142 @@
+"""Helpers for the interface tests of the visit register (走访, 慰问活动, 待办).
+
+The register is the small demo of `tests.support.ui.build_register` (fixed seed and end date, the
+households the household tests look for) plus what these tests need to know by name:
+
+- two 优抚 households whose place on the due list depends on the configured interval:
+  卫国强 (a veteran, last visited 2026-03-15: due at 90 days, not at 120 or more) and
+  岳建军 (a veteran, last visited 2026-05-01: due at 30 days, not at 90);
+- 司马光, a veteran in 西关社区 (a campaign built from "退役军人 in 西关社区" lists him);
+- a campaign 2026年七一走访慰问 with a short list, two of its households visited (snapshots).
+
+Built once per test module and copied per test; the app always gets the fixed `today`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tests.support.ui import ALICE, OFFICE, TODAY, build_register, open_db
+from tui_register.ui import options as _options
+
+# As a freshly started program has them (read when the test modules are collected).
+_DEFAULT_GOODS = list(_options.GOODS)
+
+# Households added for these tests (head name, its pinyin initials).
+WEI = "卫国强"  # wgq
+YUE = "岳建军"  # yjj
+SIMA = "司马光"  # smg
+WEI_LAST_VISIT = date(2026, 3, 15)
+YUE_LAST_VISIT = date(2026, 5, 1)
+TARGET_CATEGORY = "veteran"  # 退役军人
+TARGET_VILLAGE = "西关社区"
+
+SNAP_CAMPAIGN = "2026年七一走访慰问"
+SNAP_VISITED = 2
+
+
+@dataclass(frozen=True)
+class VisitRegister:
+    path: Path
+    two_char_uuid: str  # 聂芸 (initials ny): no visits, no categories
+    wei_uuid: str
+    yue_uuid: str
+    sima_uuid: str
+    snap_campaign_uuid: str
+
+
+def _veteran(place_uuid: str, address: str, name: str, last_visit: date | None) -> str:
+    from tests.support.ui import add_household
+    from tui_register.domain.records import MembershipIn, VisitIn, validate
+    from tui_register.storage.households import add_membership
+    from tui_register.storage.models import Person
+    from tui_register.storage.visits import add_visit
+
+    household = add_household(place_uuid, address, name)
+    head = Person.get_by_id(household.head_id)
+    add_membership(ALICE, validate(MembershipIn, {"category": TARGET_CATEGORY, "person": head.uuid,
+                                                  "start_date": "2024-01-01"}, today=TODAY))
+    if last_visit is not None:
+        add_visit(ALICE, validate(VisitIn, {"household": household.uuid, "visit_date": last_visit,
+                                            "visitors": "陈静", "purpose": "routine"}, today=TODAY))
+    return household.uuid
+
+
+def build_visit_register(path: Path, households: int = 200) -> VisitRegister:
+    from tui_register.domain.records import CampaignIn, validate
+    from tui_register.storage import visits
+    from tui_register.storage.models import Place, database
+    from tui_register.storage.register import open_register
+    from tui_register.storage.visit_queries import households_for_targets
+
+    base = build_register(path, households)
+    db = open_register(path, ALICE, create=False)
+    try:
+        grids = list(Place.select().where(Place.level == "grid").order_by(Place.code))
+        west = next(g for g in grids if g.path.split("/")[1] == TARGET_VILLAGE)
+        east = next(g for g in grids if g.path.split("/")[1] != TARGET_VILLAGE)
+        wei = _veteran(east.uuid, "拥军路1号", WEI, WEI_LAST_VISIT)
+        yue = _veteran(east.uuid, "拥军路2号", YUE, YUE_LAST_VISIT)
+        sima = _veteran(west.uuid, "拥军路3号", SIMA, None)
+
+        # A campaign of the East village's veterans, two of them visited.
+        campaign = visits.create_campaign(ALICE, validate(CampaignIn, {
+            "name": SNAP_CAMPAIGN, "start_date": "2026-06-25", "end_date": "2026-07-05", "purpose": "festival",
+            "visitors": "王敏、李强", "default_cash": "300", "default_goods": "大米、食用油", "budget": "6000"},
+            today=TODAY), households_for_targets([TARGET_CATEGORY], east.path.rsplit("/", 1)[0]))
+        targets = [u for (u,) in database.execute_sql(
+            "SELECT h.uuid FROM campaign_target t JOIN household h ON h.id = t.household_id "
+            "WHERE t.campaign_id = ? ORDER BY h.place_path, h.head_sort, h.id", (campaign.id,)).fetchall()]
+        assert len(targets) > SNAP_VISITED + 3, targets
+        for uuid in targets[:SNAP_VISITED]:
+            visits.campaign_visit(ALICE, campaign.uuid, uuid, date(2026, 6, 28))
+        return VisitRegister(path, base.two_char_uuid, wei, yue, sima, campaign.uuid)
+    finally:
+        db.close()
+
+
+def make_visit_app(path: Path, *, language: str = "zh_CN", intervals: dict[str, int] | None = None,
+                   today: date = TODAY):
+    """A RegisterApp for alice on the register at `path`; `intervals` (category group or
+    code = days) are written to a configuration file's `[visit_intervals]` table, which the
+    settings merge over the defaults entry by entry."""
+    from tui_register.config import load_settings
+    from tui_register.i18n import set_language
+    from tui_register.ui.app import RegisterApp
+    from tui_register.ui.services import staff as staff_service
+
+    set_language(language)
+    open_db(path)
+    # Always this file, so that a file left by an earlier start is never found instead.
+    config = path.parent / "tui-register.toml"
+    config.write_text("[visit_intervals]\n" + "".join(f"{k} = {v}\n" for k, v in (intervals or {}).items()),
+                      encoding="utf-8")
+    settings = load_settings(config, environ={}, overrides={"db_path": str(path), "language": language,
+                                                            "office_name": OFFICE}, cwd=path.parent)
+    return RegisterApp(settings, ALICE, staff_service.role_of(ALICE), today=today)
+
+
+def reset_remembered_choices() -> None:
+    """The visitor and goods choices are module lists that every app adds to: start each test
+    with what a freshly started program has."""
+    from tui_register.ui import options
+
+    options.VISITORS[:] = []
+    options.GOODS[:] = _DEFAULT_GOODS
+
+
+# ---------------------------------------------------------------- keys
+
+
+async def type_chars(pilot, text: str) -> None:
+    """Type `text` in one burst (every character, punctuation included), then settle."""
+    from tests.support.ui import _key_event as key_event
+    from tests.support.ui import settle
+
+    for ch in text:
+        event = key_event(ch)
+        event.set_sender(pilot.app)
+        pilot.app.post_message(event)
+    await settle(pilot)

@@ -1,0 +1,97 @@
+"""Snapshots of the visit register at 80x24: a campaign's checklist and the due list.
+
+Each in zh_CN and en, on the register of `tests.support.visits` (generated demo data with a fixed
+seed and end date, a prepared campaign with two of its households visited), with the app's
+date fixed at 2026-06-30, so that a snapshot changes only when the screen does. Update after
+a deliberate change with `pytest tests/test_ui_visits_snapshots.py --snapshot-update`, then
+look at the SVGs under tests/__snapshots__/test_ui_visits_snapshots/ before committing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.ui import SIZE, copy_register, open_db, press, settle, wait_until
+from tests.support.visits import (
+    SNAP_CAMPAIGN,
+    VisitRegister,
+    build_visit_register,
+    make_visit_app,
+    reset_remembered_choices,
+)
+
+pytestmark = pytest.mark.timeout(120)
+
+LANGUAGES = ["zh_CN", "en"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> VisitRegister:
+    return build_visit_register(tmp_path_factory.mktemp("ui-visits-snapshots") / "source.db")
+
+
+@pytest.fixture
+def app_for(built: VisitRegister, tmp_path: Path, monkeypatch):
+    """The app on a private copy of the register; colour as usual even where the developer's
+    shell sets NO_COLOR."""
+    from tui_register.storage.models import database
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    path = copy_register(built.path, tmp_path / "register.db")
+    open_db(path)
+    reset_remembered_choices()
+    yield lambda language: make_visit_app(path, language=language)
+    reset_remembered_choices()
+    if not database.is_closed():
+        database.close()
+
+
+async def _header_drawn(pilot) -> None:
+    from tui_register.ui.widgets.app_header import AppHeader
+
+    app = pilot.app
+    await wait_until(pilot, lambda: app.screen.query_one(AppHeader).pending is not None, "the sync count")
+    await settle(pilot)
+
+
+async def _checklist(pilot) -> None:
+    """Visits (2), campaigns (c), the newest campaign's checklist (Enter), down to the first
+    household not yet visited."""
+    from textual.widgets import Static
+
+    from tui_register.ui.screens.campaigns import ChecklistScreen
+
+    app = pilot.app
+    await settle(pilot)
+    await press(pilot, "2", "c", "enter")
+    assert isinstance(app.screen, ChecklistScreen) and app.screen.campaign.name == SNAP_CAMPAIGN
+    await wait_until(pilot, lambda: str(app.screen.query_one("#progress", Static).render()).strip() != "",
+                     "the progress line")
+    await press(pilot, "down", "down")
+    await _header_drawn(pilot)
+
+
+async def _due_list(pilot) -> None:
+    from textual.widgets import Static
+
+    from tui_register.ui.screens.due import DueScreen
+
+    app = pilot.app
+    await settle(pilot)
+    await press(pilot, "2", "d")
+    assert isinstance(app.screen, DueScreen)
+    await wait_until(pilot, lambda: str(app.screen.query_one("#due-totals", Static).render()).strip() != "",
+                     "the due list")
+    await _header_drawn(pilot)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_campaign_checklist(snap_compare, app_for, language: str):
+    assert snap_compare(app_for(language), terminal_size=SIZE, run_before=_checklist)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_due_list(snap_compare, app_for, language: str):
+    assert snap_compare(app_for(language), terminal_size=SIZE, run_before=_due_list)
