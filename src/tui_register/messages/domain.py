@@ -149,4 +149,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "place_level.grid": ("网格", "Grid"),
     "sex.M": ("男", "Male"),
     "sex.F": ("女", "Female"),
+    # --- payments (发放): periods, accounts ---
+    "err.bad_period": ("无法识别的期间「{value}」,请写成 2026-11、2026Q4、2026H2、2026 或某一天 2026-11-15",
+                       "cannot read the period \"{value}\": write 2026-11, 2026Q4, 2026H2, 2026 or one date 2026-11-15"),
+    "err.account_not_digits": ("账号只能是数字(空格和横线会自动去掉)", "may hold digits only (spaces and dashes are removed)"),
+    "err.account_length": ("账号应为 {low}–{high} 位数字,现在是 {n} 位", "must be {low} to {high} digits; this one has {n}"),
+    "err.holder_mismatch": ("户名「{holder}」与领取人「{recipient}」不一致;如为代领请标明代领",
+                            "holder \"{holder}\" is not the recipient \"{recipient}\"; mark the account as a proxy's if it is"),
+    "field.account_number": ("银行账号", "Account number"),
+    "field.holder_name": ("户名", "Account holder"),
+    "field.round_period": ("发放期间", "Payment period"),
 }

@@ -1,0 +1,220 @@
+"""Payment rules (发放), no I/O: payment periods, the months a membership is due, the amount due
+under the standards in force, and payment accounts.
+
+The one counting rule, used by payment rounds and by the summary's 应发 alike:
+
+* A membership is due for every calendar month in which it is in force on at least one day:
+  from the month of its start date through the month of its end date, each month in full
+  (no daily proration). A membership that starts on 2026-11-20 is due for November; one that
+  ends on 2026-11-03 is due for November too, and not for December.
+* A monthly amount is due once per due month. A yearly amount is due in twelfths: for a
+  quarter of due months a quarter of it, rounded to the fen once per line (half up), so that
+  a whole year gives exactly the yearly amount. A one-off amount is due once.
+* Where the amount changes within a period (a new standard from 2026-07-01), each month uses
+  the amount in force on its first day.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+from tui_register.domain.errors import FieldError
+
+PERIOD_KINDS = ("month", "quarter", "half", "year", "once")
+AMOUNT_PERIODS = ("monthly", "yearly", "once")
+ACCOUNT_KINDS = ("bank", "card", "cash")  # 银行账户, 社保卡/一卡通, 现金(签领)
+ACCOUNT_DIGITS = (12, 30)
+
+Month = tuple[int, int]  # (year, month)
+
+
+# ---------------------------------------------------------------- periods
+
+@dataclass(frozen=True)
+class Period:
+    """What a payment round covers: a month, quarter, half-year, year, or one date."""
+
+    kind: str
+    start: date
+    end: date
+
+    @property
+    def code(self) -> str:
+        """The canonical text: 2026-11, 2026Q4, 2026H2, 2026, 2026-11-15."""
+        y = self.start.year
+        if self.kind == "month":
+            return f"{y}-{self.start.month:02d}"
+        if self.kind == "quarter":
+            return f"{y}Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == "half":
+            return f"{y}H{1 if self.start.month == 1 else 2}"
+        if self.kind == "year":
+            return str(y)
+        return self.start.isoformat()
+
+    def months(self) -> list[Month]:
+        return months_between(self.start, self.end)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _month_end(year: int, month: int) -> date:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def _span(kind: str, year: int, first_month: int, months: int) -> Period:
+    last = first_month + months - 1
+    return Period(kind, date(year, first_month, 1), _month_end(year, last))
+
+
+_PERIOD_FORMS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "once"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"), "once"),
+    (re.compile(r"^(\d{4})-?(\d{1,2})$"), "month"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月$"), "month"),
+    (re.compile(r"^(\d{4})[Qq]([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})年?第?([1-4一二三四])季度?$"), "quarter"),
+    (re.compile(r"^(\d{4})[Hh]([12])$"), "half"),
+    (re.compile(r"^(\d{4})年?(上|下)半年$"), "half"),
+    (re.compile(r"^(\d{4})年?$"), "year"),
+)
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2}
+
+
+def parse_period(raw: str, *, field: str = "period") -> Period:
+    """2026-11 / 2026年11月, 2026Q4 / 2026年第四季度, 2026H2 / 2026年下半年, 2026, or one date."""
+    text = unicodedata.normalize("NFKC", str(raw or "")).strip().replace(" ", "")
+    if not text:
+        raise FieldError(field, "required")
+    for pattern, kind in _PERIOD_FORMS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        year = int(match.group(1))
+        parts = [int(_CN_DIGITS.get(g, g)) for g in match.groups()[1:]]
+        try:
+            if kind == "once":
+                day = date(year, parts[0], parts[1])
+                return Period("once", day, day)
+            if kind == "month":
+                return _span("month", year, _check_month(parts[0]), 1)
+            if kind == "quarter":
+                return _span("quarter", year, (parts[0] - 1) * 3 + 1, 3)
+            if kind == "half":
+                return _span("half", year, 1 if parts[0] == 1 else 7, 6)
+            return _span("year", year, 1, 12)
+        except ValueError:
+            break
+    raise FieldError(field, "bad_period", {"value": text})
+
+
+def _check_month(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise ValueError(month)
+    return month
+
+
+def months_between(start: date, end: date) -> list[Month]:
+    """Every calendar month that has at least one day in [start, end]."""
+    out: list[Month] = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+# ---------------------------------------------------------------- what is due
+
+def due_months(start: date, end: date | None, period: Period) -> list[Month]:
+    """The months of `period` for which a membership in force from `start` to `end` (None:
+    still in force) is due, by the one counting rule of this module."""
+    if start > period.end or (end is not None and end < period.start):
+        return []
+    if period.kind == "once":
+        return [(period.start.year, period.start.month)]
+    first = max(start, period.start)
+    last = period.end if end is None else min(end, period.end)
+    return months_between(first, last)
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A standard amount (救助/补助/抚恤标准) from a date on, for a category (and grade or kind)."""
+
+    valid_from: date
+    amount_fen: int
+    period: str = "monthly"  # monthly / yearly / once
+
+
+def standard_on(standards: Iterable[Standard], day: date) -> Standard | None:
+    """The standard in force on `day`: the latest one that applies from that day or earlier."""
+    best: Standard | None = None
+    for standard in standards:
+        if standard.valid_from <= day and (best is None or standard.valid_from > best.valid_from):
+            best = standard
+    return best
+
+
+def amount_due(months: Sequence[Month], *, own_amount_fen: int = 0, own_period: str = "",
+               standards: Sequence[Standard] = ()) -> int:
+    """Fen due for `months`: the membership's own amount where it has one, else the standard in
+    force on the first day of each month. Yearly amounts are due in twelfths, rounded once."""
+    total = Fraction(0)
+    for year, month in months:
+        if own_amount_fen:
+            fen, period = own_amount_fen, own_period or "monthly"
+        else:
+            standard = standard_on(standards, date(year, month, 1))
+            if standard is None:
+                continue
+            fen, period = standard.amount_fen, standard.period
+        if period == "once":
+            return fen  # a one-off amount, once, whatever the months
+        total += Fraction(fen, 12) if period == "yearly" else Fraction(fen)
+    return _round_half_up(total)
+
+
+def _round_half_up(value: Fraction) -> int:
+    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+
+
+# ---------------------------------------------------------------- accounts
+
+def clean_account_number(raw: object, *, field: str = "account_number") -> str:
+    """Digits only, after removing spaces, dashes and full-width forms; 12 to 30 digits."""
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    text = re.sub(r"[\s\-]", "", text)
+    if not text:
+        raise FieldError(field, "required")
+    if not text.isdigit() or not text.isascii():
+        raise FieldError(field, "account_not_digits")
+    low, high = ACCOUNT_DIGITS
+    if not low <= len(text) <= high:
+        raise FieldError(field, "account_length", {"n": len(text), "low": low, "high": high})
+    return text
+
+
+def mask_account(number: str) -> str:
+    """First 4 and last 4 digits visible: 6222********1234."""
+    if not number:
+        return ""
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def check_holder(holder: str, recipient: str, *, proxy: bool, field: str = "holder_name") -> None:
+    """The account holder is the recipient, or the account is marked as a proxy's (代领)."""
+    def fold(name: str) -> str:
+        return unicodedata.normalize("NFKC", name or "").replace(" ", "").replace("·", "").replace(".", "")
+
+    if not proxy and fold(holder) != fold(recipient):
+        raise FieldError(field, "holder_mismatch", {"holder": holder, "recipient": recipient})
