@@ -36,6 +36,7 @@ from tui_register.domain.fields import (
 )
 from tui_register.domain.ids import known_region_codes, make_resident_id, mask_id, parse_resident_id
 from tui_register.domain.records import (
+    AccountIn,
     ActivityIn,
     CampaignIn,
     HouseholdIn,
@@ -43,6 +44,7 @@ from tui_register.domain.records import (
     ParticipationIn,
     PersonIn,
     PlaceIn,
+    StandardIn,
     StatusChange,
     VisitIn,
     VolunteerIn,
@@ -685,8 +687,10 @@ ALL_CODES = [
     "date_invalid", "date_before_1900", "date_future", "hours_range", "hours_decimals",
     "unknown_category", "person_or_household", "end_before_start", "period_required",
     "follow_up_due_required", "follow_up_before_visit",
+    "bad_period", "account_not_digits", "account_length", "holder_mismatch",
 ]
-PARAMS = {"max": 10, "length": 17, "region": "990101", "id_date": "1949-12-31"}
+PARAMS = {"max": 10, "length": 17, "region": "990101", "id_date": "1949-12-31", "value": "2026Q5", "n": 11,
+          "low": 12, "high": 30, "holder": "李四", "recipient": "张三丰"}
 
 
 @pytest.mark.parametrize("code", ALL_CODES)
@@ -709,7 +713,7 @@ def test_every_code_raised_in_the_source_is_listed():
 
 @pytest.mark.parametrize("field", sorted({
     name for model in (PlaceIn, HouseholdIn, PersonIn, MembershipIn, VisitIn, CampaignIn,
-                       VolunteerIn, ActivityIn, ParticipationIn, StatusChange)
+                       VolunteerIn, ActivityIn, ParticipationIn, StatusChange, StandardIn, AccountIn)
     for name in model.model_fields}))
 def test_every_field_has_a_label(field):
     error = FieldError(field, "required")

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.support.sync import populate
+from tests.support.sync import populate, populate_payments
 from tui_register.domain.snapshots import SNAPSHOTS, check_snapshot
 from tui_register.storage.models import ENTITIES, database
 from tui_register.storage.sync_state import SYNCED_ENTITIES
@@ -23,7 +23,7 @@ def snapshots(tmp_path_factory) -> dict[str, dict]:
     from tui_register.storage.register import open_register
 
     db = open_register(tmp_path_factory.mktemp("register") / "r.db", "alice")
-    populate()
+    populate_payments(populate())
     rows = database.execute_sql("SELECT entity, snapshot FROM change_log ORDER BY seq").fetchall()
     found = {entity: json.loads(snapshot) for entity, snapshot in rows}
     found["head"] = next(json.loads(s) for e, s in rows if e == "person" and json.loads(s)["relation"] == "head")

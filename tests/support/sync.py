@@ -211,6 +211,22 @@ def populate() -> dict[str, str]:
     return names
 
 
+def populate_payments(names: dict[str, str]) -> None:
+    """On top of `populate()`: a standard, accounts, and an approved round with its lines."""
+    from tui_register.domain.records import AccountIn, StandardIn, validate
+    from tui_register.storage import payments as P
+
+    P.add_standard(ALICE, validate(StandardIn, {"category": "severe_disability", "valid_from": "2024-01-01",
+                                                "amount": "65", "period": "monthly"}))
+    for i, holder in enumerate(("张三丰", "李秀英", "王建国")):
+        P.add_account(ALICE, validate(AccountIn, {"household": names[f"household{i}"], "kind": "bank",
+                                                  "bank_name": "农业银行", "holder_name": holder,
+                                                  "account_number": f"62220212345678901{i:02d}"}))
+    paid = P.create_round(ALICE, ["urban_dibao"], "2025-03")
+    P.approve_round(ALICE, paid.number, single_supervisor=True)
+    names["round"] = paid.uuid
+
+
 def edit_household(uuid: str, notes: str) -> None:
     """A staff edit of a household (a new change of it)."""
     from tui_register.storage.households import update_household

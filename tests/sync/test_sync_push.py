@@ -104,3 +104,17 @@ def test_cli_sync_prints_one_summary_line(reg, db_path, hub):
     log = (db_path.parent / "tui-register.log").read_text()
     assert "sync run 1" in log and hub.token not in log
     assert_in_step(hub.db)
+
+
+def test_payments_travel_to_the_centre_and_account_numbers_stay_out_of_the_log(reg, db_path, hub, caplog):
+    from tests.support.sync import hub_records, populate_payments
+
+    populate_payments(populate())
+    with caplog.at_level("DEBUG"):
+        summary = service.run_sync(settings_for(db_path, hub), ALICE, policy=FAST)
+
+    assert (summary.exit_code, summary.rejected, summary.pending) == (0, 0, 0)
+    assert_in_step(hub.db)
+    at_hub = {entity for entity, _version, _snapshot in hub_records(hub.db).values()}
+    assert {"payment_standard", "payment_account", "payment_round", "payment_line"} <= at_hub
+    assert "6222021234567890100" not in caplog.text  # sent in the record, never written to a log

@@ -41,6 +41,7 @@ CODE_LISTS: dict[str, tuple[tuple, str]] = {
     "disability_grade": (DISABILITY_GRADES, "disability_grade"),
     "place_level": (PLACE_LEVELS, "place_level"),
     "sex": (SEXES, "sex"),
+    "account_kind": (("bank", "card", "cash"), "account_kind"),
 }
 
 

@@ -20,6 +20,7 @@ from tui_register.domain.categories import code_for
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import check_not_future, parse_date, parse_hours, parse_money, parse_phone
 from tui_register.domain.ids import parse_resident_id
+from tui_register.domain.payments import clean_account_number
 from tui_register.domain.text import clean_text
 
 ACCEPT_ID_REGION = "id_region"  # put in `accept` to store an ID whose region is unknown
@@ -322,8 +323,9 @@ class MembershipIn(_Input):
     household: OptionalRef = None
     start_date: AnyDate
     end_date: OptionalDate = None
-    amount: Fen = 0
+    amount: Fen = 0  # 0: the category's standard applies (payments)
     period: Choice("period", blank="") = ""
+    grade: Text(20) = ""  # where the standard depends on it (残疾军人 一级 …)
     notes: LongText(2000) = ""
 
     @model_validator(mode="after")
@@ -442,6 +444,66 @@ class StatusChange(_Input):
     def _reason_needed(self) -> "StatusChange":
         if self.status in REASON_REQUIRED and not self.reason:
             raise FieldError("reason", "required")
+        return self
+
+
+# ---------------------------------------------------------------- payments (发放)
+
+def _account_number(value: object, info: ValidationInfo) -> str:
+    return "" if _blank(value) else clean_account_number(value, field=info.field_name)
+
+
+AccountNumber = _rule(str, _account_number)
+
+
+class StandardIn(_Input):
+    """A standard amount for a category (and grade) from a date on."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    label_scope: ClassVar[str] = "standard"
+
+    category: Choice("category")
+    grade: Text(20) = ""
+    valid_from: AnyDate
+    amount: Fen
+    period: Choice("period")
+    notes: LongText(500) = ""
+
+    @model_validator(mode="after")
+    def _amount_needed(self) -> "StandardIn":
+        if self.amount <= 0:
+            raise FieldError("amount", "required")
+        return self
+
+
+class AccountIn(_Input):
+    """Where a person's or a household's payments go: bank, card, or cash."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    label_scope: ClassVar[str] = "account"
+
+    person: OptionalRef = None
+    household: OptionalRef = None
+    kind: Choice("account_kind")
+    bank_name: Text(60) = ""
+    account_number: AccountNumber = ""
+    holder_name: Text(30) = ""
+    proxy: bool = False
+    notes: LongText(500) = ""
+
+    @model_validator(mode="after")
+    def _rules(self) -> "AccountIn":
+        errors: list[FieldError] = []
+        if (self.person is None) == (self.household is None):
+            errors.append(FieldError("person", "person_or_household"))
+        if self.kind != "cash":
+            if not self.account_number:
+                errors.append(FieldError("account_number", "required"))
+            if not self.holder_name:
+                errors.append(FieldError("holder_name", "required"))
+        if self.kind == "bank" and not self.bank_name:
+            errors.append(FieldError("bank_name", "required"))
+        _raise(errors)
         return self
 
 

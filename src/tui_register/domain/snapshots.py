@@ -22,6 +22,7 @@ from tui_register.domain.categories import PERIODS, PLACE_LEVELS, RELATIONS, VIS
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import MAX_FEN, MIN_DATE, check_not_future, format_money
 from tui_register.domain.ids import ResidentId, parse_resident_id
+from tui_register.domain.payments import ACCOUNT_KINDS, clean_account_number
 from tui_register.domain.records import (
     LongText,
     OptionalRef,
@@ -208,6 +209,7 @@ class MembershipSnapshot(_Snapshot):
     end_date: OptionalIsoDate
     amount_fen: StoredFen
     period: Literal[("", *PERIODS)]
+    grade: Text(20) = ""  # added in schema 7: older snapshots have none
     notes: LongText(2000)
     status: Literal["active", "ended", "voided"]
     status_reason: Reason
@@ -319,6 +321,89 @@ class ParticipationSnapshot(_Snapshot):
     status_reason: Reason
 
 
+def _signed_fen(value: object, info: ValidationInfo) -> int:
+    fen = _whole(value, info.field_name)
+    if abs(fen) > MAX_FEN:
+        raise FieldError(info.field_name, "money_too_large", {"max": format_money(MAX_FEN)})
+    return fen
+
+
+SignedFen = Annotated[int, BeforeValidator(_signed_fen)]  # a recovery (扣回) is negative
+
+
+def _account_digits(value: object, info: ValidationInfo) -> str:
+    if value == "":
+        return ""
+    return clean_account_number(value, field=info.field_name)
+
+
+class PaymentStandardSnapshot(_Snapshot):
+    label_scope: ClassVar[str] = "standard"
+
+    category: CategoryCode
+    grade: Text(20)
+    valid_from: IsoDate
+    amount_fen: StoredFen
+    period: Literal[PERIODS]
+    notes: LongText(500)
+    status: Literal["active", "voided"]
+    status_reason: Reason
+
+
+class PaymentAccountSnapshot(_Snapshot):
+    label_scope: ClassVar[str] = "account"
+
+    household: Ref
+    person: OptionalRef
+    kind: Literal[ACCOUNT_KINDS]
+    bank_name: Text(60)
+    account_number: Annotated[str, BeforeValidator(_account_digits)]
+    holder_name: Text(30)
+    proxy: Literal[0, 1]
+    notes: LongText(500)
+    status: Literal["active", "closed"]
+    status_reason: Reason
+
+
+class PaymentRoundSnapshot(_Snapshot):
+    label_scope: ClassVar[str] = "round"
+
+    number: int = Field(ge=1, strict=True)
+    name: Text(80, 1)
+    kind: Literal["regular", "correction"]
+    categories: Text(400, 1)
+    period: Text(12, 1)
+    period_start: IsoDate
+    period_end: IsoDate
+    pay_date: OptionalIsoDate
+    state: Literal["draft", "approved", "closed"]
+    prepared_by: Login
+    approved_by: Text(64)
+    approved_at: Text(40)
+    closed_at: Text(40)
+    notes: LongText(2000)
+
+
+class PaymentLineSnapshot(_Snapshot):
+    label_scope: ClassVar[str] = "line"
+
+    round: Ref
+    household: Ref
+    person: OptionalRef
+    membership: OptionalRef
+    category: CategoryCode
+    account: OptionalRef
+    kind: Literal["regular", "back_pay", "recovery", "stop"]
+    months: Text(400)
+    amount_due_fen: SignedFen
+    amount_fen: SignedFen
+    state: Literal["due", "excluded", "paid", "failed"]
+    reason: Reason
+    result_reason: Reason
+    paid_on: OptionalIsoDate
+    corrects: Text(36)
+
+
 # Entity (wire name, as in storage.models.ENTITIES) -> its snapshot model. Staff is not synced.
 SNAPSHOTS: dict[str, type[_Snapshot]] = {
     "place": PlaceSnapshot,
@@ -331,6 +416,10 @@ SNAPSHOTS: dict[str, type[_Snapshot]] = {
     "volunteer": VolunteerSnapshot,
     "activity": ActivitySnapshot,
     "participation": ParticipationSnapshot,
+    "payment_standard": PaymentStandardSnapshot,
+    "payment_account": PaymentAccountSnapshot,
+    "payment_round": PaymentRoundSnapshot,
+    "payment_line": PaymentLineSnapshot,
 }
 
 

@@ -159,4 +159,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.account_number": ("银行账号", "Account number"),
     "field.holder_name": ("户名", "Account holder"),
     "field.round_period": ("发放期间", "Payment period"),
+    "account_kind.bank": ("银行账户", "Bank account"),
+    "account_kind.card": ("社保卡/一卡通", "Card (social security / one-card)"),
+    "account_kind.cash": ("现金(签领)", "Cash against a signature"),
+    "field.bank_name": ("开户银行", "Bank"),
+    "field.grade": ("等级", "Grade"),
+    "field.account.kind": ("账户类型", "Account kind"),
+    "field.proxy": ("代领", "Collected by a proxy"),
+    "field.valid_from": ("执行日期", "Applies from"),
+    "field.result_reason": ("失败原因", "Reason for the failure"),
 }

@@ -50,4 +50,31 @@ MESSAGES = {
     "db.migration_failed": ("升级数据库结构到第 {version} 版失败,数据库未作改动:{detail}", "upgrading the schema to version {version} failed; the database is unchanged: {detail}"),
     "db.exists": ("{path} 已存在,不会覆盖", "{path} already exists; it is not overwritten"),
     "db.copy_damaged": ("备份 {path} 未通过完整性检查:{detail}", "the copy at {path} failed its integrity check: {detail}"),
+    # --- payments (发放) ---
+    "storage.standard_before_round": (
+        "发放批次 {round} 已审核,新标准自 {valid_from} 起会改变它;已审核的批次不再修改,请把新标准的日期定在其后,差额用更正批次补发",
+        "payment round {round} is approved and a standard from {valid_from} would change it; approved rounds are never "
+        "changed: date the standard after it and pay the difference in a correction round",
+    ),
+    "storage.no_round": ("没有编号或名称为「{ref}」的发放批次", "no payment round numbered or named \"{ref}\""),
+    "storage.round_exists": (
+        "{category} {period} 已有发放批次 {round};同一类别同一期间不能再建一个(更正请建更正批次)",
+        "{category} already has payment round {round} for {period}; make a correction round to correct it",
+    ),
+    "storage.round_not_draft": ("发放批次 {round} 已审核,不能再修改;更正请在以后的批次中新增补发或扣回",
+                                "payment round {round} is approved and is not changed again; correct it with a new line in a later round"),
+    "storage.round_not_approved": ("发放批次 {round} 还没有审核(或已结束)", "payment round {round} is not approved (or is closed)"),
+    "storage.approve_own_round": (
+        "发放批次 {round} 是您制作的,需由另一位管理员审核(只有一位管理员的单位可在配置中设 [payments] single_supervisor = true)",
+        "you prepared payment round {round}: another supervisor approves it (an office with one supervisor sets "
+        "[payments] single_supervisor = true)",
+    ),
+    "storage.round_has_problems": ("发放批次 {round} 有 {n} 行有问题(如 {first}),请先处理或剔除",
+                                   "payment round {round} has {n} lines with problems (e.g. {first}): fix or exclude them first"),
+    "storage.line_not_payable": ("{recipient} 这一行已剔除,不发放", "the line of {recipient} is excluded: nothing is paid"),
+    "storage.stop_line": ("停发行只作提示,不能恢复发放", "a stop line is a note: it cannot be paid"),
+    "storage.correct_draft": ("批次 {round} 还是草稿,直接修改金额即可", "round {round} is a draft: change the amount there"),
+    "storage.not_correction_round": ("{round} 不是草稿状态的更正批次", "{round} is not a draft correction round"),
+    "payment.problem.no_account": ("没有收款账户", "no payment account"),
+    "payment.problem.account_closed": ("收款账户已注销", "the payment account is closed"),
 }

@@ -221,7 +221,7 @@ def add_membership(user: str, data: MembershipIn) -> Membership:
         household = person.household if person else w.load(Household, data.household)
         membership = w.create(Membership, category=data.category, household=household, person=person,
                               start_date=data.start_date, end_date=data.end_date,
-                              amount_fen=data.amount, period=data.period, notes=data.notes)
+                              amount_fen=data.amount, period=data.period, grade=data.grade, notes=data.notes)
         refresh_household(household)
         return membership
 

@@ -133,8 +133,9 @@ class Membership(Record):
     person = ForeignKeyField(Person, null=True, backref="memberships", on_delete="RESTRICT")
     start_date = DateField()
     end_date = DateField(null=True)
-    amount_fen = IntegerField(default=0)
+    amount_fen = IntegerField(default=0)  # 0: follows the category's standard (PaymentStandard)
     period = CharField(default="")  # monthly / yearly / once
+    grade = CharField(default="")  # where the standard depends on it (残疾军人 一级 …)
     notes = TextField(default="")
     status = CharField(default="active")  # active / ended / voided
     status_reason = CharField(default="")
@@ -226,6 +227,98 @@ class Participation(Record):
         indexes = ((("activity", "volunteer"), True),)
 
 
+
+# ---------------------------------------------------------------- payments (发放)
+
+class PaymentStandard(Record):
+    """A standard amount (救助/补助/抚恤标准) for a category, and a grade where the amount depends
+    on it (残疾军人 by grade), from a date on. A membership without an amount of its own follows
+    the standard in force on each month's first day."""
+
+    category = ForeignKeyField(Category, column_name="category", index=False, on_delete="RESTRICT")
+    grade = CharField(default="")
+    valid_from = DateField()
+    amount_fen = IntegerField()
+    period = CharField()  # monthly / yearly / once
+    notes = TextField(default="")
+    status = CharField(default="active")  # active / voided
+    status_reason = CharField(default="")
+
+    class Meta:
+        indexes = ((("category", "grade", "valid_from"), False),)
+
+
+class PaymentAccount(Record):
+    """Where a person's (or a household's) money goes: a bank account, a card (社保卡/一卡通),
+    or cash against a signature. One active account per person, or per household for
+    household payments."""
+
+    household = ForeignKeyField(Household, backref="payment_accounts", index=False, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, backref="payment_accounts", on_delete="RESTRICT")
+    kind = CharField()  # bank / card / cash
+    bank_name = CharField(default="")
+    account_number = CharField(default="")  # digits only; masked wherever shown
+    holder_name = CharField(default="")
+    proxy = IntegerField(default=0)  # 1: the holder collects for the recipient (代领)
+    notes = TextField(default="")
+    status = CharField(default="active")  # active / closed
+    status_reason = CharField(default="")
+
+    class Meta:
+        indexes = ((("household", "person"), False),)
+
+
+class PaymentRound(Record):
+    """A payment round (发放批次): categories and a period; draft -> approved -> closed."""
+
+    number = IntegerField(unique=True)
+    name = CharField()
+    kind = CharField(default="regular")  # regular / correction
+    categories = CharField()  # category codes, sorted, comma-separated
+    period = CharField()  # 2026-11, 2026Q4, 2026H2, 2026 or 2026-11-15
+    period_start = DateField()
+    period_end = DateField()
+    pay_date = DateField(null=True)
+    state = CharField(default="draft")  # draft / approved / closed
+    prepared_by = CharField()
+    approved_by = CharField(default="")
+    approved_at = CharField(default="")
+    closed_at = CharField(default="")
+    notes = TextField(default="")
+
+    class Meta:
+        indexes = ((("period", "kind"), False),)
+
+
+class PaymentLine(Record):
+    """One amount for one recipient in a round. Once the round is approved a line is never
+    edited again but for its result (paid / failed); corrections are new lines in a later
+    round that name the line they correct."""
+
+    round = ForeignKeyField(PaymentRound, backref="lines", index=False, on_delete="RESTRICT")
+    household = ForeignKeyField(Household, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    membership = ForeignKeyField(Membership, null=True, index=False, on_delete="RESTRICT")
+    category = ForeignKeyField(Category, column_name="category", on_delete="RESTRICT")
+    account = ForeignKeyField(PaymentAccount, null=True, on_delete="RESTRICT")
+    kind = CharField(default="regular")  # regular / back_pay / recovery / stop
+    months = CharField(default="")  # the months paid for: 2026-10,2026-11
+    amount_due_fen = IntegerField()  # as computed when the round was made
+    amount_fen = IntegerField()  # to pay (negative: 扣回)
+    state = CharField(default="due")  # due / excluded / paid / failed
+    reason = CharField(default="")  # why excluded or why the amount was changed
+    result_reason = CharField(default="")  # the bank's reason for a failure
+    paid_on = DateField(null=True)
+    corrects = CharField(default="")  # uuid of the line this one corrects or pays again
+    recipient_name = CharField(default="")  # derived: the name on the line, for search
+    recipient_initials = CharField(default="")  # derived
+
+    SNAPSHOT_EXCLUDE = ("recipient_name", "recipient_initials")
+
+    class Meta:
+        indexes = ((("round", "recipient_initials", "id"), False), (("membership", "state"), False))
+
+
 class Staff(Record):
     login = CharField(unique=True)
     display_name = CharField()
@@ -278,6 +371,10 @@ ENTITIES: dict[str, type[Record]] = {
     "volunteer": Volunteer,
     "activity": Activity,
     "participation": Participation,
+    "payment_standard": PaymentStandard,
+    "payment_account": PaymentAccount,
+    "payment_round": PaymentRound,
+    "payment_line": PaymentLine,
     "staff": Staff,
 }
 ENTITY_OF: dict[type[Record], str] = {model: name for name, model in ENTITIES.items()}

@@ -1,0 +1,445 @@
+"""Writes of payments (发放): standards, accounts, payment rounds and their lines.
+
+A round is made from the register in one transaction: every membership of its categories due
+in its period (`domain.payments.due_months`, the one counting rule) on a household on the
+register then, with the amount due from the membership or the standard in force; back pay
+(补发) for months due since the category's first round and in no earlier round, and failed
+lines offered again; a stop line (停发) for memberships paid in the last round and due no more.
+A draft is checked line by line (exclude, change an amount, always with a reason); a
+supervisor approves it; after that a line changes only by its result (paid / failed), and a
+correction is a new line in a later round that names the line it corrects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Sequence
+
+from peewee import JOIN, fn
+
+from tui_register.domain.categories import category_by_code
+from tui_register.domain.errors import FieldError
+from tui_register.domain.names import pinyin_keys
+from tui_register.domain.payments import (
+    Period,
+    Standard,
+    amount_due,
+    check_holder,
+    due_months,
+    parse_period,
+)
+from tui_register.domain.records import AccountIn, StandardIn
+from tui_register.storage.clock import now_iso
+from tui_register.storage.core import RuleViolation, Writer, writing
+from tui_register.storage.models import (
+    Household,
+    Membership,
+    PaymentAccount,
+    PaymentLine,
+    PaymentRound,
+    PaymentStandard,
+    Person,
+)
+
+# ---------------------------------------------------------------- standards
+
+def standards_for(category: str, grade: str = "") -> list[Standard]:
+    rows = (PaymentStandard.select()
+            .where((PaymentStandard.category == category) & (PaymentStandard.grade == grade)
+                   & (PaymentStandard.status == "active")))
+    return [Standard(r.valid_from, r.amount_fen, r.period) for r in rows]
+
+
+def add_standard(user: str, data: StandardIn) -> PaymentStandard:
+    """A supervisor enters a new standard once; memberships that follow it (no amount of their
+    own) are due the new amount from its date. Refused when an approved round it would change
+    exists: its lines are paid as they were, a correction round pays the difference."""
+    with writing(user, supervisor=True) as w:
+        clash = (PaymentRound.select()
+                 .where((PaymentRound.state != "draft") & (PaymentRound.period_end >= data.valid_from))
+                 .order_by(PaymentRound.number))
+        for found in clash:
+            if data.category in found.categories.split(","):
+                raise RuleViolation("storage.standard_before_round", round=_round_label(found),
+                                    valid_from=data.valid_from.isoformat())
+        return w.create(PaymentStandard, category=data.category, grade=data.grade, valid_from=data.valid_from,
+                        amount_fen=data.amount, period=data.period, notes=data.notes)
+
+
+def standards_affecting(household: Household) -> list[str]:
+    """UUIDs of the standards that changed what this household's memberships are due: their
+    entries belong in the household's history."""
+    uuids: list[str] = []
+    for m in Membership.select().where((Membership.household == household) & (Membership.amount_fen == 0)
+                                       & (Membership.status != "voided")):
+        for s in (PaymentStandard.select()
+                  .where((PaymentStandard.category == m.category_id) & (PaymentStandard.grade == m.grade))):
+            if s.valid_from >= m.start_date and (m.end_date is None or s.valid_from <= m.end_date):
+                uuids.append(s.uuid)
+    return sorted(set(uuids))
+
+
+# ---------------------------------------------------------------- accounts
+
+def add_account(user: str, data: AccountIn) -> PaymentAccount:
+    """A new account for a person (or a household); it replaces the one in use, which is
+    closed, never deleted."""
+    with writing(user) as w:
+        person = w.load(Person, data.person) if data.person else None
+        household = person.household if person is not None else w.load(Household, data.household)
+        recipient = person.name if person is not None else household.head_name
+        if data.kind != "cash":
+            check_holder(data.holder_name, recipient, proxy=data.proxy)
+        for old in _active_accounts(household, person):
+            w.update(PaymentAccount, old.uuid, None, op="status", status="closed",
+                     status_reason="replaced")
+        return w.create(PaymentAccount, household=household, person=person, kind=data.kind,
+                        bank_name=data.bank_name, account_number=data.account_number,
+                        holder_name=data.holder_name or recipient, proxy=int(data.proxy), notes=data.notes)
+
+
+def _active_accounts(household: Household, person: Person | None) -> list[PaymentAccount]:
+    query = PaymentAccount.select().where((PaymentAccount.household == household)
+                                          & (PaymentAccount.status == "active"))
+    query = query.where(PaymentAccount.person == person) if person is not None \
+        else query.where(PaymentAccount.person.is_null())
+    return list(query)
+
+
+def _accounts_by_recipient() -> dict[tuple[int, int | None], int]:
+    """(household id, person id or None) -> the active account's id, read once per round."""
+    return {(a.household_id, a.person_id): a.id
+            for a in PaymentAccount.select(PaymentAccount.id, PaymentAccount.household, PaymentAccount.person)
+            .where(PaymentAccount.status == "active")}
+
+
+# ---------------------------------------------------------------- rounds
+
+def _round_label(r: PaymentRound) -> str:
+    return f"#{r.number} {r.name}"
+
+
+def find_round(ref: str | int) -> PaymentRound:
+    """A round by its number (7, #7) or its name."""
+    text = str(ref).strip().lstrip("#")
+    found = None
+    if text.isdigit():
+        found = PaymentRound.get_or_none(PaymentRound.number == int(text))
+    if found is None:
+        found = PaymentRound.get_or_none(PaymentRound.name == str(ref).strip())
+    if found is None:
+        raise RuleViolation("storage.no_round", ref=str(ref))
+    return found
+
+
+def _categories(codes: Iterable[str]) -> list[str]:
+    out = sorted({category_by_code(c).code for c in codes})
+    if not out:
+        raise FieldError("category", "required")
+    return out
+
+
+def round_name(categories: Sequence[str], period: Period, kind: str) -> str:
+    names = "、".join(category_by_code(c).short("zh_CN") for c in categories)
+    suffix = "更正" if kind == "correction" else "发放"
+    return f"{period.code} {names}{suffix}"
+
+
+def create_round(user: str, categories: Sequence[str], period_text: str, *, pay_date: date | None = None,
+                 kind: str = "regular", name: str = "", today: date | None = None) -> PaymentRound:
+    """A draft round with every line due, in one transaction (see the module's text)."""
+    period = parse_period(period_text, field="round_period")
+    codes = _categories(categories)
+    with writing(user) as w:
+        if kind == "regular":
+            _refuse_second_round(codes, period)
+        number = (PaymentRound.select(fn.MAX(PaymentRound.number)).scalar() or 0) + 1
+        new = w.create(PaymentRound, number=number, name=name or round_name(codes, period, kind), kind=kind,
+                       categories=",".join(codes), period=period.code, period_start=period.start,
+                       period_end=period.end, pay_date=pay_date, prepared_by=user)
+        if kind == "regular":
+            _fill_round(w, new, codes, period)
+        return new
+
+
+def _refuse_second_round(codes: Sequence[str], period: Period) -> None:
+    for other in PaymentRound.select().where((PaymentRound.kind == "regular")
+                                             & (PaymentRound.period_start <= period.end)
+                                             & (PaymentRound.period_end >= period.start)):
+        shared = set(codes) & set(other.categories.split(","))
+        if shared:
+            raise RuleViolation("storage.round_exists", round=_round_label(other), period=other.period,
+                                category=category_by_code(sorted(shared)[0]).name())
+
+
+@dataclass
+class _Due:
+    membership: Membership
+    recipient: tuple[int, int | None]
+    name: str
+
+
+def _memberships(codes: Sequence[str], period: Period) -> list[_Due]:
+    """Memberships of the categories in force on some day of the period, on households that
+    were on the register then (not closed, voided, or moved before the period began)."""
+    query = (Membership.select(Membership, Household.id, Household.head_name, Household.status,
+                               Household.status_date, Person.id, Person.name)
+             .join(Household, on=(Membership.household == Household.id))
+             .switch(Membership).join(Person, join_type=JOIN.LEFT_OUTER, on=(Membership.person == Person.id))
+             .where(Membership.category.in_(list(codes)) & (Membership.status != "voided")
+                    & (Membership.start_date <= period.end)
+                    & (Membership.end_date.is_null() | (Membership.end_date >= period.start)))
+             .order_by(Membership.id))
+    out: list[_Due] = []
+    for m in query:
+        household = m.household
+        if household.status != "active" and household.status_date is not None \
+                and household.status_date < period.start:
+            continue
+        person = m.person if m.person_id else None
+        out.append(_Due(m, (household.id, person.id if person else None),
+                        person.name if person else household.head_name))
+    return out
+
+
+def _covered_months(membership_ids: Sequence[int]) -> dict[int, set[str]]:
+    """For each membership, the months already in a line of some round, whatever became of it:
+    paid or due; excluded by a reviewer's decision; failed (offered again on its own)."""
+    covered: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(list(membership_ids), 500):
+        for membership_id, months in (PaymentLine.select(PaymentLine.membership, PaymentLine.months)
+                                      .where(PaymentLine.membership.in_(chunk)).tuples()):
+            covered[membership_id].update(m for m in months.split(",") if m)
+    return covered
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _first_round_starts(codes: Sequence[str]) -> dict[str, date | None]:
+    """Back pay reaches back to a category's first approved round, not to the start of time."""
+    first: dict[str, date | None] = {code: None for code in codes}
+    for r in PaymentRound.select().where((PaymentRound.kind == "regular") & (PaymentRound.state != "draft")):
+        for code in r.categories.split(","):
+            if code in first and (first[code] is None or r.period_start < first[code]):
+                first[code] = r.period_start
+    return first
+
+
+def _month_text(month: tuple[int, int]) -> str:
+    return f"{month[0]}-{month[1]:02d}"
+
+
+def _fill_round(w: Writer, new: PaymentRound, codes: Sequence[str], period: Period) -> None:
+    due = _memberships(codes, period)
+    accounts = _accounts_by_recipient()
+    covered = _covered_months([d.membership.id for d in due])
+    standards: dict[tuple[str, str], list[Standard]] = {}
+    first_start = _first_round_starts(codes)
+    for d in due:
+        m = d.membership
+        key = (m.category_id, m.grade)
+        if key not in standards:
+            standards[key] = standards_for(*key)
+        months = [mm for mm in due_months(m.start_date, m.end_date, period)
+                  if _month_text(mm) not in covered[m.id]]
+        base = dict(membership=m, household=d.recipient[0], person=d.recipient[1], category=m.category_id,
+                    account=accounts.get(d.recipient), recipient=d.name)
+        if months:
+            fen = amount_due(months, own_amount_fen=m.amount_fen, own_period=m.period, standards=standards[key])
+            _line(w, new, "regular", months, fen, **base)
+        since = first_start[m.category_id]
+        if since is not None and period.kind != "once":
+            earlier = [mm for mm in due_months(m.start_date, m.end_date, Period("span", since, period.start))
+                       if mm < (period.start.year, period.start.month) and _month_text(mm) not in covered[m.id]]
+            if earlier:
+                fen = amount_due(earlier, own_amount_fen=m.amount_fen, own_period=m.period,
+                                 standards=standards[key])
+                _line(w, new, "back_pay", earlier, fen, **base)
+    _offer_failed_lines(w, new, codes, accounts)
+    _note_stops(w, new, codes, period, {d.membership.id for d in due})
+
+
+def _line(w: Writer, new: PaymentRound, kind: str, months: Sequence[tuple[int, int]], fen: int, *,
+          recipient: str, corrects: str = "", state: str = "due", reason: str = "", **refs) -> PaymentLine:
+    _pinyin, initials = pinyin_keys(recipient)
+    return w.create(PaymentLine, round=new, kind=kind, months=",".join(_month_text(m) for m in months),
+                    amount_due_fen=fen, amount_fen=fen, state=state, reason=reason, corrects=corrects,
+                    recipient_name=recipient, recipient_initials=initials, **refs)
+
+
+def _offer_failed_lines(w: Writer, new: PaymentRound, codes: Sequence[str],
+                        accounts: dict[tuple[int, int | None], int]) -> None:
+    """A failed line stays due: it is offered again, once, with the account in use now."""
+    offered = {c for (c,) in PaymentLine.select(PaymentLine.corrects).where(PaymentLine.corrects != "").tuples()}
+    failed = PaymentLine.select().where((PaymentLine.state == "failed") & PaymentLine.category.in_(list(codes)))
+    for old in failed:
+        if old.uuid in offered:
+            continue
+        months = [tuple(int(x) for x in m.split("-")) for m in old.months.split(",") if m]
+        recipient = (old.household_id, old.person_id)
+        _line(w, new, "back_pay", months, old.amount_fen, membership=old.membership_id,
+              household=old.household_id, person=old.person_id, category=old.category_id,
+              account=accounts.get(recipient), recipient=old.recipient_name, corrects=old.uuid,
+              reason="failed_before")
+
+
+def _note_stops(w: Writer, new: PaymentRound, codes: Sequence[str], period: Period, due_now: set[int]) -> None:
+    """停发: memberships paid in the last earlier round of these categories that are not due now."""
+    last = (PaymentRound.select().where((PaymentRound.kind == "regular") & (PaymentRound.id != new.id)
+                                        & (PaymentRound.period_end < period.start)
+                                        & (PaymentRound.state != "draft"))
+            .order_by(PaymentRound.period_end.desc()))
+    seen: set[int] = set()
+    for earlier in last:
+        if not set(codes) & set(earlier.categories.split(",")):
+            continue
+        for old in PaymentLine.select().where((PaymentLine.round == earlier) & (PaymentLine.kind == "regular")
+                                              & PaymentLine.category.in_(list(codes))):
+            if old.membership_id and old.membership_id not in due_now and old.membership_id not in seen:
+                seen.add(old.membership_id)
+                _line(w, new, "stop", [], 0, membership=old.membership_id, household=old.household_id,
+                      person=old.person_id, category=old.category_id, account=None,
+                      recipient=old.recipient_name, state="excluded", reason="stopped")
+        break  # the last round of these categories only
+
+
+# ---------------------------------------------------------------- checking a draft
+
+def _draft(w: Writer, line_uuid: str) -> PaymentLine:
+    line = w.load(PaymentLine, line_uuid)
+    if line.round.state != "draft":
+        raise RuleViolation("storage.round_not_draft", round=_round_label(line.round))
+    return line
+
+
+def exclude_line(user: str, line_uuid: str, base_version: int, reason: str) -> PaymentLine:
+    if not reason.strip():
+        raise FieldError("reason", "required")
+    with writing(user) as w:
+        _draft(w, line_uuid)
+        return w.update(PaymentLine, line_uuid, base_version, op="status", state="excluded", reason=reason.strip())
+
+
+def include_line(user: str, line_uuid: str, base_version: int) -> PaymentLine:
+    with writing(user) as w:
+        line = _draft(w, line_uuid)
+        if line.kind == "stop":
+            raise RuleViolation("storage.stop_line")
+        return w.update(PaymentLine, line_uuid, base_version, op="status", state="due", reason="")
+
+
+def change_amount(user: str, line_uuid: str, base_version: int, amount_fen: int, reason: str) -> PaymentLine:
+    if not reason.strip():
+        raise FieldError("reason", "required")
+    with writing(user) as w:
+        _draft(w, line_uuid)
+        return w.update(PaymentLine, line_uuid, base_version, amount_fen=amount_fen, reason=reason.strip())
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line_uuid: str
+    recipient: str
+    key: str  # a message key: payment.problem.*
+
+
+def line_problems(round_: PaymentRound) -> list[LineProblem]:
+    """What stops a round from being approved: lines to pay with no usable account."""
+    problems: list[LineProblem] = []
+    query = (PaymentLine.select(PaymentLine, PaymentAccount)
+             .join(PaymentAccount, join_type=JOIN.LEFT_OUTER, on=(PaymentLine.account == PaymentAccount.id))
+             .where((PaymentLine.round == round_) & (PaymentLine.state == "due") & (PaymentLine.amount_fen != 0)))
+    for line in query:
+        account = line.account if line.account_id else None
+        if account is None:
+            problems.append(LineProblem(line.uuid, line.recipient_name, "payment.problem.no_account"))
+        elif account.status != "active":
+            problems.append(LineProblem(line.uuid, line.recipient_name, "payment.problem.account_closed"))
+    return problems
+
+
+def approve_round(user: str, ref: str | int, *, single_supervisor: bool = False) -> PaymentRound:
+    """A supervisor approves; not the login that prepared the round, unless the office has
+    one supervisor (`[payments] single_supervisor = true`)."""
+    with writing(user, supervisor=True) as w:
+        found = find_round(ref)
+        if found.state != "draft":
+            raise RuleViolation("storage.round_not_draft", round=_round_label(found))
+        if found.prepared_by == user and not single_supervisor:
+            raise RuleViolation("storage.approve_own_round", round=_round_label(found))
+        problems = line_problems(found)
+        if problems:
+            raise RuleViolation("storage.round_has_problems", round=_round_label(found), n=len(problems),
+                                first=problems[0].recipient)
+        return w.update(PaymentRound, found.uuid, None, op="status", state="approved", approved_by=user,
+                        approved_at=now_iso())
+
+
+# ---------------------------------------------------------------- results
+
+def _approved(w: Writer, line_uuid: str) -> PaymentLine:
+    line = w.load(PaymentLine, line_uuid)
+    if line.round.state != "approved":
+        raise RuleViolation("storage.round_not_approved", round=_round_label(line.round))
+    if line.state not in ("due", "paid", "failed"):
+        raise RuleViolation("storage.line_not_payable", recipient=line.recipient_name)
+    return line
+
+
+def mark_paid(user: str, line_uuid: str, paid_on: date) -> PaymentLine:
+    with writing(user) as w:
+        _approved(w, line_uuid)
+        return w.update(PaymentLine, line_uuid, None, op="status", state="paid", paid_on=paid_on, result_reason="")
+
+
+def mark_failed(user: str, line_uuid: str, reason: str) -> PaymentLine:
+    if not reason.strip():
+        raise FieldError("result_reason", "required")
+    with writing(user) as w:
+        _approved(w, line_uuid)
+        return w.update(PaymentLine, line_uuid, None, op="status", state="failed", paid_on=None,
+                        result_reason=reason.strip())
+
+
+def close_round(user: str, ref: str | int, paid_on: date) -> tuple[PaymentRound, int]:
+    """Every line still due is marked paid on `paid_on`; the round is closed. Returns the round
+    and the number of lines marked."""
+    with writing(user, supervisor=True) as w:
+        found = find_round(ref)
+        if found.state != "approved":
+            raise RuleViolation("storage.round_not_approved", round=_round_label(found))
+        lines = list(PaymentLine.select().where((PaymentLine.round == found) & (PaymentLine.state == "due")))
+        for line in lines:
+            w.update(PaymentLine, line.uuid, None, op="status", state="paid", paid_on=paid_on)
+        closed = w.update(PaymentRound, found.uuid, None, op="status", state="closed", closed_at=now_iso(),
+                          pay_date=found.pay_date or paid_on)
+        return closed, len(lines)
+
+
+# ---------------------------------------------------------------- corrections
+
+def correct_line(user: str, line_uuid: str, round_ref: str | int, amount_fen: int, reason: str) -> PaymentLine:
+    """A correction of an approved line: a new line (补发 when positive, 扣回 when negative) in a
+    draft correction round, linked to the line it corrects."""
+    if not reason.strip():
+        raise FieldError("reason", "required")
+    if amount_fen == 0:
+        raise FieldError("amount", "required")
+    with writing(user) as w:
+        old = w.load(PaymentLine, line_uuid)
+        if old.round.state == "draft":
+            raise RuleViolation("storage.correct_draft", round=_round_label(old.round))
+        target = find_round(round_ref)
+        if target.kind != "correction" or target.state != "draft":
+            raise RuleViolation("storage.not_correction_round", round=_round_label(target))
+        months = [tuple(int(x) for x in m.split("-")) for m in old.months.split(",") if m]
+        accounts = _accounts_by_recipient()
+        return _line(w, target, "back_pay" if amount_fen > 0 else "recovery", months, amount_fen,
+                     membership=old.membership_id, household=old.household_id, person=old.person_id,
+                     category=old.category_id, account=accounts.get((old.household_id, old.person_id)),
+                     recipient=old.recipient_name, corrects=old.uuid, reason=reason.strip())
