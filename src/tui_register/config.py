@@ -34,6 +34,10 @@ examples use::
     read_timeout = 60             # sync_read_timeout: seconds > 0
     total_timeout = 1800          # sync_total_timeout: seconds > 0
 
+    [payments]
+    single_supervisor = false     # payments_single_supervisor: the office has one supervisor,
+                                  # who may approve the payment rounds she prepared
+
     [visit_intervals]             # visit_intervals: category code or group = days
     youfu = 90                    # groups: youfu, dibao, tekun, disability, other
     "0103" = 30                   # a category code beats its group; 0 = never
@@ -131,6 +135,7 @@ class Settings(BaseModel):
     sync_connect_timeout: Seconds = 10.0
     sync_read_timeout: Seconds = 60.0
     sync_total_timeout: Seconds = 1800.0
+    payments_single_supervisor: bool = False
     visit_intervals: dict[str, VisitDays] = Field(default_factory=lambda: dict(DEFAULT_VISIT_INTERVALS))
     escape_delay_ms: int = Field(default=100, ge=0, le=2000)
     mouse: bool = False
@@ -174,6 +179,7 @@ FILE_TABLES: dict[str, dict[str, str]] = {
         "read_timeout": "sync_read_timeout",
         "total_timeout": "sync_total_timeout",
     },
+    "payments": {"single_supervisor": "payments_single_supervisor"},
 }
 _SECRET_FIELD = "sync_token"
 _FIELDS = tuple(name for name in Settings.model_fields if name != _SECRET_FIELD)

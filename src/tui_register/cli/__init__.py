@@ -45,7 +45,7 @@ def _language_hint(argv: Sequence[str]) -> str:
 # Each module holds its subcommands' parsers and handlers together: `add_parsers(sub)` adds
 # the parsers and ties each to its handler with `set_defaults(handler=...)`. Modules import
 # nothing heavy at the top, so that parsing the command line stays fast.
-COMMAND_MODULES = ("register", "reports", "sync", "hub")
+COMMAND_MODULES = ("register", "reports", "payments", "sync", "hub")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,205 @@
+"""`tui-register payments …`: payment rounds (发放批次) and standards from the command line,
+for scripts and cron. ROUND is a round's number (7 or #7) or its name.
+
+    payments standard --category C --from D --amount YUAN [--period P] [--grade G]
+    payments new --category C[,C…] --period P [--date D] [--correction] [--name N]
+    payments list [--json]
+    payments show ROUND [--json]
+    payments approve ROUND
+    payments close ROUND [--date D]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from tui_register.exit_codes import ExitCode
+from tui_register.i18n import _
+
+
+def _date(text: str) -> date:
+    from tui_register.domain.errors import FieldError
+    from tui_register.domain.fields import parse_date
+
+    try:
+        return parse_date(text)
+    except FieldError as err:
+        raise argparse.ArgumentTypeError(f"{text}: {err.problem()}") from None
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    pay = subparsers.add_parser("payments", help=_("pay.cli.cmd"), description=_("pay.cli.cmd"))
+    pay.set_defaults(handler=run)
+    sub = pay.add_subparsers(dest="payments_command", required=True, parser_class=type(pay),
+                             metavar="standard|new|list|show|approve|close")
+    standard = sub.add_parser("standard", help=_("pay.cli.standard"), description=_("pay.cli.standard"))
+    standard.add_argument("--category", required=True, metavar="C")
+    standard.add_argument("--from", dest="valid_from", required=True, type=_date, metavar="D")
+    standard.add_argument("--amount", required=True, metavar=_("pay.cli.meta_yuan"))
+    standard.add_argument("--period", default="monthly", choices=("monthly", "yearly", "once"))
+    standard.add_argument("--grade", default="", metavar="G", help=_("pay.cli.grade"))
+    new = sub.add_parser("new", help=_("pay.cli.new"), description=_("pay.cli.new"))
+    new.add_argument("--category", required=True, metavar="C[,C…]", help=_("pay.cli.category"))
+    new.add_argument("--period", required=True, metavar="P", help=_("pay.cli.period"))
+    new.add_argument("--date", dest="pay_date", type=_date, metavar="D", help=_("pay.cli.pay_date"))
+    new.add_argument("--correction", action="store_true", help=_("pay.cli.correction"))
+    new.add_argument("--name", default="", metavar="N", help=_("pay.cli.name"))
+    listing = sub.add_parser("list", help=_("pay.cli.list"), description=_("pay.cli.list"))
+    listing.add_argument("--json", action="store_true", help=_("cli.opt_json"))
+    show = sub.add_parser("show", help=_("pay.cli.show"), description=_("pay.cli.show"))
+    show.add_argument("round", metavar="ROUND")
+    show.add_argument("--json", action="store_true", help=_("cli.opt_json"))
+    approve = sub.add_parser("approve", help=_("pay.cli.approve"), description=_("pay.cli.approve"))
+    approve.add_argument("round", metavar="ROUND")
+    close = sub.add_parser("close", help=_("pay.cli.close"), description=_("pay.cli.close"))
+    close.add_argument("round", metavar="ROUND")
+    close.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
+
+
+def run(args: argparse.Namespace, settings) -> int:
+    from tui_register.domain.errors import FieldError, InputError
+    from tui_register.storage.clock import current_login
+    from tui_register.storage.register import open_register
+
+    user = current_login()
+    open_register(settings.db_path, user, create=False)
+    handler = {"standard": _standard, "new": _new, "list": _list, "show": _show, "approve": _approve,
+               "close": _close}[args.payments_command]
+    try:
+        return handler(args, settings, user)
+    except (FieldError, InputError) as err:
+        print(str(err), file=sys.stderr)
+        return ExitCode.USAGE
+
+
+def _categories(text: str) -> list[str]:
+    from tui_register.domain.categories import code_for
+    from tui_register.domain.errors import FieldError
+
+    codes = []
+    for part in (p.strip() for p in text.replace("，", ",").split(",")):
+        if not part:
+            continue
+        code = code_for("category", part)
+        if code is None:
+            raise FieldError("category", "unknown_category")
+        codes.append(str(code))
+    return codes
+
+
+def _standard(args, settings, user: str) -> int:
+    from tui_register.domain.records import StandardIn, validate
+    from tui_register.storage import payments
+
+    data = validate(StandardIn, {"category": args.category, "valid_from": args.valid_from.isoformat(),
+                                 "amount": args.amount, "period": args.period, "grade": args.grade})
+    payments.add_standard(user, data)
+    print(_("pay.cli.standard_added", category=_category_name(data.category), amount=_yuan(data.amount),
+            valid_from=data.valid_from.isoformat()))
+    return ExitCode.OK
+
+
+def _new(args, settings, user: str) -> int:
+    from tui_register.storage import payment_queries, payments
+
+    made = payments.create_round(user, _categories(args.category), args.period, pay_date=args.pay_date,
+                                 kind="correction" if args.correction else "regular", name=args.name)
+    row = payment_queries.round_row(made)
+    print(_("pay.cli.created", number=row.number, name=row.name, lines=row.totals.lines,
+            due=_yuan(row.totals.due_fen)))
+    return ExitCode.OK
+
+
+def _list(args, settings, user: str) -> int:
+    from tui_register.storage import payment_queries
+
+    found = payment_queries.rounds()
+    if args.json:
+        json.dump([_round_json(r) for r in found], sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return ExitCode.OK
+    for r in found:
+        print(_("pay.cli.list_line", number=r.number, name=r.name, state=_(f"pay.state.{r.state}"),
+                lines=r.totals.lines, due=_yuan(r.totals.due_fen), paid=_yuan(r.totals.paid_fen),
+                failed=_yuan(r.totals.failed_fen)))
+    if not found:
+        print(_("pay.cli.none"))
+    return ExitCode.OK
+
+
+def _show(args, settings, user: str) -> int:
+    from tui_register.storage import payment_queries, payments
+
+    found = payments.find_round(args.round)
+    row = payment_queries.round_row(found)
+    lines = payment_queries.round_lines(found)
+    if args.json:
+        data = _round_json(row)
+        data["lines"] = [_line_json(line) for line in lines]
+        json.dump(data, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return ExitCode.OK
+    print(_("pay.cli.list_line", number=row.number, name=row.name, state=_(f"pay.state.{row.state}"),
+            lines=row.totals.lines, due=_yuan(row.totals.due_fen), paid=_yuan(row.totals.paid_fen),
+            failed=_yuan(row.totals.failed_fen)))
+    for line in lines:
+        print(f"  {line.recipient}  {line.masked_id}  {_(f'pay.kind.{line.kind}')}  {line.months}  "
+              f"{_yuan(line.amount_fen)}  {_(f'pay.line_state.{line.state}')}  {line.masked_account}  "
+              f"{line.reason or line.result_reason}".rstrip())
+    return ExitCode.OK
+
+
+def _approve(args, settings, user: str) -> int:
+    from tui_register.storage import payments
+
+    done = payments.approve_round(user, args.round, single_supervisor=settings.payments_single_supervisor)
+    print(_("pay.cli.approved", number=done.number, name=done.name))
+    return ExitCode.OK
+
+
+def _close(args, settings, user: str) -> int:
+    from tui_register.storage import payments
+
+    closed, marked = payments.close_round(user, args.round, args.paid_on or date.today())
+    print(_("pay.cli.closed", number=closed.number, name=closed.name, n=marked))
+    return ExitCode.OK
+
+
+def _yuan(fen: int) -> str:
+    from tui_register.domain.fields import format_money
+
+    return format_money(fen)
+
+
+def _plain_yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def _category_name(code: str) -> str:
+    from tui_register.domain.categories import category_by_code
+
+    return category_by_code(code).name()
+
+
+def _round_json(r) -> dict:
+    t = r.totals
+    return {"number": r.number, "name": r.name, "kind": r.kind, "categories": list(r.categories),
+            "period": r.period, "pay_date": r.pay_date.isoformat() if r.pay_date else None, "state": r.state,
+            "prepared_by": r.prepared_by, "approved_by": r.approved_by or None, "line_count": t.lines,
+            "due_yuan": _plain_yuan(t.due_fen), "paid_yuan": _plain_yuan(t.paid_fen),
+            "failed_yuan": _plain_yuan(t.failed_fen), "open_yuan": _plain_yuan(t.open_fen),
+            "paid_lines": t.paid_lines, "failed_lines": t.failed_lines, "excluded_lines": t.excluded_lines}
+
+
+def _line_json(line) -> dict:
+    # Masked here as everywhere: the bank file (`payments export --full-ids`) is the audited way out.
+    return {"uuid": line.uuid, "recipient": line.recipient, "id_number": line.masked_id, "category": line.category,
+            "kind": line.kind, "months": line.months.split(",") if line.months else [],
+            "amount_due_yuan": _plain_yuan(line.amount_due_fen), "amount_yuan": _plain_yuan(line.amount_fen),
+            "state": line.state, "reason": line.reason, "result_reason": line.result_reason,
+            "paid_on": line.paid_on.isoformat() if line.paid_on else None, "account_kind": line.account_kind,
+            "account_number": line.masked_account, "corrects": line.corrects or None}

@@ -1,0 +1,171 @@
+"""Reads of payments (发放): rounds with their totals, a round's lines, a household's payments.
+
+Totals by state of a line: due (to pay, not yet reported), paid, failed; excluded lines and
+stop notes count in none of them. 应发 of a round is what its lines to pay add up to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from peewee import JOIN, fn
+
+from tui_register.domain.ids import mask_id
+from tui_register.domain.payments import mask_account
+from tui_register.storage.models import Household, PaymentAccount, PaymentLine, PaymentRound, Person
+
+
+@dataclass(frozen=True)
+class Totals:
+    lines: int = 0
+    due_fen: int = 0  # 应发: every line to pay (due, paid or failed)
+    paid_fen: int = 0
+    paid_lines: int = 0
+    failed_fen: int = 0
+    failed_lines: int = 0
+    open_fen: int = 0  # not yet reported paid or failed
+    excluded_lines: int = 0
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    uuid: str
+    version: int
+    number: int
+    name: str
+    kind: str
+    categories: tuple[str, ...]
+    period: str
+    period_start: date
+    period_end: date
+    pay_date: date | None
+    state: str
+    prepared_by: str
+    approved_by: str
+    totals: Totals = field(default_factory=Totals)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    uuid: str
+    version: int
+    recipient: str
+    id_number: str  # in full: mask it where it is shown (`masked_id`)
+    household_address: str
+    category: str
+    kind: str
+    months: str
+    amount_due_fen: int
+    amount_fen: int
+    state: str
+    reason: str
+    result_reason: str
+    paid_on: date | None
+    account_kind: str
+    bank_name: str
+    account_number: str  # in full: mask it where it is shown (`masked_account`)
+    holder_name: str
+    corrects: str
+
+    @property
+    def masked_account(self) -> str:
+        return mask_account(self.account_number)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+
+def round_totals(round_ids: list[int]) -> dict[int, Totals]:
+    """Totals of several rounds in one grouped read."""
+    rows = (PaymentLine.select(PaymentLine.round, PaymentLine.state, fn.COUNT(PaymentLine.id),
+                               fn.SUM(PaymentLine.amount_fen))
+            .where(PaymentLine.round.in_(round_ids) & (PaymentLine.kind != "stop"))
+            .group_by(PaymentLine.round, PaymentLine.state).tuples())
+    acc: dict[int, dict[str, int]] = {}
+    for round_id, state, n, fen in rows:
+        a = acc.setdefault(round_id, dict(lines=0, due_fen=0, paid_fen=0, paid_lines=0, failed_fen=0,
+                                          failed_lines=0, open_fen=0, excluded_lines=0))
+        fen = fen or 0
+        if state == "excluded":
+            a["excluded_lines"] += n
+            continue
+        a["lines"] += n
+        a["due_fen"] += fen
+        if state == "paid":
+            a["paid_fen"] += fen
+            a["paid_lines"] += n
+        elif state == "failed":
+            a["failed_fen"] += fen
+            a["failed_lines"] += n
+        else:
+            a["open_fen"] += fen
+    return {round_id: Totals(**a) for round_id, a in acc.items()}
+
+
+def _row(r: PaymentRound, totals: Totals) -> RoundRow:
+    return RoundRow(r.uuid, r.version, r.number, r.name, r.kind, tuple(r.categories.split(",")), r.period,
+                    r.period_start, r.period_end, r.pay_date, r.state, r.prepared_by, r.approved_by, totals)
+
+
+def rounds(*, limit: int = 200) -> list[RoundRow]:
+    """The newest rounds first, with their totals."""
+    found = list(PaymentRound.select().order_by(PaymentRound.number.desc()).limit(limit))
+    totals = round_totals([r.id for r in found])
+    return [_row(r, totals.get(r.id, Totals())) for r in found]
+
+
+def round_row(r: PaymentRound) -> RoundRow:
+    return _row(r, round_totals([r.id]).get(r.id, Totals()))
+
+
+def _lines_query(condition):
+    # The joined rows' ids are selected too: peewee puts the joined row where the key was.
+    return (PaymentLine.select(PaymentLine, Household.id, Household.address, Household.head_id_number,
+                               Person.id, Person.id_number, PaymentAccount.id, PaymentAccount.kind,
+                               PaymentAccount.bank_name, PaymentAccount.account_number,
+                               PaymentAccount.holder_name)
+            .join(Household, on=(PaymentLine.household == Household.id))
+            .switch(PaymentLine).join(Person, JOIN.LEFT_OUTER, on=(PaymentLine.person == Person.id))
+            .switch(PaymentLine).join(PaymentAccount, JOIN.LEFT_OUTER, on=(PaymentLine.account == PaymentAccount.id))
+            .where(condition))
+
+
+def _line_row(line: PaymentLine) -> LineRow:
+    account = line.account if line.account_id else None
+    # A household's payment goes to its head.
+    person_id = line.person.id_number if line.person_id else line.household.head_id_number
+    return LineRow(line.uuid, line.version, line.recipient_name, person_id or "", line.household.address,
+                   line.category_id, line.kind, line.months, line.amount_due_fen, line.amount_fen, line.state,
+                   line.reason, line.result_reason, line.paid_on, account.kind if account else "",
+                   account.bank_name if account else "", account.account_number if account else "",
+                   account.holder_name if account else "", line.corrects)
+
+
+def round_lines(r: PaymentRound, *, after: tuple[str, int] | None = None, limit: int | None = None,
+                search: str = "") -> list[LineRow]:
+    """A round's lines by recipient (pinyin initials, then entry): a keyset page when `limit`
+    is given, every line otherwise. `search` matches the name or its initials."""
+    query = _lines_query(PaymentLine.round == r)
+    if search:
+        query = query.where(PaymentLine.recipient_name.contains(search)
+                            | PaymentLine.recipient_initials.startswith(search.lower()))
+    if after is not None:
+        initials, last_id = after
+        query = query.where((PaymentLine.recipient_initials > initials)
+                            | ((PaymentLine.recipient_initials == initials) & (PaymentLine.id > last_id)))
+    query = query.order_by(PaymentLine.recipient_initials, PaymentLine.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_line_row(line) for line in query]
+
+
+def household_payments(household_uuid: str, *, limit: int = 50) -> list[tuple[int, str, LineRow]]:
+    """A household's payment lines, newest round first: (round number, period, line)."""
+    household = Household.get(Household.uuid == household_uuid)
+    query = (_lines_query(PaymentLine.household == household)
+             .switch(PaymentLine).join(PaymentRound, on=(PaymentLine.round == PaymentRound.id))
+             .select_extend(PaymentRound.number, PaymentRound.period)
+             .order_by(PaymentRound.number.desc(), PaymentLine.id).limit(limit))
+    return [(line.round.number, line.round.period, _line_row(line)) for line in query]

@@ -1,0 +1,112 @@
+"""`tui-register payments …` as a script runs it: output, JSON, exit status, no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from tests.support.records import cli_env, household_in, membership_in, person_in, place_in, resident_id
+from tui_register.storage.clock import current_login
+
+
+@pytest.fixture
+def db(tmp_path):
+    """Two 城市低保 households, one with an account, one without; made by the login the
+    command runs as (the register's first supervisor)."""
+    from tui_register.domain.records import AccountIn, validate
+    from tui_register.storage import households as H
+    from tui_register.storage import payments as P
+    from tui_register.storage.register import open_register
+
+    path = tmp_path / "r.db"
+    me = current_login()
+    conn = open_register(path, me)
+    town = H.create_place(me, place_in("城关街道", "township"))
+    village = H.create_place(me, place_in("东关社区", "village", town.uuid))
+    for i, name in enumerate(("张三丰", "李秀英")):
+        h = H.create_household(me, household_in(village.uuid, f"人民路{i + 1}号"),
+                               person_in(None, name, id_number=resident_id(date(1950 + i, 3, 4), 11 + i * 2),
+                                         relation="head"))
+        H.add_membership(me, membership_in("urban_dibao", household=h.uuid, start=date(2025, 1, 1)))
+        if i == 0:
+            P.add_account(me, validate(AccountIn, {"household": h.uuid, "kind": "bank", "bank_name": "农业银行",
+                                                   "holder_name": name, "account_number": "6222021234567890123"}))
+    conn.close()
+    return path
+
+
+def cli(db, *args, language="en", config=None):
+    extra = ["--config", str(config)] if config else []
+    done = subprocess.run([sys.executable, "-m", "tui_register", "--db", str(db), *extra, *args],
+                          env=cli_env(language), capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def test_a_round_from_standard_to_close(db, tmp_path):
+    assert cli(db, "payments", "standard", "--category", "城市低保", "--from", "2020-01-01",
+               "--amount", "590").returncode == 0
+    made = cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026Q4", "--date", "2026-10-10")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "made payment round #1 2026Q4 城市低保发放: 2 lines, ¥3,540.00 due"
+
+    shown = json.loads(cli(db, "payments", "show", "1", "--json").stdout)
+    totals = (shown["state"], shown["line_count"], shown["due_yuan"], shown["paid_yuan"])
+    assert totals == ("draft", 2, "3540.00", "0.00")
+    zhang = next(line for line in shown["lines"] if line["recipient"] == "张三丰")
+    assert zhang["months"] == ["2026-10", "2026-11", "2026-12"] and zhang["amount_yuan"] == "1770.00"
+    assert zhang["account_number"] == "6222***********0123"  # masked
+    assert "*" in zhang["id_number"] and len(zhang["id_number"]) == 18
+
+    # 李秀英 has no account: the round cannot be approved until that is fixed.
+    refused = cli(db, "payments", "approve", "1", config=_one_supervisor(tmp_path))
+    assert refused.returncode == 1 and "1 lines with problems" in refused.stderr and "李秀英" in refused.stderr
+
+
+def test_the_maker_does_not_approve_unless_the_office_has_one_supervisor(db, tmp_path):
+    cli(db, "payments", "standard", "--category", "urban_dibao", "--from", "2020-01-01", "--amount", "590")
+    cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-11")
+    _exclude_unpaid_line(db)
+    own = cli(db, "payments", "approve", "1")
+    assert own.returncode == 1 and "another supervisor approves it" in own.stderr
+    ok = cli(db, "payments", "approve", "#1", config=_one_supervisor(tmp_path))
+    assert ok.returncode == 0 and "approved" in ok.stdout
+    closed = cli(db, "payments", "close", "1", "--date", "2026-11-15")
+    assert closed.returncode == 0 and "1 lines marked paid" in closed.stdout
+    rounds = json.loads(cli(db, "payments", "list", "--json").stdout)
+    assert [(r["number"], r["state"], r["paid_yuan"], r["paid_lines"], r["excluded_lines"]) for r in rounds] == [
+        (1, "closed", "590.00", 1, 1)]
+
+
+def test_bad_input_names_the_field_and_exits_2(db):
+    bad = cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026Q5", language="zh_CN")
+    assert bad.returncode == 2 and "发放期间" in bad.stderr and "2026Q4" in bad.stderr
+    unknown = cli(db, "payments", "new", "--category", "低保户", "--period", "2026-11")
+    assert unknown.returncode == 2 and "Category" in unknown.stderr
+    missing = cli(db, "payments", "show", "9")
+    assert missing.returncode == 1 and '"9"' in missing.stderr
+    second = cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-11")
+    assert second.returncode == 0
+    again = cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-11")
+    assert again.returncode == 1 and "#1" in again.stderr
+
+
+def _one_supervisor(tmp_path):
+    config = tmp_path / "one.toml"
+    config.write_text("[payments]\nsingle_supervisor = true\n", encoding="utf-8")
+    return config
+
+
+def _exclude_unpaid_line(db):
+    from tui_register.storage import payments as P
+    from tui_register.storage.models import PaymentLine
+    from tui_register.storage.register import open_register
+
+    conn = open_register(db, current_login(), create=False)
+    line = PaymentLine.get(PaymentLine.recipient_name == "李秀英")
+    P.exclude_line(current_login(), line.uuid, line.version, "暂无账户,待补录")
+    conn.close()
