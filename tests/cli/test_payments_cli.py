@@ -110,3 +110,61 @@ def _exclude_unpaid_line(db):
     line = PaymentLine.get(PaymentLine.recipient_name == "李秀英")
     P.exclude_line(current_login(), line.uuid, line.version, "暂无账户,待补录")
     conn.close()
+
+
+def test_export_writes_the_bank_file_and_the_roster(db, tmp_path):
+    from tests.support.reports import assert_print_ready, column, data_rows, open_book, totals_row
+
+    cli(db, "payments", "standard", "--category", "urban_dibao", "--from", "2020-01-01", "--amount", "590")
+    _cash_for_the_second(db)
+    cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-11", "--date", "2026-11-10")
+    out = tmp_path / "bank.xlsx"
+    done = cli(db, "payments", "export", "1", "--out", str(out), language="zh_CN")
+    assert done.returncode == 0, done.stderr
+    roster = out.with_name("bank_roster.xlsx")
+    assert str(out) in done.stdout and str(roster) in done.stdout
+
+    bank = open_book(out).active
+    assert bank.title == "代发清单" and "发放花名册" not in bank["A1"].value
+    assert column(bank, "姓名") == ["张三丰"]  # the cash line is not for the bank
+    assert column(bank, "账号") == ["6222021234567890123"]  # in full: the bank pays into it
+    assert "*" in column(bank, "身份证号")[0]  # IDs masked without --full-ids
+    assert totals_row(open_book(out, values=True).active)[6] == 590
+    sheet = open_book(roster).active
+    assert_print_ready(sheet)
+    assert [(r[1], r[5]) for r in data_rows(sheet)] == [("李秀英", "现金(签领)"), ("张三丰", "6222***********0123")]
+    assert sheet.oddFooter.right.text and "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
+    closing = [row[0] for row in sheet.iter_rows(values_only=True) if row[0] and "审核人" in str(row[0])]
+    assert closing and "2026-11-10" in closing[0]
+
+    from tui_register.storage.models import AuditEvent
+    from tui_register.storage.register import open_register
+
+    conn = open_register(db, current_login(), create=False)
+    assert [e.action for e in AuditEvent.select()] == ["export_bank_file"]
+    conn.close()
+
+
+def test_full_ids_put_id_numbers_in_full(db, tmp_path):
+    from tests.support.reports import column, open_book
+
+    cli(db, "payments", "standard", "--category", "urban_dibao", "--from", "2020-01-01", "--amount", "590")
+    cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-11")
+    out = tmp_path / "bank.xlsx"
+    assert cli(db, "payments", "export", "1", "--out", str(out), "--full-ids").returncode == 0
+    assert "*" not in column(open_book(out).active, "ID number")[0]
+    again = cli(db, "payments", "export", "1", "--out", str(out))
+    assert again.returncode == 1 and "will not be overwritten" in again.stderr
+
+
+def _cash_for_the_second(db):
+    from tui_register.domain.records import AccountIn, validate
+    from tui_register.storage import payments as P
+    from tui_register.storage.models import Household
+    from tui_register.storage.register import open_register
+
+    me = current_login()
+    conn = open_register(db, me, create=False)
+    li = Household.get(Household.head_name == "李秀英")
+    P.add_account(me, validate(AccountIn, {"household": li.uuid, "kind": "cash"}))
+    conn.close()

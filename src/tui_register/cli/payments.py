@@ -6,6 +6,7 @@ for scripts and cron. ROUND is a round's number (7 or #7) or its name.
     payments list [--json]
     payments show ROUND [--json]
     payments approve ROUND
+    payments export ROUND [--out PATH] [--full-ids]
     payments close ROUND [--date D]
 """
 
@@ -15,6 +16,7 @@ import argparse
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
@@ -34,7 +36,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     pay = subparsers.add_parser("payments", help=_("pay.cli.cmd"), description=_("pay.cli.cmd"))
     pay.set_defaults(handler=run)
     sub = pay.add_subparsers(dest="payments_command", required=True, parser_class=type(pay),
-                             metavar="standard|new|list|show|approve|close")
+                             metavar="standard|new|list|show|approve|export|close")
     standard = sub.add_parser("standard", help=_("pay.cli.standard"), description=_("pay.cli.standard"))
     standard.add_argument("--category", required=True, metavar="C")
     standard.add_argument("--from", dest="valid_from", required=True, type=_date, metavar="D")
@@ -54,6 +56,10 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help=_("cli.opt_json"))
     approve = sub.add_parser("approve", help=_("pay.cli.approve"), description=_("pay.cli.approve"))
     approve.add_argument("round", metavar="ROUND")
+    export = sub.add_parser("export", help=_("pay.cli.export"), description=_("pay.cli.export"))
+    export.add_argument("round", metavar="ROUND")
+    export.add_argument("--out", type=Path, metavar="PATH", help=_("pay.cli.out"))
+    export.add_argument("--full-ids", action="store_true", help=_("report.cli.full_ids"))
     close = sub.add_parser("close", help=_("pay.cli.close"), description=_("pay.cli.close"))
     close.add_argument("round", metavar="ROUND")
     close.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
@@ -67,7 +73,7 @@ def run(args: argparse.Namespace, settings) -> int:
     user = current_login()
     open_register(settings.db_path, user, create=False)
     handler = {"standard": _standard, "new": _new, "list": _list, "show": _show, "approve": _approve,
-               "close": _close}[args.payments_command]
+               "export": _export, "close": _close}[args.payments_command]
     try:
         return handler(args, settings, user)
     except (FieldError, InputError) as err:
@@ -157,6 +163,24 @@ def _approve(args, settings, user: str) -> int:
 
     done = payments.approve_round(user, args.round, single_supervisor=settings.payments_single_supervisor)
     print(_("pay.cli.approved", number=done.number, name=done.name))
+    return ExitCode.OK
+
+
+def _export(args, settings, user: str) -> int:
+    from tui_register.progress import Progress
+    from tui_register.reports.options import ReportError
+    from tui_register.reports.payments import export_round
+    from tui_register.storage import payments
+
+    found = payments.find_round(args.round)
+    try:
+        with Progress(_("report.cli.progress")) as progress:
+            files = export_round(found, settings, user, out=args.out, full_ids=args.full_ids,
+                                 on_progress=progress.update)
+    except ReportError as err:
+        print(err.message(), file=sys.stderr)
+        return ExitCode.USAGE if err.usage else ExitCode.PROBLEM
+    print(_("pay.cli.exported", bank=str(files.bank), roster=str(files.roster), n=files.bank_lines))
     return ExitCode.OK
 
 

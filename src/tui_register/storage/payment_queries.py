@@ -67,6 +67,7 @@ class LineRow:
     account_number: str  # in full: mask it where it is shown (`masked_account`)
     holder_name: str
     corrects: str
+    key: tuple[str, int] = ("", 0)  # the keyset position: (recipient's initials, line id)
 
     @property
     def masked_account(self) -> str:
@@ -140,7 +141,7 @@ def _line_row(line: PaymentLine) -> LineRow:
                    line.category_id, line.kind, line.months, line.amount_due_fen, line.amount_fen, line.state,
                    line.reason, line.result_reason, line.paid_on, account.kind if account else "",
                    account.bank_name if account else "", account.account_number if account else "",
-                   account.holder_name if account else "", line.corrects)
+                   account.holder_name if account else "", line.corrects, (line.recipient_initials, line.id))
 
 
 def round_lines(r: PaymentRound, *, after: tuple[str, int] | None = None, limit: int | None = None,
