@@ -168,3 +168,70 @@ def _cash_for_the_second(db):
     li = Household.get(Household.head_name == "李秀英")
     P.add_account(me, validate(AccountIn, {"household": li.uuid, "kind": "cash"}))
     conn.close()
+
+
+def _bank_answer(path, rows, *, status=True):
+    """A result workbook as a bank sends it: a title row, then the header."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["代发结果回盘"])
+    ws.write_row(1, 0, ["序号", "户名", "银行账号", "金额(元)"] + (["处理结果", "失败原因"] if status else ["备注"]))
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                ws.write_string(r, c, value)
+            elif value is not None:
+                ws.write_number(r, c, value)
+    book.close()
+    return path
+
+
+ZHANG_ACCOUNT = "6222021234567890123"
+
+
+def _approved_round(db, tmp_path):
+    cli(db, "payments", "standard", "--category", "urban_dibao", "--from", "2020-01-01", "--amount", "590")
+    cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-11")
+    _exclude_unpaid_line(db)
+    assert cli(db, "payments", "approve", "1", config=_one_supervisor(tmp_path)).returncode == 0
+
+
+def test_results_record_paid_and_failed_lines(db, tmp_path):
+    _approved_round(db, tmp_path)
+    answer = _bank_answer(tmp_path / "answer.xlsx", [[1, "张三丰", ZHANG_ACCOUNT, 590, "失败", "账户已注销"]])
+    checked = cli(db, "payments", "results", "1", str(answer), "--dry-run")
+    assert checked.returncode == 0 and "0 paid, 1 failed (nothing recorded)" in checked.stdout
+    assert json.loads(cli(db, "payments", "show", "1", "--json").stdout)["failed_lines"] == 0
+    done = cli(db, "payments", "results", "1", str(answer), "--date", "2026-11-12")
+    assert done.returncode == 0 and "recorded: 0 paid, 1 failed" in done.stdout
+    shown = json.loads(cli(db, "payments", "show", "1", "--json").stdout)
+    zhang = next(line for line in shown["lines"] if line["recipient"] == "张三丰")
+    assert (zhang["state"], zhang["result_reason"], shown["failed_yuan"]) == ("failed", "账户已注销", "590.00")
+    # The failed line is offered again in the next round.
+    cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-12")
+    december = json.loads(cli(db, "payments", "show", "2", "--json").stdout)
+    assert ("张三丰", "back_pay", ["2026-11"]) in [(x["recipient"], x["kind"], x["months"]) for x in december["lines"]]
+
+
+def test_results_with_unknown_accounts_other_amounts_or_repeats_apply_nothing(db, tmp_path):
+    from tests.support.reports import column, open_book
+
+    _approved_round(db, tmp_path)
+    answer = _bank_answer(tmp_path / "answer.xlsx", [
+        [1, "张三丰", ZHANG_ACCOUNT, 590, "成功", None],
+        [2, "张三丰", ZHANG_ACCOUNT, 590, "成功", None],  # repeated
+        [3, "张三丰", ZHANG_ACCOUNT, 500, "成功", None],  # another amount
+        [4, "无名", "6222999999999999999", 590, "成功", None],  # no such account
+        [5, "张三丰", 6222021234567890123.0, 590, "成功", None],  # digits lost as a number
+    ])
+    refused = cli(db, "payments", "results", "1", str(answer), language="zh_CN")
+    assert refused.returncode == 1 and "4 行不能导入" in refused.stderr
+    errors = open_book(tmp_path / "answer_errors.xlsx").active
+    assert column(errors, "行号") == [4, 5, 6, 7]
+    problems = column(errors, "问题")
+    assert "重复" in problems[0] and "¥590.00" in problems[1] and "没有这个账号" in problems[2]
+    assert "文本" in problems[3]
+    shown = json.loads(cli(db, "payments", "show", "1", "--json").stdout)
+    assert shown["paid_lines"] == 0 and shown["failed_lines"] == 0  # nothing half-written

@@ -7,6 +7,7 @@ for scripts and cron. ROUND is a round's number (7 or #7) or its name.
     payments show ROUND [--json]
     payments approve ROUND
     payments export ROUND [--out PATH] [--full-ids]
+    payments results ROUND FILE.xlsx [--dry-run] [--date D]
     payments close ROUND [--date D]
 """
 
@@ -36,7 +37,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     pay = subparsers.add_parser("payments", help=_("pay.cli.cmd"), description=_("pay.cli.cmd"))
     pay.set_defaults(handler=run)
     sub = pay.add_subparsers(dest="payments_command", required=True, parser_class=type(pay),
-                             metavar="standard|new|list|show|approve|export|close")
+                             metavar="standard|new|list|show|approve|export|results|close")
     standard = sub.add_parser("standard", help=_("pay.cli.standard"), description=_("pay.cli.standard"))
     standard.add_argument("--category", required=True, metavar="C")
     standard.add_argument("--from", dest="valid_from", required=True, type=_date, metavar="D")
@@ -60,6 +61,11 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("round", metavar="ROUND")
     export.add_argument("--out", type=Path, metavar="PATH", help=_("pay.cli.out"))
     export.add_argument("--full-ids", action="store_true", help=_("report.cli.full_ids"))
+    results = sub.add_parser("results", help=_("pay.cli.results"), description=_("pay.cli.results"))
+    results.add_argument("round", metavar="ROUND")
+    results.add_argument("file", type=Path, metavar="FILE.xlsx")
+    results.add_argument("--dry-run", action="store_true", help=_("pay.cli.dry_run"))
+    results.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
     close = sub.add_parser("close", help=_("pay.cli.close"), description=_("pay.cli.close"))
     close.add_argument("round", metavar="ROUND")
     close.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
@@ -73,7 +79,7 @@ def run(args: argparse.Namespace, settings) -> int:
     user = current_login()
     open_register(settings.db_path, user, create=False)
     handler = {"standard": _standard, "new": _new, "list": _list, "show": _show, "approve": _approve,
-               "export": _export, "close": _close}[args.payments_command]
+               "export": _export, "results": _results, "close": _close}[args.payments_command]
     try:
         return handler(args, settings, user)
     except (FieldError, InputError) as err:
@@ -181,6 +187,25 @@ def _export(args, settings, user: str) -> int:
         print(err.message(), file=sys.stderr)
         return ExitCode.USAGE if err.usage else ExitCode.PROBLEM
     print(_("pay.cli.exported", bank=str(files.bank), roster=str(files.roster), n=files.bank_lines))
+    return ExitCode.OK
+
+
+def _results(args, settings, user: str) -> int:
+    from tui_register.reports.options import ReportError
+    from tui_register.reports.payment_results import apply_results
+    from tui_register.storage import payments
+
+    found = payments.find_round(args.round)
+    try:
+        check = apply_results(found, args.file, user, args.paid_on or date.today(), dry_run=args.dry_run)
+    except ReportError as err:
+        print(err.message(), file=sys.stderr)
+        return ExitCode.USAGE if err.usage else ExitCode.PROBLEM
+    if check.problems:
+        print(_("pay.cli.results_refused", n=len(check.problems), report=str(check.report)), file=sys.stderr)
+        return ExitCode.PROBLEM
+    key = "pay.cli.results_checked" if args.dry_run else "pay.cli.results_done"
+    print(_(key, paid=check.paid, failed=check.failed))
     return ExitCode.OK
 
 

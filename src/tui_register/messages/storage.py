@@ -75,6 +75,7 @@ MESSAGES = {
     "storage.stop_line": ("停发行只作提示,不能恢复发放", "a stop line is a note: it cannot be paid"),
     "storage.correct_draft": ("批次 {round} 还是草稿,直接修改金额即可", "round {round} is a draft: change the amount there"),
     "storage.not_correction_round": ("{round} 不是草稿状态的更正批次", "{round} is not a draft correction round"),
+    "storage.line_of_other_round": ("{recipient} 这一行不属于该批次", "the line of {recipient} belongs to another round"),
     "payment.problem.no_account": ("没有收款账户", "no payment account"),
     "payment.problem.account_closed": ("收款账户已注销", "the payment account is closed"),
 }

@@ -406,6 +406,25 @@ def mark_failed(user: str, line_uuid: str, reason: str) -> PaymentLine:
                         result_reason=reason.strip())
 
 
+def record_results(user: str, round_uuid: str, results: Sequence[tuple[str, bool, str]], paid_on: date) -> int:
+    """The bank's answer for many lines at once, all or nothing: (line uuid, paid?, failure
+    reason). Returns the number of lines recorded."""
+    with writing(user) as w:
+        found = w.load(PaymentRound, round_uuid)
+        if found.state != "approved":
+            raise RuleViolation("storage.round_not_approved", round=_round_label(found))
+        for line_uuid, paid, reason in results:
+            line = _approved(w, line_uuid)
+            if line.round_id != found.id:
+                raise RuleViolation("storage.line_of_other_round", recipient=line.recipient_name)
+            if paid:
+                w.update(PaymentLine, line_uuid, None, op="status", state="paid", paid_on=paid_on, result_reason="")
+            else:
+                w.update(PaymentLine, line_uuid, None, op="status", state="failed", paid_on=None,
+                         result_reason=reason.strip() or "bank_refused")
+        return len(results)
+
+
 def close_round(user: str, ref: str | int, paid_on: date) -> tuple[PaymentRound, int]:
     """Every line still due is marked paid on `paid_on`; the round is closed. Returns the round
     and the number of lines marked."""
