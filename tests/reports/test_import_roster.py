@@ -238,3 +238,37 @@ def test_households_by_head_name(settings, tmp_path):
     assert result.written and (result.households_new, result.persons_new) == (2, 3)
     li = Person.get(Person.id_number == ID_LI)
     assert li.household.head.name == "张三丰" and li.relation == "other"
+
+
+def test_bank_columns_become_payment_accounts(settings, tmp_path):
+    from tui_register.storage import payments
+    from tui_register.storage.models import PaymentAccount, PaymentLine
+
+    header = ["户主姓名", "公民身份号码", "住址", "村/社区", "类别", "保障金额(元)", "开户银行", "银行账号"]
+    rows = [["张三丰", ID_ZHANG, "人民路1号", "东关社区", "城市低保", 590, "农业银行", "6228 4800 1234 5678 901"],
+            ["李秀英", ID_LI, "人民路2号", "东关社区", "城市低保", 400, "农业银行", "6228abc"]]
+    refused = run(workbook(tmp_path / "in.xlsx", header, rows), settings)
+    assert not refused.written
+    assert [(r[1], r[3]) for r in report_rows(refused)] == [("H 银行账号", "账号只能是数字(空格和横线会自动去掉)")]
+
+    rows[1][7] = "６２２８４８００１２３４５６７８９０２"  # full-width, as typed with a Chinese IME
+    result = run(workbook(tmp_path / "fixed.xlsx", header, rows), settings)
+    assert result.written and result.accounts_new == 2
+    accounts = {(a.person.name, a.kind, a.bank_name, a.account_number) for a in PaymentAccount.select()}
+    assert accounts == {("张三丰", "bank", "农业银行", "6228480012345678901"),
+                        ("李秀英", "bank", "农业银行", "6228480012345678902")}
+    # The household's 低保 is paid into its head's account.
+    r = payments.create_round(ALICE, ["urban_dibao"], "2026-11")
+    assert PaymentLine.select().where((PaymentLine.round == r) & PaymentLine.account.is_null()).count() == 0
+    # Importing the same roster again adds no second account.
+    again = run(workbook(tmp_path / "again.xlsx", header, rows), settings)
+    assert again.written and again.accounts_new == 0 and PaymentAccount.select().count() == 2
+
+
+def test_a_one_card_column_is_a_card_account(settings, tmp_path):
+    from tui_register.storage.models import PaymentAccount
+
+    header = ["户主姓名", "公民身份号码", "住址", "村/社区", "类别", "一卡通账号"]
+    rows = [["张三丰", ID_ZHANG, "人民路1号", "东关社区", "城市低保", "6230 5211 0000 1234"]]
+    assert run(workbook(tmp_path / "in.xlsx", header, rows), settings).written
+    assert [(a.kind, a.account_number) for a in PaymentAccount.select()] == [("card", "6230521100001234")]

@@ -178,12 +178,12 @@ MESSAGES = {
     "import.cli.progress": ("正在导入", "importing"),
     "import.cli.report": ("{n} 个问题，错误报告：{path}", "{n} problems; error report: {path}"),
     "import.cli.done": (
-        "导入完成：新增 {households_new} 户、{persons_new} 人，匹配已登记 {persons_matched} 人（{households_matched} 户），新增类别 {memberships_new} 项、区域 {places_new} 个；拒绝 {rejected} 行（共 {rows} 行）",
-        "Imported: {households_new} new households, {persons_new} new persons, {persons_matched} persons matched ({households_matched} households), {memberships_new} categories and {places_new} areas added; {rejected} of {rows} rows rejected",
+        "导入完成：新增 {households_new} 户、{persons_new} 人，匹配已登记 {persons_matched} 人（{households_matched} 户），新增类别 {memberships_new} 项、收款账户 {accounts_new} 个、区域 {places_new} 个；拒绝 {rejected} 行（共 {rows} 行）",
+        "Imported: {households_new} new households, {persons_new} new persons, {persons_matched} persons matched ({households_matched} households), {memberships_new} categories, {accounts_new} payment accounts and {places_new} areas added; {rejected} of {rows} rows rejected",
     ),
     "import.cli.checked": (
-        "检查完成，未写入：可新增 {households_new} 户、{persons_new} 人，匹配已登记 {persons_matched} 人（{households_matched} 户），新增类别 {memberships_new} 项、区域 {places_new} 个；有错误 {rejected} 行（共 {rows} 行）",
-        "Checked, nothing written: {households_new} new households, {persons_new} new persons, {persons_matched} persons matched ({households_matched} households), {memberships_new} categories and {places_new} areas to add; {rejected} of {rows} rows in error",
+        "检查完成，未写入：可新增 {households_new} 户、{persons_new} 人，匹配已登记 {persons_matched} 人（{households_matched} 户），新增类别 {memberships_new} 项、收款账户 {accounts_new} 个、区域 {places_new} 个；有错误 {rejected} 行（共 {rows} 行）",
+        "Checked, nothing written: {households_new} new households, {persons_new} new persons, {persons_matched} persons matched ({households_matched} households), {memberships_new} categories, {accounts_new} payment accounts and {places_new} areas to add; {rejected} of {rows} rows in error",
     ),
     "import.cli.refused": (
         "共 {rows} 行，其中 {rejected} 行有错误，未导入任何数据（可新增 {households_new} 户、{persons_new} 人，匹配 {persons_matched} 人，{households_matched} 户，类别 {memberships_new} 项，区域 {places_new} 个）。请按错误报告修正后重新导入，或加 --skip-invalid 只导入无误的行。",

@@ -24,7 +24,15 @@ from typing import Any, Iterable
 
 from tui_register.domain.categories import category_by_code, code_for
 from tui_register.domain.errors import InputError
-from tui_register.domain.records import ACCEPT_ID_REGION, HouseholdIn, MembershipIn, PersonIn, PlaceIn, validate
+from tui_register.domain.records import (
+    ACCEPT_ID_REGION,
+    AccountIn,
+    HouseholdIn,
+    MembershipIn,
+    PersonIn,
+    PlaceIn,
+    validate,
+)
 from tui_register.i18n import _
 from tui_register.reports.import_sheet import CellProblem, RosterSheet, SheetRow, cell_text, cell_value
 from tui_register.storage.models import Household, Person, database
@@ -60,6 +68,7 @@ class PlannedPerson:
     data: PersonIn
     memberships: list[MembershipIn] = field(default_factory=list)  # personal ones
     existing: str | None = None  # UUID of the same person in the register
+    account: AccountIn | None = None  # from 开户银行 and 银行账号 (or 一卡通账号)
 
 
 @dataclass
@@ -144,6 +153,7 @@ class _Row:
     person: PersonIn | None = None
     personal: list[MembershipIn] = field(default_factory=list)
     shared: list[MembershipIn] = field(default_factory=list)  # the household's memberships
+    account: AccountIn | None = None
     ok: bool = True
 
 
@@ -285,6 +295,8 @@ class _Checker:
         except InputError as err:
             self.report_input(row, err, fields)
         self._memberships(checked)
+        if checked.person is not None:
+            checked.account = self._account(row, checked.person.name)
         checked.ok = row.number not in self.rejected
         return checked
 
@@ -313,6 +325,22 @@ class _Checker:
                 target = checked.personal if category_by_code(code).scope == "person" else checked.shared
                 target.append(membership)
 
+    def _account(self, row: SheetRow, holder: str) -> AccountIn | None:
+        """The person's payment account, when the row gives one: a card (一卡通/社保卡) or a bank
+        account (which needs its bank's name)."""
+        card = self.value(row, "card_number")
+        number = card if card is not None else self.value(row, "account_number")
+        if number is None:
+            return None
+        bank = self.value(row, "bank_name") or ""
+        data = {"person": PLACEHOLDER, "kind": "card" if card is not None or not bank else "bank",
+                "bank_name": bank, "account_number": number, "holder_name": holder}
+        try:
+            return validate(AccountIn, data, today=self.today)
+        except InputError as err:
+            self.report_input(row, err, {"account_number": "card_number" if card is not None else "account_number"})
+            return None
+
     def _membership(self, row: SheetRow, code: str, amount: Any) -> MembershipIn | None:
         period = self.value(row, "period")
         category = category_by_code(code)
@@ -336,12 +364,13 @@ class _Checker:
             key = _key(p)
             same = persons.get(key)
             if same is None:
-                persons[key] = PlannedPerson([r.row.number], p, _unique(r.personal))
+                persons[key] = PlannedPerson([r.row.number], p, _unique(r.personal), account=r.account)
             elif same.data.name != p.name:
                 self.report(r.row, "id_number", _("import.duplicate_id", row=same.rows[0]))
             else:
                 same.rows.append(r.row.number)
                 same.memberships = _unique([*same.memberships, *r.personal])
+                same.account = same.account or r.account
         return list(persons.values())
 
     # across households and against the register

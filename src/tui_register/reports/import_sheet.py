@@ -51,6 +51,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "start_date": ("开始日期", "起始日期", "纳入日期", "纳入时间", "享受时间", "start date", "since"),
     "size": ("人数", "家庭人口", "家庭人数", "户人数", "household size"),
     "notes": ("备注", "notes", "remarks"),
+    "bank_name": ("开户银行", "开户行", "银行名称", "bank", "bank name"),
+    "account_number": ("银行账号", "银行卡号", "账号", "卡号", "account number", "bank account", "card number"),
+    "card_number": ("一卡通账号", "一卡通", "社保卡号", "社会保障卡号", "one-card account", "social security card"),
 }
 FIELDS = tuple(SYNONYMS)
 DATE_FIELDS = frozenset({"birth_date", "start_date"})

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from tui_register.domain.records import MembershipIn, PlaceIn, validate
+from tui_register.domain.records import AccountIn, MembershipIn, PlaceIn, validate
 from tui_register.i18n import _
 from tui_register.reports import output
 from tui_register.reports.import_plan import Plan, PlannedHousehold, Problem, plan_import
@@ -42,6 +42,7 @@ class ImportResult:
     persons_new: int = 0
     persons_matched: int = 0
     memberships_new: int = 0
+    accounts_new: int = 0
     places_new: int = 0
     written: bool = False
     report: Path | None = None  # the workbook listing the rows in error
@@ -52,7 +53,7 @@ class ImportResult:
         return dict(rows=self.rows, rejected=self.rejected, households_new=self.households_new,
                     households_matched=self.households_matched, persons_new=self.persons_new,
                     persons_matched=self.persons_matched, memberships_new=self.memberships_new,
-                    places_new=self.places_new)
+                    accounts_new=self.accounts_new, places_new=self.places_new)
 
 
 def import_roster(path: Path, settings, user: str, options: ImportOptions,
@@ -89,6 +90,7 @@ def _count(plan: Plan, result: ImportResult, places: _Places) -> None:
         for person in household.persons:
             result.memberships_new += sum(1 for m in person.memberships if not (
                 person.existing and _has_category("person", person.existing, m.category)))
+            result.accounts_new += person.account is not None
         result.memberships_new += sum(1 for m in household.memberships if not (
             household.existing and _has_category("household", household.existing, m.category)))
     result.persons_new, result.persons_matched = plan.persons_new, plan.persons_matched
@@ -117,6 +119,8 @@ def _write_household(user: str, planned: PlannedHousehold, places: _Places, resu
             result.persons_new += 1
         for membership in person.memberships:
             _add_membership(user, membership, "person", person_uuid, result, check=person.existing is not None)
+        if person.account is not None:
+            _add_account(user, person.account, person_uuid, result)
     for membership in planned.memberships:
         _add_membership(user, membership, "household", household_uuid, result, check=planned.existing is not None)
 
@@ -128,6 +132,19 @@ def _add_membership(user: str, membership: MembershipIn, scope: str, target: str
         return
     households.add_membership(user, membership.model_copy(update={scope: target}))
     result.memberships_new += 1
+
+
+def _add_account(user: str, account: AccountIn, person_uuid: str, result: ImportResult) -> None:
+    """The person's account, unless it is the one already in use."""
+    from tui_register.storage import payments
+    from tui_register.storage.models import PaymentAccount, Person
+
+    in_use = (PaymentAccount.select().join(Person, on=(PaymentAccount.person == Person.id))
+              .where((Person.uuid == person_uuid) & (PaymentAccount.status == "active")
+                     & (PaymentAccount.account_number == account.account_number)).exists())
+    if not in_use:
+        payments.add_account(user, account.model_copy(update={"person": person_uuid}))
+        result.accounts_new += 1
 
 
 def _has_category(scope: str, target: str, category: str) -> bool:

@@ -179,12 +179,13 @@ class _Due:
     membership: Membership
     recipient: tuple[int, int | None]
     name: str
+    head_id: int | None = None
 
 
 def _memberships(codes: Sequence[str], period: Period) -> list[_Due]:
     """Memberships of the categories in force on some day of the period, on households that
     were on the register then (not closed, voided, or moved before the period began)."""
-    query = (Membership.select(Membership, Household.id, Household.head_name, Household.status,
+    query = (Membership.select(Membership, Household.id, Household.head_name, Household.head, Household.status,
                                Household.status_date, Person.id, Person.name)
              .join(Household, on=(Membership.household == Household.id))
              .switch(Membership).join(Person, join_type=JOIN.LEFT_OUTER, on=(Membership.person == Person.id))
@@ -200,8 +201,17 @@ def _memberships(codes: Sequence[str], period: Period) -> list[_Due]:
             continue
         person = m.person if m.person_id else None
         out.append(_Due(m, (household.id, person.id if person else None),
-                        person.name if person else household.head_name))
+                        person.name if person else household.head_name, household.head_id))
     return out
+
+
+def _account_for(accounts: dict[tuple[int, int | None], int], due: _Due) -> int | None:
+    """The recipient's account; a household's payment goes to the household's own account,
+    else to its head's."""
+    found = accounts.get(due.recipient)
+    if found is None and due.recipient[1] is None and due.head_id is not None:
+        found = accounts.get((due.recipient[0], due.head_id))
+    return found
 
 
 def _covered_months(membership_ids: Sequence[int]) -> dict[int, set[str]]:
@@ -248,7 +258,7 @@ def _fill_round(w: Writer, new: PaymentRound, codes: Sequence[str], period: Peri
         months = [mm for mm in due_months(m.start_date, m.end_date, period)
                   if _month_text(mm) not in covered[m.id]]
         base = dict(membership=m, household=d.recipient[0], person=d.recipient[1], category=m.category_id,
-                    account=accounts.get(d.recipient), recipient=d.name)
+                    account=_account_for(accounts, d), recipient=d.name)
         if months:
             fen = amount_due(months, own_amount_fen=m.amount_fen, own_period=m.period, standards=standards[key])
             _line(w, new, "regular", months, fen, **base)
