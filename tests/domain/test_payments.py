@@ -15,6 +15,7 @@ from tui_register.domain.payments import (
     clean_account_number,
     due_months,
     mask_account,
+    membership_months,
     months_between,
     parse_period,
 )
@@ -111,3 +112,15 @@ def test_the_holder_is_the_recipient_or_a_marked_proxy():
     with pytest.raises(FieldError) as err:
         check_holder("李四", "张三丰", proxy=False)
     assert "户名" in err.value.message() and "李四" in err.value.message() and "代领" in err.value.message()
+
+
+def test_a_one_off_amount_is_due_once_for_its_start_month():
+    once = [Standard(date(2020, 1, 1), 300_000, "once")]
+    start = date(2026, 3, 9)
+    assert membership_months(start, None, parse_period("2026"), standards=once) == [(2026, 3)]
+    assert membership_months(start, None, parse_period("2027"), standards=once) == []  # not again next year
+    assert membership_months(start, None, parse_period("2026-03-20"), standards=once) == [(2026, 3)]
+    assert membership_months(start, None, parse_period("2026-04"), own_amount_fen=50000, own_period="once") == []
+    monthly = [Standard(date(2020, 1, 1), 5000)]
+    quarter = membership_months(start, None, parse_period("2026Q2"), standards=monthly)
+    assert quarter == [(2026, 4), (2026, 5), (2026, 6)]

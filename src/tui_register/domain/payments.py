@@ -9,7 +9,8 @@ The one counting rule, used by payment rounds and by the summary's 应发 alike:
   ends on 2026-11-03 is due for November too, and not for December.
 * A monthly amount is due once per due month. A yearly amount is due in twelfths: for a
   quarter of due months a quarter of it, rounded to the fen once per line (half up), so that
-  a whole year gives exactly the yearly amount. A one-off amount is due once.
+  a whole year gives exactly the yearly amount. A one-off amount is due once, for the month
+  of the membership's start date.
 * Where the amount changes within a period (a new standard from 2026-07-01), each month uses
   the amount in force on its first day.
 """
@@ -180,6 +181,25 @@ def amount_due(months: Sequence[Month], *, own_amount_fen: int = 0, own_period: 
             return fen  # a one-off amount, once, whatever the months
         total += Fraction(fen, 12) if period == "yearly" else Fraction(fen)
     return _round_half_up(total)
+
+
+def amount_period(start: date, *, own_amount_fen: int, own_period: str, standards: Sequence[Standard]) -> str:
+    """How the membership's amount is paid: its own period, else the standard's on its start."""
+    if own_amount_fen:
+        return own_period or "monthly"
+    standard = standard_on(standards, start) or standard_on(standards, date.max)
+    return standard.period if standard else "monthly"
+
+
+def membership_months(start: date, end: date | None, period: Period, *, own_amount_fen: int = 0,
+                      own_period: str = "", standards: Sequence[Standard] = ()) -> list[Month]:
+    """The months of `period` a membership is due for: `due_months`, except that a one-off
+    amount is due for its start month only."""
+    kind = amount_period(start, own_amount_fen=own_amount_fen, own_period=own_period, standards=standards)
+    if kind == "once":
+        first = (start.year, start.month)
+        return [first] if first in period.months() and (end is None or end >= start) else []
+    return due_months(start, end, period)
 
 
 def _round_half_up(value: Fraction) -> int:

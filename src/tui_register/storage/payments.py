@@ -27,7 +27,7 @@ from tui_register.domain.payments import (
     Standard,
     amount_due,
     check_holder,
-    due_months,
+    membership_months,
     parse_period,
 )
 from tui_register.domain.records import AccountIn, StandardIn
@@ -255,21 +255,20 @@ def _fill_round(w: Writer, new: PaymentRound, codes: Sequence[str], period: Peri
         key = (m.category_id, m.grade)
         if key not in standards:
             standards[key] = standards_for(*key)
-        months = [mm for mm in due_months(m.start_date, m.end_date, period)
+        rule = dict(own_amount_fen=m.amount_fen, own_period=m.period, standards=standards[key])
+        months = [mm for mm in membership_months(m.start_date, m.end_date, period, **rule)
                   if _month_text(mm) not in covered[m.id]]
         base = dict(membership=m, household=d.recipient[0], person=d.recipient[1], category=m.category_id,
                     account=_account_for(accounts, d), recipient=d.name)
         if months:
-            fen = amount_due(months, own_amount_fen=m.amount_fen, own_period=m.period, standards=standards[key])
-            _line(w, new, "regular", months, fen, **base)
+            _line(w, new, "regular", months, amount_due(months, **rule), **base)
         since = first_start[m.category_id]
         if since is not None and period.kind != "once":
-            earlier = [mm for mm in due_months(m.start_date, m.end_date, Period("span", since, period.start))
+            span = Period("span", since, period.start)
+            earlier = [mm for mm in membership_months(m.start_date, m.end_date, span, **rule)
                        if mm < (period.start.year, period.start.month) and _month_text(mm) not in covered[m.id]]
             if earlier:
-                fen = amount_due(earlier, own_amount_fen=m.amount_fen, own_period=m.period,
-                                 standards=standards[key])
-                _line(w, new, "back_pay", earlier, fen, **base)
+                _line(w, new, "back_pay", earlier, amount_due(earlier, **rule), **base)
     _offer_failed_lines(w, new, codes, accounts)
     _note_stops(w, new, codes, period, {d.membership.id for d in due})
 
