@@ -150,7 +150,7 @@ def test_volunteers(register, tmp_path):
 
 def test_summary(register, tmp_path):
     book = run(register, "summary", tmp_path, **YEAR_2025)
-    assert book.sheetnames == ["概览", "按类别", "按村（社区）", "走访按月", "走访按活动", "志愿服务按月"]
+    assert book.sheetnames == ["概览", "按类别", "按村（社区）", "走访按月", "走访按活动", "志愿服务按月", "发放按月"]
     for ws in book.worksheets:
         assert_print_ready(ws)
     overview = {row[0]: (row[1], row[2]) for row in data_rows(book["概览"])}
@@ -255,3 +255,62 @@ def test_progress_reaches_the_total(register, tmp_path):
     export("visits", register.settings, ALICE, ExportOptions(out=tmp_path / "v.xlsx", **YEAR_2025),
            on_progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+
+
+def test_summary_puts_paid_beside_due(tmp_path):
+    """A March round of 城市低保 paid on 10 March; the other categories were due, not paid."""
+    from tui_register.domain.records import AccountIn, validate
+    from tui_register.storage import payments
+    from tui_register.storage.models import Household
+
+    own = build_register(tmp_path / "own.db", ALICE)
+    own.use()
+    i18n.set_language("zh_CN")
+    zhang = Household.get(Household.head_name == "张三丰")
+    payments.add_account(ALICE, validate(AccountIn, {"household": zhang.uuid, "kind": "cash"}))
+    r = payments.create_round(ALICE, ["urban_dibao"], "2025-03")
+    payments.approve_round(ALICE, r.number, single_supervisor=True)
+    payments.close_round(ALICE, r.number, date(2025, 3, 10))
+    book = run(own, "summary", tmp_path, **YEAR_2025)
+    overview = {row[0]: (row[1], row[2]) for row in data_rows(book["概览"])}
+    assert overview["期内实发金额"] == (590, "元") and overview["发放人次"] == (1, "人次")
+    assert overview["发放人数（户）"] == (1, "人")
+    categories = {row[0]: row[1:] for row in data_rows(book["按类别"])}
+    assert categories["城市低保"][4:] == (7080, 590, 1, 1)  # due the year, paid one month
+    assert categories["重度残疾人"][4:] == (1206, 0, 0, 0)
+    by_month = data_rows(book["发放按月"])
+    assert len(by_month) == 12 and as_date(by_month[2][0]) == date(2025, 3, 1)
+    assert by_month[2][1:] == (590 + 100.5 + 400, 590, 1, 1)  # March: all three due, one paid
+    assert by_month[5][1:] == (590 + 100.5, 0, 0, 0)  # June: 农村低保 closed in May
+    assert sum(row[1] for row in by_month) == 7080 + 1206 + 2000  # the months add up to the categories
+
+
+def test_payment_lines_with_their_round_and_result(tmp_path):
+    from tui_register.domain.records import AccountIn, validate
+    from tui_register.storage import payments
+    from tui_register.storage.models import Household, PaymentLine
+
+    own = build_register(tmp_path / "own.db", ALICE)
+    own.use()
+    i18n.set_language("zh_CN")
+    for name in ("张三丰", "赵大"):
+        household = Household.get(Household.head_name == name)
+        payments.add_account(ALICE, validate(AccountIn, {"household": household.uuid, "kind": "bank",
+                                                         "bank_name": "农业银行", "holder_name": name,
+                                                         "account_number": "6222021234567890123"}))
+    r = payments.create_round(ALICE, ["urban_dibao", "rural_dibao"], "2025Q1")
+    payments.approve_round(ALICE, r.number, single_supervisor=True)
+    sun = PaymentLine.get(PaymentLine.recipient_name == "赵大")
+    payments.mark_failed(ALICE, sun.uuid, "户名不符")
+    payments.close_round(ALICE, r.number, date(2025, 3, 10))
+    book = run(own, "payments", tmp_path, **YEAR_2025)
+    ws = book["发放明细"]
+    assert_print_ready(ws)
+    rows = {row[4]: row for row in data_rows(ws)}
+    assert set(rows) == {"张三丰", "赵大"}
+    assert rows["张三丰"][1] == "#1 2025Q1 农村低保、城市低保发放" and rows["张三丰"][6] == "城市低保"
+    assert rows["张三丰"][9] == "6222***********0123" and "*" in rows["张三丰"][5]
+    assert (rows["张三丰"][10], rows["张三丰"][11], as_date(rows["张三丰"][12])) == (1770, "已发", date(2025, 3, 10))
+    assert (rows["赵大"][11], rows["赵大"][13]) == ("失败", "户名不符")
+    only = run(own, "payments", tmp_path / "only", category="城市低保", **YEAR_2025)
+    assert [row[4] for row in data_rows(only["发放明细"])] == ["张三丰"]

@@ -6,7 +6,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-from tui_register.reports import output, receipts, roster, summary, visits, volunteers
+from tui_register.reports import output, payment_list, receipts, roster, summary, visits, volunteers
 from tui_register.reports.data import Scope, resolve
 from tui_register.reports.options import ExportOptions, check_options
 from tui_register.reports.workbook import Book
@@ -15,6 +15,7 @@ from tui_register.storage.core import require_writer
 
 WRITERS: dict[str, ModuleType] = {
     "roster": roster, "visits": visits, "receipts": receipts, "volunteers": volunteers, "summary": summary,
+    "payments": payment_list,
 }
 
 

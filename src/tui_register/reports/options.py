@@ -15,7 +15,7 @@ from tui_register.i18n import _
 
 EXCEL_MAX_ROWS = 1_048_576
 
-KINDS = ("roster", "visits", "receipts", "volunteers", "summary")
+KINDS = ("roster", "visits", "receipts", "volunteers", "summary", "payments")
 UNITS = ("yuan", "wan")
 
 # Options that only some kinds understand; `out` and `sheet_rows` apply to every kind.
@@ -25,6 +25,7 @@ _KIND_OPTIONS: dict[str, frozenset[str]] = {
     "receipts": frozenset({"campaign", "place", "category", "full_ids"}),
     "volunteers": frozenset({"date_from", "date_to"}),
     "summary": frozenset({"date_from", "date_to", "unit"}),
+    "payments": frozenset({"date_from", "date_to", "category", "place", "full_ids"}),
 }
 # The option's name on the command line, for messages.
 OPTION_FLAGS = {

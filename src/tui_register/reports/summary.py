@@ -6,10 +6,14 @@ Definitions (the same as the roster's, at the last day of the period):
   then, and its persons (the person of a personal membership, every member for a household's);
 - new / closed: households registered (see `data.registered_on`) / closed within the period;
   categories: memberships that started / ended within the period;
-- amount due (应发金额): each membership's standard amount times the months (monthly), the
-  calendar years (yearly) or once (one-off, when it started in the period) that it was in
-  force within the period (and its household open) — computed from the standards recorded,
-  not from payments;
+- amount due (应发金额): by the one counting rule of payment rounds (`domain.payments`): every
+  month of the period in which a membership was in force on at least one day (and its household
+  open), in full; its own amount, else the standard in force on each month's first day; yearly
+  amounts in twelfths, rounded once per membership; a one-off amount once, in its start month;
+- amount paid (实发金额): payment lines reported paid with a payment date in the period, by the
+  line's category; 发放人次 counts those lines, 发放人数 the distinct recipients (a person, or a
+  household for a household's payment). A month's 应发 on the payments sheet is rounded once per
+  month, so yearly amounts may differ from the category totals by a fen per membership;
 - visits: valid visits in the period as 人次, distinct households visited, distinct
   households given cash, and the cash.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from typing import Any, Callable, Iterable
 
 from peewee import SQL, Case, Expression, Select, fn
@@ -45,6 +50,7 @@ from tui_register.storage.models import (
     Household,
     Membership,
     Participation,
+    PaymentLine,
     Person,
     Visit,
     database,
@@ -76,20 +82,6 @@ def months(first: date, last: date) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
-
-
-def periods_due(period: str, start: date, end: date | None, first: date, last: date) -> int:
-    """How many times a membership's amount fell due within [first, last] (see the module)."""
-    if period == "once":
-        return 1 if first <= start <= last else 0
-    begin, finish = max(start, first), min(end or last, last)
-    if begin > finish:
-        return 0
-    if period == "monthly":
-        return (finish.year * 12 + finish.month) - (begin.year * 12 + begin.month) + 1
-    if period == "yearly":
-        return finish.year - begin.year + 1
-    return 0
 
 
 # --- visits --------------------------------------------------------------------------------
@@ -173,9 +165,12 @@ class _Category:
     new: int = 0
     ended: int = 0
     due: int = 0
+    paid: int = 0
+    paid_lines: int = 0
+    paid_persons: int = 0
 
 
-def by_category(scope: Scope) -> dict[str, _Category]:
+def by_category(scope: Scope, due: Counter[str] | None = None) -> dict[str, _Category]:
     at = scope.date_to
     found: dict[str, _Category] = defaultdict(_Category)
     in_force = membership_in_force(at) & household_on_roster(at)
@@ -192,8 +187,10 @@ def by_category(scope: Scope) -> dict[str, _Category]:
                          .where(_between(Membership.end_date, scope) & (Membership.status == "ended"))
                          .group_by(Membership.category)):
         found[code].ended = n
-    for code, due in _amounts_due(scope).items():
-        found[code].due = due
+    for code, fen in (due if due is not None else _amounts_due(scope)[0]).items():
+        found[code].due = fen
+    for code, fen, lines, persons in _rows(_paid_lines(scope, PaymentLine.category)):
+        found[code].paid, found[code].paid_lines, found[code].paid_persons = fen, lines, persons
     order = {c: i for i, (c,) in enumerate(_rows(Category.select(Category.code).order_by(Category.sort)))}
     return dict(sorted(found.items(), key=lambda item: order.get(item[0], len(order))))
 
@@ -213,24 +210,71 @@ def _persons_per_category(at: date) -> list[tuple[str, int]]:
     return _rows(Select([both], [both.c.category, fn.COUNT(SQL("*"))]).group_by(both.c.category))
 
 
-def _amounts_due(scope: Scope) -> Counter[str]:
+def _amounts_due(scope: Scope) -> tuple[Counter[str], dict[str, Fraction]]:
+    """应发 per category (rounded once per membership) and per month (exact, rounded by the caller)."""
+    from tui_register.domain.payments import Period, amount_due, membership_months
+    from tui_register.storage.payments import standards_for
+
     due: Counter[str] = Counter()
-    query = (Membership.select(Membership.category, Membership.amount_fen, Membership.period,
+    per_month: dict[str, Fraction] = defaultdict(Fraction)
+    span = Period("span", scope.date_from, scope.date_to)
+    standards: dict[tuple[str, str], list] = {}
+    query = (Membership.select(Membership.category, Membership.amount_fen, Membership.period, Membership.grade,
                                Membership.start_date, Membership.end_date, Household.status,
                                Household.status_date, Membership.id)
              .join(Household)
-             .where((Membership.status != "voided") & (Membership.amount_fen > 0)
-                    & (Membership.start_date <= scope.date_to)
+             .where((Membership.status != "voided") & (Membership.start_date <= scope.date_to)
                     & (Membership.end_date.is_null() | (Membership.end_date >= scope.date_from))))
     for page in pages(query, (Membership.id,)):
-        for code, amount, period, start, end, household_status, closed, _id in page:
+        for code, amount, period, grade, start, end, household_status, closed, _id in page:
+            if (code, grade) not in standards:
+                standards[(code, grade)] = standards_for(code, grade)
+            rule = dict(own_amount_fen=amount, own_period=period, standards=standards[(code, grade)])
             # Nothing falls due after the household is closed, whatever its memberships say.
             stops = [d for d in (end, closed if household_status == "closed" else None) if d]
-            last = min(stops) if stops else None
-            times = periods_due(period, date.fromisoformat(start), date.fromisoformat(last) if last else None,
-                                scope.date_from, scope.date_to)
-            due[code] += amount * times
-    return due
+            last = date.fromisoformat(min(stops)) if stops else None
+            months_due = membership_months(date.fromisoformat(start), last, span, **rule)
+            if not months_due:
+                continue
+            due[code] += amount_due(months_due, **rule)
+            for month in months_due:
+                per_month[f"{month[0]:04d}-{month[1]:02d}"] += _exact_due(month, rule)
+    return due, per_month
+
+
+def _exact_due(month: tuple[int, int], rule: dict) -> Fraction:
+    """One month's share of a membership's amount, unrounded (yearly: a twelfth)."""
+    from tui_register.domain.payments import standard_on
+
+    if rule["own_amount_fen"]:
+        fen, period = rule["own_amount_fen"], rule["own_period"] or "monthly"
+    else:
+        standard = standard_on(rule["standards"], date(month[0], month[1], 1))
+        if standard is None:
+            return Fraction(0)
+        fen, period = standard.amount_fen, standard.period
+    return Fraction(fen, 12) if period == "yearly" else Fraction(fen)
+
+
+# --- payments --------------------------------------------------------------------------------
+
+def _paid_lines(scope: Scope, *group: Any) -> Select:
+    """实发: lines paid with a payment date in the period: fen, lines (人次), distinct recipients."""
+    recipient = PaymentLine.household.concat("-").concat(fn.COALESCE(PaymentLine.person, "h"))
+    query = (PaymentLine.select(*group, fn.COALESCE(fn.SUM(PaymentLine.amount_fen), 0), fn.COUNT(PaymentLine.id),
+                                fn.COUNT(fn.DISTINCT(recipient)))
+             .where((PaymentLine.state == "paid") & _between(PaymentLine.paid_on, scope)))
+    return query.group_by(*group) if group else query
+
+
+def payments_by_month(scope: Scope, due_per_month: dict[str, Fraction]) -> list[tuple]:
+    paid = {row[0]: row[1:] for row in _rows(_paid_lines(scope, _month(PaymentLine.paid_on)))}
+    return [(m, _round_fen(due_per_month.get(m, Fraction(0))), *paid.get(m, (0, 0, 0)))
+            for m in months(scope.date_from, scope.date_to)]
+
+
+def _round_fen(value: Fraction) -> int:
+    return int(value + Fraction(1, 2))
 
 
 # --- volunteers ----------------------------------------------------------------------------
@@ -261,23 +305,28 @@ class _Figures:
     months: list[tuple]
     campaigns: list[tuple]
     volunteer_months: list[tuple]
+    payment_months: list[tuple]
 
 
-STEPS = 6  # five queries, then the workbook
+STEPS = 7  # six queries, then the workbook
 
 
 def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> None:
     progress(0, STEPS)
     villages = by_village(scope)
     progress(1, STEPS)
-    categories = by_category(scope)
+    due, due_per_month = _amounts_due(scope)
+    categories = by_category(scope, due)
     progress(2, STEPS)
     by_month = visits_by_month(scope)
     progress(3, STEPS)
     by_campaign = visits_by_campaign(scope)
     progress(4, STEPS)
-    figures = _Figures(villages, categories, by_month, by_campaign, volunteers_by_month(scope))
+    volunteer_months = volunteers_by_month(scope)
     progress(5, STEPS)
+    figures = _Figures(villages, categories, by_month, by_campaign, volunteer_months,
+                       payments_by_month(scope, due_per_month))
+    progress(6, STEPS)
     heading, subtitle = title(scope, _("report.name.summary")), describe(scope)
     _write_overview(book, scope, figures, heading, subtitle)
     _table(book, "report.sheet.by_category", heading, subtitle, [
@@ -285,8 +334,11 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         Column(_("report.col.persons_on_register"), "int"), Column(_("report.col.households_new"), "int"),
         Column(_("report.col.households_ended"), "int"),
         Column(_("report.col.amount_due", unit=book.unit_label()), "money", total="sum"),
-    ], ((code_label("category", code), c.households, c.persons, c.new, c.ended, c.due)
-        for code, c in figures.categories.items()))
+        Column(_("report.col.amount_paid", unit=book.unit_label()), "money", total="sum"),
+        Column(_("report.col.payment_lines"), "int", total="sum"),
+        Column(_("report.col.persons_paid"), "int"),
+    ], ((code_label("category", code), c.households, c.persons, c.new, c.ended, c.due, c.paid, c.paid_lines,
+         c.paid_persons) for code, c in figures.categories.items()))
     _table(book, "report.sheet.by_village", heading, subtitle, [
         Column(_("report.col.village")), Column(_("report.col.households_on_register"), "int", total="sum"),
         Column(_("report.col.persons_on_register"), "int", total="sum"),
@@ -308,6 +360,13 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         Column(_("report.col.volunteer_count"), "int"),
         Column(_("report.col.hours"), "hours", total="sum"),
     ], figures.volunteer_months)
+    _table(book, "report.sheet.payment_months", heading, subtitle, [
+        Column(_("report.col.month"), "month"),
+        Column(_("report.col.amount_due", unit=book.unit_label()), "money", total="sum"),
+        Column(_("report.col.amount_paid", unit=book.unit_label()), "money", total="sum"),
+        Column(_("report.col.payment_lines"), "int", total="sum"),
+        Column(_("report.col.persons_paid"), "int"),
+    ], figures.payment_months)
     progress(STEPS, STEPS)
 
 
@@ -335,6 +394,7 @@ def _write_overview(book: Book, scope: Scope, f: _Figures, heading: str, subtitl
     in_period = (Activity.status == "valid") & _between(Activity.activity_date, scope)
     activities = Activity.select().where(in_period).count()
     participations, volunteers, tenths = _rows(_participation(in_period))[0]
+    paid, paid_lines, paid_persons = _rows(_paid_lines(scope))[0]
     villages = f.villages.values()
     figures = [
         ("households_on_register", "int", sum(v.households for v in villages), "households"),
@@ -348,6 +408,9 @@ def _write_overview(book: Book, scope: Scope, f: _Figures, heading: str, subtitl
         ("cash", "money", cash, None),
         ("households_checked", "int", checked, "households"),
         ("amount_due", "money", sum(c.due for c in f.categories.values()), None),
+        ("amount_paid", "money", paid, None),
+        ("payment_lines", "int", paid_lines, "times"),
+        ("persons_paid", "int", paid_persons, "persons"),
         ("activities", "int", activities, "activities"),
         ("volunteers", "int", volunteers, "volunteers"),
         ("participations", "int", participations, "times"),
