@@ -239,7 +239,8 @@ def busy_writer_worker(path: str, user: str, household_uuid: str, place_uuid: st
 
 
 def visit_writer_main(path: str, seconds: float, progress_file: str) -> None:
-    """`python -c` entry: keep adding visits to the register's households for `seconds`.
+    """`python -c` entry: keep adding visits to the register's households until the file
+    `progress_file + ".stop"` appears (or, as a bound, `seconds` have passed).
 
     Writes the number of visits added so far to `progress_file` after each one.
     """
@@ -251,8 +252,9 @@ def visit_writer_main(path: str, seconds: float, progress_file: str) -> None:
     db = open_register(path, current_login(), create=False)
     uuids = [h.uuid for h in Household.select(Household.uuid).order_by(Household.id)]
     deadline = time.monotonic() + seconds
+    stop = Path(progress_file + ".stop")
     n = 0
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stop.exists():
         add_visit(current_login(), visit_in(uuids[n % len(uuids)], date(2025, 6, 1)))
         n += 1
         tmp = progress_file + ".tmp"
