@@ -91,7 +91,10 @@ MESSAGES = {
     "ui.col_yours": ("您的输入", "Yours"),
     "ui.col_theirs": ("已保存的", "Saved"),
     "ui.no_head": ("(无户主)", "(no head)"),
+    "ui.head_with_match": ("{head}（{member}）", "{head} ({member})"),
     "ui.no_households": ("没有符合条件的户", "No households match"),
+    "ui.window_too_small": ("窗口太小({current_width}x{current_height}),列显示不全:请放大到至少 {width}x{height}",
+                            "Window too small ({current_width}x{current_height}): make it at least {width}x{height}"),
     # filter dialog
     "ui.filter_title": ("筛选与排序", "Filter and sort"),
     "ui.place": ("地点", "Place"),

@@ -1,10 +1,16 @@
 """A section screen whose list is searched from a box above it (households, volunteers,
 a campaign's checklist): `/` goes to the box, each keystroke searches, Enter goes to the
-list, Esc clears."""
+list, Esc clears.
+
+Keys typed ahead ("/侯静" Enter Enter in one burst) keep their order: the box and the list
+have a message queue each, so Enter moves the focus at once (a priority binding, in the
+order the keys arrived) and the list holds every key after it until the search those
+keystrokes started has drawn its page."""
 
 from __future__ import annotations
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
@@ -21,6 +27,7 @@ class SearchableScreen(SectionScreen):
         # before the next keys of a fast burst ("/zs") are delivered.
         key("slash", "focus_search", "key.search", "search.focus", priority=True),
         key("escape", "clear_search", "key.clear", "search.clear", show=False),
+        key("enter", "submit_search", "key.open", "search.submit", show=False, priority=True),
     ]
     SEARCH_PLACEHOLDER = "ui.search_placeholder"
 
@@ -59,7 +66,21 @@ class SearchableScreen(SectionScreen):
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_changed(event.value)
 
+    def action_submit_search(self) -> None:
+        if self.focused is not self.search:
+            raise SkipAction()  # Enter on the list opens the row
+        table, search = self.table, self.search
+        table.hold()
+        self.set_focus(table)  # the keys after this Enter go to the list, and wait there
+        # The box may not have read the last keystrokes yet: submit behind them in its queue.
+        search.call_later(lambda: search.post_message(Input.Submitted(search, search.value)))
+
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.table.focus()
-        self.table.move_cursor(0)
+        # The search for the text submitted has started (its Changed came first): the keys
+        # held wait for its page now.
+        table = self.table
+        if self.focused is self.search:
+            self.set_focus(table)
+        table.move_cursor(0)
+        table.release()

@@ -1,0 +1,230 @@
+"""Pilot tests of the shared list machinery: keys typed ahead of a slow page, resizing, the
+matched member in a household row, pasting into fields, pickers that search as you type.
+
+Page reads are slowed down (the service sleeps) where the test is about keys that arrive
+while a page is still being read; every burst is queued in one go, as a slow link delivers it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.support.ui import (
+    SIZE,
+    TWO_CHAR_NAME,
+    Register,
+    build_register,
+    copy_register,
+    make_app,
+    open_db,
+    press,
+    screen_text,
+    settle,
+    type_text,
+)
+
+pytestmark = pytest.mark.timeout(60)
+
+SLOW = 0.3  # seconds a page read takes in the slowed tests
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Register:
+    return build_register(tmp_path_factory.mktemp("ui-lists") / "source.db", 300)
+
+
+@pytest.fixture
+def register(built: Register, tmp_path: Path):
+    from tui_register.storage.models import database
+
+    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
+    open_db(reg.path)
+    yield reg
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def slow_pages(monkeypatch):
+    """Household pages take SLOW seconds to read (a busy server, a slow disk)."""
+    from tui_register.ui.services import households as household_service
+
+    page = household_service.page
+
+    def slow_page(*args, **kwargs):
+        time.sleep(SLOW)
+        return page(*args, **kwargs)
+
+    monkeypatch.setattr(household_service, "page", slow_page)
+
+
+def _(key: str, **kwargs) -> str:
+    from tui_register.i18n import _ as translate
+
+    return translate(key, **kwargs)
+
+
+def table_of(app):
+    from tui_register.ui.widgets.household_table import HouseholdTable
+
+    return app.screen.query_one(HouseholdTable)
+
+
+def search_rows(text: str) -> list:
+    """The first page of households a search for `text` lists (read directly)."""
+    from tui_register.storage.household_queries import HouseholdFilter, household_page
+
+    return household_page(HouseholdFilter(text=text), "place", limit=10)
+
+
+def burst(pilot, keys: list[str]) -> None:
+    """Queue `keys` at once, as one read from the terminal delivers them."""
+    from tests.support.ui import _send
+
+    for k in keys:
+        _send(pilot.app, k)
+
+
+def keys_of(text: str) -> list[str]:
+    return list(text)
+
+
+# ---------------------------------------------------------------- keys typed ahead (#5)
+
+
+async def test_search_enter_enter_in_one_burst_opens_the_household(register: Register, slow_pages):
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, ["slash", *keys_of(TWO_CHAR_NAME), "enter", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdDetailScreen)
+        assert app.screen.uuid == register.two_char_uuid
+
+
+async def test_search_enter_down_enter_in_one_burst_opens_the_second_match(register: Register, slow_pages):
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    text = "zh"  # many heads are 张, 赵, 周 ...
+    rows = search_rows(text)
+    assert len(rows) >= 3
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, ["slash", *keys_of(text), "enter", "down", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdDetailScreen)
+        assert app.screen.uuid == rows[1].uuid
+
+
+async def test_keys_while_the_first_page_loads_are_applied_when_it_arrives(register: Register, slow_pages):
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    expected = search_rows("")[2].uuid
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(pilot, ["down", "down", "enter"])  # before the first page is on screen
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdDetailScreen)
+        assert app.screen.uuid == expected
+
+
+async def test_down_past_the_page_then_more_keys_wait_for_the_next_page(register: Register, slow_pages):
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        size = table.page_size
+        expected = search_rows("")  # only the first 10: read the next page directly
+        from tui_register.storage.household_queries import HouseholdFilter, household_page
+
+        second = household_page(HouseholdFilter(), "place", after=table.row_key(table.page_rows[-1]), limit=size)
+        burst(pilot, ["down"] * size + ["down", "down"])  # to the next page, then two rows on
+        await settle(pilot)
+        assert table.page_rows[0].uuid == second[0].uuid
+        assert table.cursor_row == 2
+        assert table.current.uuid == second[2].uuid
+        assert expected[0].uuid != second[0].uuid
+
+
+async def test_search_typed_slowly_gives_the_same_screen_as_the_burst(register: Register):
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "zh")
+        await press(pilot, "enter", "down", "enter")
+        assert isinstance(app.screen, HouseholdDetailScreen)
+        assert app.screen.uuid == search_rows("zh")[1].uuid
+        assert _("ui.head") in screen_text(app)
+
+
+# ---------------------------------------------------------------- resizing (#8)
+
+
+async def test_a_resize_keeps_the_row_under_the_cursor(register: Register):
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        await press(pilot, *["down"] * 5)
+        chosen = table.current.uuid
+        first = table.page_rows[0].uuid
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert table.current.uuid == chosen
+        assert table.page_rows[0].uuid == first  # the same page, only longer
+        assert len(table.page_rows) == table.page_size == 25
+
+        # Low on a tall page, then the terminal shrinks: the row stays, the page starts later.
+        await press(pilot, *["down"] * 17)
+        assert table.cursor_row == 22
+        chosen = table.current.uuid
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert table.current.uuid == chosen
+        assert table.cursor_row == table.page_size - 1
+        assert chosen in [r.uuid for r in table.page_rows]
+
+
+async def test_a_resize_while_searching_keeps_the_row_too(register: Register):
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "zh")
+        await press(pilot, "enter", "down", "down")
+        table = table_of(app)
+        chosen = table.current.uuid
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert table.current.uuid == chosen
+        assert app.screen.query_one("#search").value == "zh"
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_a_small_window_says_how_large_it_should_be(register: Register, language: str):
+    app = make_app(register.path, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notice = _("ui.window_too_small", width=80, height=24, current_width=60, current_height=20)
+        assert notice not in screen_text(app)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        assert notice in screen_text(app)
+        await pilot.resize_terminal(80, 23)
+        await settle(pilot)
+        assert _("ui.window_too_small", width=80, height=24, current_width=80, current_height=23) in screen_text(app)
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "80x24" not in text
+        assert _("ui.col_head") in text.splitlines()[2]  # the header is back
