@@ -167,6 +167,49 @@ async def test_search_typed_slowly_gives_the_same_screen_as_the_burst(register: 
         assert _("ui.head") in screen_text(app)
 
 
+# ---------------------------------------------------------------- the member a search found (#11)
+
+
+def a_member_not_the_head() -> tuple[str, str, str]:
+    """(member's name, head's name, household uuid) of a member whose name no one else has."""
+    from tui_register.storage.models import database
+
+    return database.execute_sql(
+        "SELECT p.name, h.head_name, h.uuid FROM person p JOIN household h ON h.id = p.household_id "
+        "WHERE p.id != h.head_id AND h.status = 'active' AND length(p.name) = 3 AND length(h.head_name) = 3 "
+        "AND (SELECT count(*) FROM person q WHERE q.name = p.name) = 1 ORDER BY p.id LIMIT 1").fetchone()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_a_member_found_by_name_is_shown_with_the_head(register: Register, language: str):
+    from tui_register.domain.ids import mask_id
+    from tui_register.domain.names import pinyin_keys
+
+    member, head, uuid = a_member_not_the_head()
+    app = make_app(register.path, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for query in (member, pinyin_keys(member)[1]):  # the name, then its initials
+            await press(pilot, "slash")
+            await press(pilot, "ctrl+u")
+            await type_text(pilot, query)
+            table = table_of(app)
+            row = next(r for r in table.page_rows if r.uuid == uuid)
+            assert row.matched_name == member
+            shown = _("ui.head_with_match", head=head, member=member)
+            lines = screen_text(app).splitlines()
+            line = next(line for line in lines if shown in line)  # whole, not cut
+            # The other columns are still there, in full.
+            assert row.head_id_number and mask_id(row.head_id_number) in line
+            assert row.last_visit and row.last_visit.isoformat() in line
+        # The head's own name: only the head is shown.
+        await press(pilot, "ctrl+u")
+        await type_text(pilot, head)
+        row = next(r for r in table_of(app).page_rows if r.uuid == uuid)
+        assert row.matched_name == ""
+        assert _("ui.head_with_match", head=head, member=member) not in screen_text(app)
+
+
 # ---------------------------------------------------------------- resizing (#8)
 
 
