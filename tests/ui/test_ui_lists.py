@@ -18,6 +18,7 @@ from tests.support.ui import (
     TWO_CHAR_NAME,
     Register,
     build_register,
+    compact,
     copy_register,
     make_app,
     open_db,
@@ -271,3 +272,82 @@ async def test_a_small_window_says_how_large_it_should_be(register: Register, la
         text = screen_text(app)
         assert "80x24" not in text
         assert _("ui.col_head") in text.splitlines()[2]  # the header is back
+
+
+# ---------------------------------------------------------------- pasting into fields (#12)
+
+
+def paste(pilot, text: str) -> None:
+    """A paste as the terminal delivers it (bracketed paste): to the focused field."""
+    from textual import events
+
+    pilot.app.post_message(events.Paste(text))
+
+
+def field(app, name: str):
+    return app.screen.query_one(f"#f-{name}")
+
+
+def error_under(app, name: str) -> str:
+    from textual.widgets import Static
+
+    line = app.screen.query_one(f"#err-{name}", Static)
+    return str(line.render()) if line.has_class("-shown") else ""
+
+
+async def test_pasting_several_lines_into_a_name_is_refused_and_said(register: Register):
+    from tui_register.ui.forms.household import HouseholdForm
+    from tui_register.ui.text import field_label
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        assert isinstance(app.screen, HouseholdForm)
+        name = field(app, "head_name")
+        app.screen.set_focus(name)
+        await type_text(pilot, "欧")
+        paste(pilot, "王\n五")
+        await settle(pilot)
+        assert name.value == "欧"  # nothing dropped silently, nothing already typed lost
+        problem = error_under(app, "head_name")
+        assert problem == _("ui.paste_refused", field=field_label("field.person.name"), lines=2)
+        assert compact(problem)[:12] in compact(screen_text(app))
+        # One line (a cell copied from a spreadsheet ends with a line break) is taken.
+        paste(pilot, "阳明\r\n")
+        await settle(pilot)
+        assert name.value == "欧阳明"
+
+
+async def test_pasting_into_the_address_joins_lines_and_drops_escape_sequences(register: Register):
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        address = field(app, "address")
+        assert app.focused is address
+        paste(pilot, "\x1b[2J和平村\x1b[31m1组\x1b[0m\r\n15号")
+        await type_text(pilot, "东")  # typed after the paste: after it in the field
+        await settle(pilot)
+        assert address.value == "和平村1组 15号东"
+        assert error_under(app, "address") == ""
+        text = screen_text(app)
+        assert "和平村1组 15号东" in text
+        assert "^[" not in text and "[2J" not in text
+
+        notes = field(app, "notes")
+        app.screen.set_focus(notes)
+        paste(pilot, "第一行\x1b]0;标题\x07\r\n第二行\x1b[1m")
+        await settle(pilot)
+        assert notes.text == "第一行\n第二行"  # a multi-line field keeps the lines
+
+
+async def test_pasting_two_lines_into_the_search_searches_for_both(register: Register):
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        paste(pilot, "聂\n芸")
+        await settle(pilot)
+        assert app.screen.query_one("#search").value == "聂 芸"
+        assert [r.head_name for r in table_of(app).page_rows] == [TWO_CHAR_NAME]

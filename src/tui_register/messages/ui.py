@@ -93,6 +93,9 @@ MESSAGES = {
     "ui.no_head": ("(无户主)", "(no head)"),
     "ui.head_with_match": ("{head}（{member}）", "{head} ({member})"),
     "ui.no_households": ("没有符合条件的户", "No households match"),
+    "ui.paste_refused": ("{field}:粘贴的内容有 {lines} 行,这一栏只能填一行,没有粘贴。请一行一行粘贴或直接输入",
+                         "{field}: the pasted text has {lines} lines and this field takes one, so nothing "
+                         "was pasted. Paste one line at a time, or type it"),
     "ui.window_too_small": ("窗口太小({current_width}x{current_height}),列显示不全:请放大到至少 {width}x{height}",
                             "Window too small ({current_width}x{current_height}): make it at least {width}x{height}"),
     # filter dialog

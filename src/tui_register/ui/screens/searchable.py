@@ -18,6 +18,7 @@ from textual.widgets import Input, Label
 from tui_register.i18n import _
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.widgets.line_input import LineInput
 from tui_register.ui.widgets.paged_table import PagedTable
 
 
@@ -34,7 +35,8 @@ class SearchableScreen(SectionScreen):
     def compose_search(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
             yield Label(_("ui.search_label"), id="search-label")
-            search = Input(placeholder=_(self.SEARCH_PLACEHOLDER), id="search", compact=True)
+            # A pasted name with a line break searches for the whole of it (terms joined).
+            search = LineInput(placeholder=_(self.SEARCH_PLACEHOLDER), id="search", compact=True)
             search.cursor_blink = False  # a blinking cursor redraws twice a second on a slow link
             yield search
 
