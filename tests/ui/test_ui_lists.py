@@ -351,3 +351,112 @@ async def test_pasting_two_lines_into_the_search_searches_for_both(register: Reg
         await settle(pilot)
         assert app.screen.query_one("#search").value == "聂 芸"
         assert [r.head_name for r in table_of(app).page_rows] == [TWO_CHAR_NAME]
+
+
+# ---------------------------------------------------------------- pickers that search (#17)
+
+
+VILLAGES = ("和平村 幸福村 光明村 红星村 新华村 建设村 团结村 胜利村 友谊村 前进村 太平村 长安村 "
+            "永丰村 丰收村 青山村 绿水村 桃园村 柳树村 杏花村 梨园村 石桥村 河口村 沙坝村 松林村 "
+            "竹园村 金鸡村 凤凰村 龙泉村 白云村 东山村 南岭村 北坡村 西沟村").split()
+
+
+@pytest.fixture
+def many_places(register: Register) -> Register:
+    """The register with 33 more villages: more places than fit on a screen (43 in all)."""
+    from tests.support.records import place_in
+    from tui_register.storage import households as H
+    from tui_register.storage.models import Place
+
+    township = Place.get(Place.level == "township")
+    for name in VILLAGES:
+        H.create_place("alice", place_in(name, "village", township.uuid))
+    return register
+
+
+def places_by_initials() -> dict[str, tuple[str, str]]:
+    """Initials of a place's path (城关街道 / 东关社区 → cgjddgsq) -> (label, uuid), for the
+    places whose initials no other place has."""
+    from collections import Counter
+
+    from tui_register.domain.names import pinyin_keys
+    from tui_register.ui import options
+
+    keyed = [(pinyin_keys("".join(label.replace("/", " ").split()))[1], (label, uuid))
+             for label, uuid in options.PLACES]
+    counts = Counter(k for k, _v in keyed)
+    return {k: v for k, v in keyed if counts[k] == 1}
+
+
+async def open_place_picker(pilot) -> None:
+    from tui_register.ui.forms.household import HouseholdForm
+
+    await press(pilot, "n")
+    assert isinstance(pilot.app.screen, HouseholdForm)
+    await press(pilot, "tab")  # address -> place
+    assert pilot.app.focused.id == "f-place"
+
+
+async def test_the_place_picker_finds_a_place_by_initials_in_one_burst(many_places: Register):
+    register = many_places
+    from tui_register.ui import options
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(options.PLACES) > 20  # more than a screenful: the case to solve
+        initials, (label, uuid) = list(places_by_initials().items())[-1]  # far down the list
+        await open_place_picker(pilot)
+        burst(pilot, [*initials, "enter"])
+        await settle(pilot)
+        assert app.focused.id == "f-place"
+        assert app.focused.value == uuid
+        assert compact(label) in compact(screen_text(app))
+
+
+async def test_the_place_picker_filters_as_you_type_and_down_moves_among_the_matches(many_places: Register):
+    register = many_places
+    from tui_register.ui import options
+    from tui_register.ui.screens.picker import ChoicePicker
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = next(label for label, _uuid in options.PLACES if label.count(" / ") == 2)
+        village = grid.split(" / ")[1]  # a village: itself and its grids match
+        under = [(label, uuid) for label, uuid in options.PLACES if village in label]
+        assert len(under) >= 2
+        await open_place_picker(pilot)
+        await type_text(pilot, village)
+        assert isinstance(app.screen, ChoicePicker)
+        text = compact(screen_text(app))
+        assert all(compact(label) in text for label, _uuid in under[:5])
+        others = [label for label, _uuid in options.PLACES if village not in label]
+        assert others and not any(compact(label) in text for label in others)
+        await press(pilot, "down", "enter")
+        assert app.focused.value == under[1][1]
+
+
+async def test_the_report_campaign_box_offers_campaigns_for_part_of_a_name(register: Register):
+    from tui_register.storage.models import Campaign
+
+    campaigns = list(Campaign.select())
+    assert campaigns
+    target = campaigns[-1]
+    part = target.name[:6]  # 2026年春节 of 2026年春节走访慰问
+    assert part != target.name
+    first = next(c for c in Campaign.select().order_by(Campaign.start_date.desc(), Campaign.id.desc())
+                 if part in c.name)
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "4")
+        await settle(pilot)
+        app.screen.query_one("#kind").value = "receipts"
+        await settle(pilot)
+        box = app.screen.query_one("#opt-campaign")
+        app.screen.set_focus(box)
+        burst(pilot, [*part, "enter"])  # typed on the box: the choices follow
+        await settle(pilot)
+        assert box.value == first.uuid
+        assert compact(first.name) in compact(screen_text(app))

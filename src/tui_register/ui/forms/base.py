@@ -26,6 +26,7 @@ from tui_register.i18n import _
 from tui_register.storage.core import ConflictError, StorageProblem
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.screens.dialogs import CompareDialog, ConfirmDialog, ConflictDialog
+from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import field_label, safe
 from tui_register.ui.widgets.line_input import LineInput, LinesArea
 
@@ -99,8 +100,10 @@ class FormScreen(Screen[str | None]):
         value = self.initial.get(f.name, "")
         if f.kind == "select":
             options = f.options() if f.options else []
-            return Select(options, value=value if value in {v for _l, v in options} else Select.NULL,
-                          id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True)
+            # Many choices (43 places) are searched by name or initials in a picker.
+            return PickerSelect(options, value=value if value in {v for _l, v in options} else Select.NULL,
+                                id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True,
+                                title=field_label(f.label))
         if f.kind == "multiline":
             area = LinesArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
             area.cursor_blink = False
