@@ -460,3 +460,61 @@ async def test_the_report_campaign_box_offers_campaigns_for_part_of_a_name(regis
         await settle(pilot)
         assert box.value == first.uuid
         assert compact(first.name) in compact(screen_text(app))
+
+
+# ---------------------------------------------------------------- every list: a campaign's checklist
+
+
+@pytest.fixture(scope="module")
+def visit_built(tmp_path_factory):
+    from tests.support.visits import build_visit_register
+
+    return build_visit_register(tmp_path_factory.mktemp("ui-lists-visits") / "source.db")
+
+
+@pytest.fixture
+def visit_register(visit_built, tmp_path: Path):
+    from tests.support.visits import reset_remembered_choices
+    from tui_register.storage.models import database
+
+    reg = replace(visit_built, path=copy_register(visit_built.path, tmp_path / "register.db"))
+    open_db(reg.path)
+    reset_remembered_choices()
+    yield reg
+    reset_remembered_choices()
+    if not database.is_closed():
+        database.close()
+
+
+async def test_a_checklist_search_and_space_in_one_burst_mark_the_household_found(visit_register, monkeypatch):
+    from tests.support.visits import make_visit_app
+    from tui_register.storage.models import Campaign, Household, Visit
+    from tui_register.storage.visit_queries import campaign_targets
+    from tui_register.ui.screens.campaigns import ChecklistScreen
+    from tui_register.ui.services import visits as visit_service
+
+    campaign = Campaign.get(Campaign.uuid == visit_register.snap_campaign_uuid)
+    unvisited = [r for r in campaign_targets(campaign.uuid, "", limit=50) if r.visit_date is None]
+    name = unvisited[-1].head_name
+    found = campaign_targets(campaign.uuid, name, limit=5)[0]
+    assert found.visit_date is None
+
+    targets = visit_service.campaign_targets
+
+    def slow_targets(*args, **kwargs):
+        time.sleep(SLOW)
+        return targets(*args, **kwargs)
+
+    monkeypatch.setattr(visit_service, "campaign_targets", slow_targets)
+    app = make_visit_app(visit_register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "2", "c", "enter")
+        assert isinstance(app.screen, ChecklistScreen)
+        burst(pilot, ["slash", *name, "enter", "space"])
+        await settle(pilot)
+        household = Household.get(Household.uuid == found.household_uuid)
+        visits = list(Visit.select().where((Visit.campaign == campaign) & (Visit.household == household)))
+        assert len(visits) == 1
+        # Only that one: the Space went to the row the search found, not the row it replaced.
+        assert Visit.select().where(Visit.campaign == campaign).count() == 2 + 1

@@ -65,6 +65,12 @@ class HouseholdPicker(ModalScreen[str | None]):
         table = self.query_one(HouseholdTable)
         table.reload(replace(table.filter, text=event.value))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit_search":  # only from the search box: on the list, Enter chooses
+            focused = self.focused
+            return focused is not None and focused.id == "picker-search"
+        return super().check_action(action, parameters)
+
     def action_submit_search(self) -> None:
         search, table = self.query_one("#picker-search", Input), self.query_one(HouseholdTable)
         if self.focused is not search:

@@ -68,6 +68,13 @@ class SearchableScreen(SectionScreen):
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_changed(event.value)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit_search":
+            # Only from the search box: elsewhere Enter is the list's (and its footer entry).
+            focused = self.focused
+            return focused is not None and focused.id == "search"
+        return super().check_action(action, parameters)
+
     def action_submit_search(self) -> None:
         if self.focused is not self.search:
             raise SkipAction()  # Enter on the list opens the row

@@ -228,7 +228,7 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         before = self.key_before(self.page_rows[first])
         keep = self.row_key(current)
         if before is None and first > 0:
-            self._load(PageRequest())
+            self._load(PageRequest(keep=keep))
         else:
             self._load(PageRequest(after=before, cursor_row=self.cursor_row - first, keep=keep))
 
@@ -259,13 +259,26 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
             await self._run_key(event)
 
     async def _run_key(self, event: events.Key) -> None:
-        if self.has_focus and self.screen.is_current:
+        if not self.screen.is_current:
+            # The key opened something meanwhile (a household): the rest go where the focus is now.
+            self.app.post_message(events.Key(event.key, event.character))
+        elif self.has_focus:
             # The bindings of the list, its screen and the app, as Textual runs them for a
             # key that bubbles up (its priority bindings ran when the key arrived).
             await self.app._check_bindings(event.key)
         else:
-            # The focus moved meanwhile (a household opened): the key goes where it is now.
-            self.app.post_message(events.Key(event.key, event.character))
+            # A priority key typed after this one (/) has moved the focus already: this key
+            # still does what it does on the list.
+            await self._run_own_bindings(event.key)
+
+    async def _run_own_bindings(self, key_name: str) -> None:
+        for node in self.ancestors_with_self:
+            bindings = node._bindings.copy()
+            if self.app._keymap:
+                bindings.apply_keymap(self.app._keymap)
+            for binding in bindings.key_to_bindings.get(key_name, ()):
+                if not binding.priority and await self.app.run_action(binding.action, node):
+                    return
 
     def _replay_later(self) -> None:
         if self._backlog and not self.busy:
