@@ -518,3 +518,32 @@ async def test_a_checklist_search_and_space_in_one_burst_mark_the_household_foun
         assert len(visits) == 1
         # Only that one: the Space went to the row the search found, not the row it replaced.
         assert Visit.select().where(Visit.campaign == campaign).count() == 2 + 1
+
+
+# ---------------------------------------------------------------- every list: volunteers
+
+
+async def test_volunteer_search_enter_enter_in_one_burst_opens_the_volunteer(register: Register, monkeypatch):
+    from tui_register.domain.records import VolunteerIn, validate
+    from tui_register.storage.volunteers import add_volunteer
+    from tui_register.ui.screens.volunteer_detail import VolunteerDetailScreen
+    from tui_register.ui.services import volunteers as volunteer_service
+
+    name = "诸葛明亮"
+    uuid = add_volunteer("alice", validate(VolunteerIn, {"name": name, "phone": "13800004444"})).uuid
+    page = volunteer_service.volunteer_page
+
+    def slow_page(*args, **kwargs):
+        time.sleep(SLOW)
+        return page(*args, **kwargs)
+
+    monkeypatch.setattr(volunteer_service, "volunteer_page", slow_page)
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        await settle(pilot)
+        burst(pilot, ["slash", *"zgml", "enter", "enter"])  # initials
+        await settle(pilot)
+        assert isinstance(app.screen, VolunteerDetailScreen)
+        assert app.screen.uuid == uuid
