@@ -8,7 +8,7 @@ stays open while the interface waits for a key.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -68,6 +68,7 @@ class HouseholdRow:
     status: str
     address: str
     head_sort: str
+    matched_name: str = ""  # the member a search found, when not the head
 
     def key(self, sort: str) -> tuple[Any, ...]:
         """The keyset cursor of this row for a sort order."""
@@ -158,6 +159,9 @@ def household_page(flt: HouseholdFilter, sort: str = "place", *, after: tuple | 
     `before`, or (`last`) the last page."""
     sql, params = page_sql(flt, sort, after=after, before=before, last=last, limit=limit)
     rows = [_row(r) for r in database.execute_sql(sql, params).fetchall()]
+    matched = search.matched_members(database.execute_sql, flt.text, [r.id for r in rows])
+    if matched:
+        rows = [replace(r, matched_name=matched[r.id]) if r.id in matched else r for r in rows]
     return rows if before is None and not last else rows[::-1]
 
 

@@ -26,7 +26,18 @@ from tui_register.i18n import _
 from tui_register.storage.core import ConflictError, StorageProblem
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.screens.dialogs import CompareDialog, ConfirmDialog, ConflictDialog
+from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import field_label, safe
+from tui_register.ui.widgets.line_input import LineInput, LinesArea
+
+# One-line fields whose value is a single token (a name, an ID number, a date, an amount):
+# a paste of several lines is refused there, joining them would make a wrong value that
+# looks right. Other one-line fields (an address, a reason) join the lines with a space.
+STRICT_FIELD_ENDINGS = ("name", "id_number", "phone", "date", "due", "cash", "amount", "budget", "hours")
+
+
+def joins_pasted_lines(field_name: str) -> bool:
+    return not field_name.endswith(STRICT_FIELD_ENDINGS)
 
 
 @dataclass(frozen=True)
@@ -89,15 +100,18 @@ class FormScreen(Screen[str | None]):
         value = self.initial.get(f.name, "")
         if f.kind == "select":
             options = f.options() if f.options else []
-            return Select(options, value=value if value in {v for _l, v in options} else Select.NULL,
-                          id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True)
+            # Many choices (43 places) are searched by name or initials in a picker.
+            return PickerSelect(options, value=value if value in {v for _l, v in options} else Select.NULL,
+                                id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True,
+                                title=field_label(f.label))
         if f.kind == "multiline":
-            area = TextArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
+            area = LinesArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
             area.cursor_blink = False
             return area
         suggester = SuggestFromList(f.suggestions(), case_sensitive=False) if f.suggestions else None
-        widget = Input(value, id=f"f-{f.name}", compact=True, suggester=suggester,
-                       placeholder=_(f.placeholder) if f.placeholder else "")
+        widget = LineInput(value, id=f"f-{f.name}", compact=True, suggester=suggester,
+                           placeholder=_(f.placeholder) if f.placeholder else "",
+                           join_lines=joins_pasted_lines(f.name))
         widget.cursor_blink = False
         return widget
 
@@ -160,6 +174,17 @@ class FormScreen(Screen[str | None]):
             line = self.query_one(f"#err-{f.name}", Static)
             line.update(safe("  ".join(problems), "bold"))
             line.set_class(bool(problems), "-shown")
+
+    @on(LineInput.PasteRefused)
+    def _paste_refused(self, event: LineInput.PasteRefused) -> None:
+        # Said under the field; what it held stays as it was, for the user to go on.
+        name = (event.field.id or "")[2:]
+        spec = next((f for f in self.FIELDS if f.name == name), None)
+        if spec is None:
+            return
+        line = self.query_one(f"#err-{name}", Static)
+        line.update(safe(_("ui.paste_refused", field=field_label(spec.label), lines=event.lines), "bold"))
+        line.set_class(True, "-shown")
 
     @on(Input.Blurred)
     def _left_input(self, event: Input.Blurred) -> None:

@@ -21,6 +21,7 @@ from tui_register.storage.core import StorageProblem
 from tui_register.ui.bindings import key
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import safe
 
 ANY = "*"
@@ -33,7 +34,7 @@ OPTION_FIELDS = {
     "place": ("ui.place", "text"),
     "status": ("ui.col_status", lambda: code_options("household_status")),
     "purpose": ("ui.col_purpose", lambda: code_options("purpose")),
-    "campaign": ("ui.col_campaign", "text"),
+    "campaign": ("ui.col_campaign", "campaign"),
     "unit": ("ui.report_unit", lambda: [(_("ui.unit_yuan"), "yuan"), (_("ui.unit_wan"), "wan")]),
     "full_ids": ("ui.report_full_ids", lambda: [(_("key.no"), "no"), (_("key.yes"), "yes")]),
 }
@@ -68,6 +69,11 @@ class ReportsScreen(SectionScreen):
         yield Static("", id="report-status")
 
     def _widget(self, name: str, widget):
+        if widget == "campaign":
+            # Chosen by typing part of its name (2027年春节) or its initials: the campaigns
+            # are read when the section opens.
+            return PickerSelect([(_("ui.all"), ANY)], value=ANY, allow_blank=False, id="opt-campaign",
+                                compact=True, title=_("ui.col_campaign"), always_pick=True)
         if callable(widget):
             return Select([(_("ui.all"), ANY), *widget()], value="no" if name == "full_ids" else (
                 "yuan" if name == "unit" else ANY), allow_blank=False, id=f"opt-{name}", compact=True)
@@ -79,6 +85,21 @@ class ReportsScreen(SectionScreen):
     def on_mount(self) -> None:
         self._show_applicable("summary")
         self.query_one("#kind", Select).focus()
+        self._read_campaigns()
+
+    @work(thread=True, group="report-campaigns")
+    def _read_campaigns(self) -> None:
+        from tui_register.ui.services import visits as visit_service
+
+        campaigns = [(p.campaign.name, p.campaign.uuid) for p in visit_service.campaigns(include_closed=True)]
+        self.app.call_from_thread(self._show_campaigns, campaigns)
+
+    def _show_campaigns(self, campaigns: list[tuple[str, str]]) -> None:
+        box = self.query_one("#opt-campaign", PickerSelect)
+        chosen = box.value
+        box.set_options([(_("ui.all"), ANY), *campaigns])
+        if chosen in {value for _name, value in campaigns}:
+            box.value = chosen
 
     def action_next_field(self) -> None:
         self.focus_next()
