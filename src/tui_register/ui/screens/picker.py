@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_register.i18n import _
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.widgets.household_table import HouseholdTable
 
 
@@ -20,7 +20,7 @@ class HouseholdPicker(ModalScreen[str | None]):
     HouseholdPicker #picker { width: 100%; height: 100%; background: $panel; }
     HouseholdPicker #picker-search { height: 1; }
     """
-    BINDINGS = [key("escape", "cancel", "key.cancel", "picker.cancel")]
+    BINDINGS = bindings_of("picker")
 
     def __init__(self, title_key: str) -> None:
         super().__init__()

@@ -29,7 +29,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.text import fit
 
 MARK = 2  # cells of the cursor mark column
@@ -58,15 +58,7 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
     DEFAULT_CSS = """
     PagedTable { height: 1fr; }
     """
-    BINDINGS = [
-        key("down,j", "cursor_down", "key.down", "list.down", show=False),
-        key("up,k", "cursor_up", "key.up", "list.up", show=False),
-        key("g,home", "first_page", "key.first", "list.first", show=False),
-        key("G,end", "last_page", "key.last", "list.last", show=False),
-        key("pagedown", "next_page", "key.next_page", "list.next_page", show=False),
-        key("pageup", "previous_page", "key.previous_page", "list.previous_page", show=False),
-        key("enter", "open", "key.open", "list.open"),
-    ]
+    BINDINGS = bindings_of("list")
     SUPPORTS_LAST = True  # whether `fetch(last=True)` can read the last page
 
     # repaint=False: the watcher redraws just the two mark cells, not the whole list.
