@@ -346,3 +346,30 @@ async def test_palette_says_no_match_in_the_interface_language(register: Registe
         await _palette(pilot, "xyzzy")
         await wait_until(pilot, lambda: _("ui.palette_no_matches") in screen_text(app), "the no-match line")
         assert "No matches found" not in screen_text(app)
+
+
+async def test_every_list_goes_to_its_last_and_first_row_with_the_same_keys(register: Register):
+    """G/End and g/Home on every list, the checklist, the campaigns and the due list included (#7)."""
+    from tui_register.ui.widgets.paged_table import PagedTable
+
+    app = make_app(register.path, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        moved = []
+        async for name, screen in _visit_every_screen(pilot):
+            await settle(pilot)
+            table = screen.focused
+            if not isinstance(table, PagedTable) or len(table.page_rows) < 2:
+                continue
+            first_page = list(table.page_rows)
+            for last_key, first_key in (("G", "g"), ("end", "home")):
+                await press(pilot, last_key)
+                at_end = (list(table.page_rows), table.cursor_row)
+                assert table.cursor_row == len(table.page_rows) - 1, (name, last_key)
+                await press(pilot, "j")  # nothing further: the list stays as it is
+                assert (list(table.page_rows), table.cursor_row) == at_end, (name, last_key)
+                await press(pilot, first_key)
+                assert table.page_rows == first_page and table.cursor_row == 0, (name, first_key)
+            moved.append(name)
+        lists = {"households", "visits", "campaigns", "checklist", "due", "volunteers", "activities"}
+        assert lists <= set(moved), moved

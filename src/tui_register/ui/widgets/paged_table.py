@@ -59,7 +59,8 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
     PagedTable { height: 1fr; }
     """
     BINDINGS = bindings_of("list")
-    SUPPORTS_LAST = True  # whether `fetch(last=True)` can read the last page
+    SUPPORTS_LAST = True  # whether `fetch(last=True)` can read the last page (else: paged to)
+    SCAN_CHUNK = 500  # rows per read when paging forward to the last page
 
     # repaint=False: the watcher redraws just the two mark cells, not the whole list.
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -146,7 +147,10 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
 
     @work(thread=True, exclusive=True, group="paged-table")
     def _load(self, request: PageRequest) -> None:
-        rows = self.fetch(request, self.page_size)
+        if request.last and not self.SUPPORTS_LAST:
+            rows = self._last_by_paging(self.page_size)
+        else:
+            rows = self.fetch(request, self.page_size)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, rows, request)
 
@@ -190,8 +194,20 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         self._load(PageRequest())
 
     def action_last_page(self) -> None:
-        if self.SUPPORTS_LAST:
-            self._load(PageRequest(last=True, cursor_row=-1))
+        self._load(PageRequest(last=True, cursor_row=-1))
+
+    def _last_by_paging(self, limit: int) -> list[Row]:
+        """The last `limit` rows of a list that reads only forward: read on to its end in large
+        pages (in the worker), holding two of them at most."""
+        worker = get_current_worker()
+        previous: list[Row] = []
+        page = self.fetch(PageRequest(), self.SCAN_CHUNK)
+        while page and len(page) >= self.SCAN_CHUNK and not worker.is_cancelled:
+            following = self.fetch(PageRequest(after=self.row_key(page[-1])), self.SCAN_CHUNK)
+            if not following:
+                break
+            previous, page = page, following
+        return (previous + page)[-limit:]
 
     def action_open(self) -> None:
         if self.current is not None:
