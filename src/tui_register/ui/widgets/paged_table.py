@@ -141,6 +141,11 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         row = self.cursor_row if cursor_row is None else cursor_row
         self._load(PageRequest(after=before, cursor_row=row) if before is not None else PageRequest())
 
+    def key_past_end(self) -> Any:
+        """A keyset cursor after every row, so that `before` it reads the last page; None:
+        G/End page forward to the end (fine for short lists)."""
+        return None
+
     def key_before(self, row: Row) -> Any:
         """A keyset cursor just before `row`, or None if the subclass cannot make one."""
         return None
@@ -148,7 +153,11 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
     @work(thread=True, exclusive=True, group="paged-table")
     def _load(self, request: PageRequest) -> None:
         if request.last and not self.SUPPORTS_LAST:
-            rows = self._last_by_paging(self.page_size)
+            past = self.key_past_end()
+            if past is not None:
+                rows = self.fetch(PageRequest(before=past), self.page_size)
+            else:
+                rows = self._last_by_paging(self.page_size)
         else:
             rows = self.fetch(request, self.page_size)
         if not get_current_worker().is_cancelled:
