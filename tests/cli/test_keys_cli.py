@@ -44,3 +44,18 @@ def test_the_readme_example_names_real_ids():
     assert ids and all(i in KEYMAP for i in ids), ids
     for mentioned in re.findall(r'`"([a-z_]+\.[a-z_]+)" = "', readme):
         assert mentioned in KEYMAP, mentioned
+
+
+def test_a_key_name_that_no_terminal_sends_is_refused(tmp_path: Path):
+    result = start_interface(tmp_path, '[ui.keys]\n"app.quit" = "ctlr+q"\n', "en")
+    assert result.returncode == 2
+    assert "app.quit: ctlr+q is not a key name" in result.stderr
+
+
+def test_key_names_are_checked_as_textual_reads_them():
+    from tui_register.ui.bindings import known_key
+
+    for name in ("ctrl+f", "f10", "n", "G", "question_mark", "slash", "space", "shift+tab", "pagedown", "delete"):
+        assert known_key(name), name
+    for name in ("ctlr+q", "ctrl+", "pgdn", "F 10", "strg+s"):
+        assert not known_key(name), name

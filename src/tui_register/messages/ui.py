@@ -173,6 +173,9 @@ MESSAGES = {
     "ui.unknown_key_id_hint": ("配置 [ui.keys] 中的 {id} 不是按键编号;是不是 {hint}?(编号见 ARCHITECTURE.md)",
                                "[ui.keys] in the configuration: {id} is not a binding id; did you mean {hint}? "
                                "(the ids are listed in ARCHITECTURE.md)"),
+    "ui.bad_key_name": ("配置 [ui.keys] 中 {id} 的按键 {key} 无法识别(可写 ctrl+f、f10、n 这样的按键名)",
+                        "[ui.keys] in the configuration: {id}: {key} is not a key name (key names look like "
+                        "ctrl+f, f10, n)"),
     "ui.unknown_key_id": ("配置 [ui.keys] 中的 {id} 不是按键编号(编号见 ARCHITECTURE.md)",
                           "[ui.keys] in the configuration: {id} is not a binding id (the ids are listed in "
                           "ARCHITECTURE.md)"),

@@ -23,8 +23,8 @@ from tui_register.domain.text import display_safe
 from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
 from tui_register.ui import options
-from tui_register.ui.bindings import bindings_of, translate_bindings
-from tui_register.ui.keymap import ORDER, keys_problem
+from tui_register.ui.bindings import bindings_of, keys_problem, translate_bindings
+from tui_register.ui.keymap import ORDER
 from tui_register.ui.palette import KeyCommands, RegisterPalette
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen

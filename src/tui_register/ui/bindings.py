@@ -51,3 +51,34 @@ def key(keys: str, action: str, description: str, binding_id: str, *, show: bool
     """A binding declared outside the registry: only until it is added to `ui.keymap`
     (tests/ui/test_keys.py fails for every binding whose id the registry does not hold)."""
     return Binding(keys, action, description, show=show, priority=priority, id=binding_id)
+
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def known_key(key: str) -> bool:
+    """Whether Textual can deliver `key` (a key name, a character, with modifiers)."""
+    from textual.keys import REPLACED_KEYS, Keys, key_to_character
+
+    if key in {k.value for k in Keys}:
+        return True
+    *modifiers, base = key.split("+")
+    if not base or any(m not in MODIFIERS for m in modifiers):
+        return False
+    if len(base) == 1 or base in {k.value for k in Keys}:
+        return True
+    return key_to_character(REPLACED_KEYS.get(base, base)) is not None
+
+
+def keys_problem(keys: dict[str, str]) -> str | None:
+    """Why `[ui.keys]` cannot be used (an unknown binding id or key name), or None."""
+    from tui_register.ui.keymap import keys_problem as id_problem
+
+    problem = id_problem(keys)
+    if problem:
+        return problem
+    for binding_id, value in keys.items():
+        for one in value.split(","):
+            if not known_key(one.strip()):
+                return _("ui.bad_key_name", id=binding_id, key=one.strip())
+    return None
