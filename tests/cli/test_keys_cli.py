@@ -59,3 +59,25 @@ def test_key_names_are_checked_as_textual_reads_them():
         assert known_key(name), name
     for name in ("ctlr+q", "ctrl+", "pgdn", "F 10", "strg+s"):
         assert not known_key(name), name
+
+
+def test_a_remap_onto_a_key_the_same_screen_uses_is_refused(tmp_path: Path):
+    result = start_interface(tmp_path, '[ui.keys]\n"households.new" = "f"\n', "en")
+    assert result.returncode == 2
+    assert "f both households.new and households.filter" in result.stderr
+
+
+def test_clashes_are_judged_per_screen_after_every_remap():
+    from tui_register.i18n import set_language
+    from tui_register.ui.bindings import keys_problem
+    from tui_register.ui.keymap import KEYS
+
+    set_language("en")
+    assert keys_problem({"households.new": "f", "households.filter": "ctrl+f"}) is None  # swapped away
+    assert keys_problem({"households.new": "e"}) is None  # `e` is another screen's (the household's)
+    assert keys_problem({"app.help": "?"}) is None  # its own default, written as a character
+    # The defaults themselves: no key twice on one screen.
+    seen: dict[tuple[str, str], str] = {}
+    for spec in KEYS:
+        for one in spec.keys.split(","):
+            assert seen.setdefault((spec.group, one), spec.id) == spec.id, (spec.id, one)

@@ -176,6 +176,9 @@ MESSAGES = {
     "ui.bad_key_name": ("配置 [ui.keys] 中 {id} 的按键 {key} 无法识别(可写 ctrl+f、f10、n 这样的按键名)",
                         "[ui.keys] in the configuration: {id}: {key} is not a key name (key names look like "
                         "ctrl+f, f10, n)"),
+    "ui.key_clash": ("配置 [ui.keys] 使 {key} 既是 {first} 又是 {second},同一页面的一个按键只能做一件事",
+                     "[ui.keys] in the configuration makes {key} both {first} and {second}: one key does "
+                     "one thing on a screen"),
     "ui.unknown_key_id": ("配置 [ui.keys] 中的 {id} 不是按键编号(编号见 ARCHITECTURE.md)",
                           "[ui.keys] in the configuration: {id} is not a binding id (the ids are listed in "
                           "ARCHITECTURE.md)"),

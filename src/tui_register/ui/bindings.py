@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 from tui_register.i18n import _
-from tui_register.ui.keymap import KEYMAP, KeySpec, group
+from tui_register.ui.keymap import KEYMAP, KEYS, KeySpec, group
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -81,4 +81,17 @@ def keys_problem(keys: dict[str, str]) -> str | None:
         for one in value.split(","):
             if not known_key(one.strip()):
                 return _("ui.bad_key_name", id=binding_id, key=one.strip())
+    return _clash(keys)
+
+
+def _clash(keys: dict[str, str]) -> str | None:
+    """Two bindings of one screen on the same key after remapping (Textual would keep one)."""
+    from textual.keys import _normalize_key_list
+
+    holder: dict[tuple[str, str], str] = {}
+    for spec in KEYS:
+        for one in _normalize_key_list(keys.get(spec.id, spec.keys)).split(","):
+            other = holder.setdefault((spec.group, one), spec.id)
+            if other != spec.id and (spec.id in keys or other in keys):
+                return _("ui.key_clash", key=one, first=other, second=spec.id)
     return None
