@@ -23,8 +23,8 @@ examples use::
     language = "zh_CN"            # language: "zh_CN" or "en"; unset = from the locale
     escape_delay_ms = 100         # escape_delay_ms: 0..2000
     mouse = false                 # mouse
-    [ui.keys]                     # keys: binding id = key string
-    quit = "ctrl+q"
+    [ui.keys]                     # keys: binding id = key string (ids: ui/keymap.py;
+    "app.quit" = "f10"            # an unknown id stops the interface at start)
 
     [sync]
     endpoint = "https://sync.example.org/api"   # sync_endpoint: http(s) URL
@@ -39,7 +39,7 @@ examples use::
     "0103" = 30                   # a category code beats its group; 0 = never
 
 Every setting may also be written flat at the top level under its field name
-(``db_path = "..."``, ``sync_batch_size = 500``, ``keys = {quit = "ctrl+q"}``);
+(``db_path = "..."``, ``sync_batch_size = 500``, ``keys = {"app.quit" = "f10"}``);
 setting the same field both ways is an error. ``[visit_intervals]`` and ``keys``
 tables are merged entry by entry over the defaults (visit_intervals defaults to
 youfu 90, dibao 365, tekun 365; set an entry to 0 to switch it off). Unknown keys

@@ -172,7 +172,23 @@ MESSAGES = {
     "ui.compare_title": ("比对:您的输入与已保存的内容(* 为不同之处)", "Compare yours with the saved version (* marks differences)"),
     "ui.compare_keys": ("O 保留我的修改(再按 Ctrl+S 保存)  Esc 返回", "O keep mine (then Ctrl+S to save)  Esc back"),
     "ui.help_title": ("本页按键", "Keys on this screen"),
-    "ui.help_keys": ("Esc 关闭  Ctrl+P 按名称查找命令", "Esc close  Ctrl+P find a command by name"),
+    "ui.help_keys": ("Esc 关闭  Up/Down PgUp/PgDn 翻看  Ctrl+P 按名称查找命令",
+                     "Esc close  Up/Down PgUp/PgDn scroll  Ctrl+P find a command by name"),
+    "ui.help_own": ("本页", "This screen"),
+    "ui.help_everywhere": ("任何页面", "Everywhere"),
+    "ui.palette_no_matches": ("没有找到这个命令", "No matching command"),
+    "ui.unknown_key_id_hint": ("配置 [ui.keys] 中的 {id} 不是按键编号;是不是 {hint}?(编号见 ARCHITECTURE.md)",
+                               "[ui.keys] in the configuration: {id} is not a binding id; did you mean {hint}? "
+                               "(the ids are listed in ARCHITECTURE.md)"),
+    "ui.bad_key_name": ("配置 [ui.keys] 中 {id} 的按键 {key} 无法识别(可写 ctrl+f、f10、n 这样的按键名)",
+                        "[ui.keys] in the configuration: {id}: {key} is not a key name (key names look like "
+                        "ctrl+f, f10, n)"),
+    "ui.key_clash": ("配置 [ui.keys] 使 {key} 既是 {first} 又是 {second},同一页面的一个按键只能做一件事",
+                     "[ui.keys] in the configuration makes {key} both {first} and {second}: one key does "
+                     "one thing on a screen"),
+    "ui.unknown_key_id": ("配置 [ui.keys] 中的 {id} 不是按键编号(编号见 ARCHITECTURE.md)",
+                          "[ui.keys] in the configuration: {id} is not a binding id (the ids are listed in "
+                          "ARCHITECTURE.md)"),
     "ui.unexpected_error": ("发生意外错误,操作未完成。详细信息已记入 data/tui-register.log", "An unexpected error stopped the operation. Details are in data/tui-register.log"),
     # visits, campaigns, due list
     "key.new_visit": ("新增走访", "New visit"),

@@ -24,7 +24,7 @@ from tui_register.domain.fields import parse_date
 from tui_register.domain.records import validate
 from tui_register.i18n import _
 from tui_register.storage.core import ConflictError, StorageProblem
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.screens.dialogs import CompareDialog, ConfirmDialog, ConflictDialog
 from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import field_label, safe
@@ -64,14 +64,7 @@ class FormScreen(Screen[str | None]):
     MODEL: type = object
     FIELDS: tuple[Field, ...] = ()
     FORM_TITLE = ""
-    BINDINGS = [
-        key("ctrl+s", "save", "key.save", "form.save", priority=True),
-        key("escape", "cancel", "key.cancel", "form.cancel"),
-        # Priority, so that the focus moves before the next keys of a burst are delivered
-        # (over a slow link "Tab 张三" arrives in one read and must land in the next field).
-        key("tab", "next_field", "key.next_field", "form.next", show=False, priority=True),
-        key("shift+tab", "previous_field", "key.previous_field", "form.previous", show=False, priority=True),
-    ]
+    BINDINGS = bindings_of("form")
 
     def __init__(self, initial: dict[str, str] | None = None, *, base_version: int | None = None,
                  record_uuid: str | None = None) -> None:

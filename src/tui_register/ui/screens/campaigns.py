@@ -15,7 +15,7 @@ from tui_register.domain.fields import format_money
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.storage.visit_queries import CampaignProgress
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.searchable import SearchableScreen
 from tui_register.ui.services import visits as visit_service
@@ -25,10 +25,7 @@ from tui_register.ui.widgets.visit_tables import CampaignTable, TargetTable
 
 class CampaignsScreen(SectionScreen):
     SECTION_KEY = "section.visits"
-    BINDINGS = [
-        key("escape", "back", "key.back", "campaigns.back"),
-        key("n", "new_campaign", "key.new_campaign", "campaigns.new"),
-    ]
+    BINDINGS = bindings_of("campaigns")
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("ui.campaigns_title"), classes="list-status")
@@ -55,13 +52,7 @@ class CampaignsScreen(SectionScreen):
 
 class ChecklistScreen(SearchableScreen):
     SECTION_KEY = "section.visits"
-    BINDINGS = [
-        key("escape", "back", "key.back", "checklist.back"),
-        key("space", "visited", "key.mark_visited", "checklist.visited"),
-        key("e", "exception", "key.visit_exception", "checklist.exception"),
-        key("a", "add_target", "key.add_target", "checklist.add"),
-        key("delete", "remove_target", "key.remove_target", "checklist.remove"),
-    ]
+    BINDINGS = bindings_of("checklist")
 
     def __init__(self, progress: CampaignProgress) -> None:
         super().__init__()

@@ -20,7 +20,7 @@ from tui_register.domain.ids import mask_id
 from tui_register.i18n import _
 from tui_register.storage.clock import local_time
 from tui_register.storage.household_queries import HouseholdDetail
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import households as household_service
 from tui_register.ui.services import staff as staff_service
@@ -36,18 +36,7 @@ def age(birth: date | None, today: date | None = None) -> str:
 
 class HouseholdDetailScreen(SectionScreen):
     SECTION_KEY = "section.households"
-    BINDINGS = [
-        key("escape", "back", "key.back", "detail.back"),
-        key("e", "edit", "key.edit", "detail.edit"),
-        key("a", "add_member", "key.add_member", "detail.add_member"),
-        # Less frequent keys stay out of the footer (80 columns): `?` and Ctrl+P list them.
-        key("c", "add_category", "key.add_category", "detail.add_category", show=False),
-        key("x", "end_category", "key.end_category", "detail.end_category", show=False),
-        key("d", "status", "key.status", "detail.status"),
-        key("m", "member_status", "key.member_status", "detail.member_status", show=False),
-        key("v", "visit", "key.log_visit", "detail.visit"),
-        key("r", "reveal", "key.reveal", "detail.reveal"),
-    ]
+    BINDINGS = bindings_of("detail")
 
     def __init__(self, uuid: str) -> None:
         super().__init__()

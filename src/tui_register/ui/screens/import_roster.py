@@ -13,17 +13,14 @@ from textual.widgets import Input, Label, Select, Static
 from tui_register.i18n import _
 from tui_register.reports import ReportError
 from tui_register.storage.core import StorageProblem
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.text import safe
 
 
 class ImportScreen(SectionScreen):
     SECTION_KEY = "section.reports"
-    BINDINGS = [
-        key("ctrl+s", "run", "key.run_import", "import.run", priority=True),
-        key("escape", "back", "key.back", "import.back"),
-    ]
+    BINDINGS = bindings_of("import")
     DEFAULT_CSS = """
     ImportScreen #import-grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1; height: auto; padding: 0 1; }
     ImportScreen #import-status { height: auto; padding: 1 1; }

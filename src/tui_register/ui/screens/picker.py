@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Select, Static
 
 from tui_register.i18n import _
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.household_table import HouseholdTable
 from tui_register.ui.widgets.line_input import LineInput
@@ -36,11 +36,7 @@ class HouseholdPicker(ModalScreen[str | None]):
     HouseholdPicker #picker { width: 100%; height: 100%; background: $panel; }
     HouseholdPicker #picker-search { height: 1; }
     """
-    BINDINGS = [
-        key("escape", "cancel", "key.cancel", "picker.cancel"),
-        # As in the searchable lists: the focus moves at once, the list holds the keys after.
-        key("enter", "submit_search", "key.open", "picker.submit", show=False, priority=True),
-    ]
+    BINDINGS = bindings_of("picker")
 
     def __init__(self, title_key: str) -> None:
         super().__init__()
@@ -136,12 +132,7 @@ class ChoicePicker(ModalScreen[Any]):
     ChoicePicker #choice-search { height: 1; }
     ChoicePicker #choice-list { height: 1fr; }
     """
-    BINDINGS = [
-        key("escape", "cancel", "key.cancel", "picker.cancel"),
-        key("enter", "choose", "key.choose", "picker.choose", priority=True),
-        key("down", "move(1)", "key.down", "picker.down", show=False, priority=True),
-        key("up", "move(-1)", "key.up", "picker.up", show=False, priority=True),
-    ]
+    BINDINGS = bindings_of("choice")
 
     def __init__(self, title: str, choices: Sequence[tuple[str, Any]], query: str = "") -> None:
         super().__init__()

@@ -18,7 +18,7 @@ from tui_register.domain.fields import parse_date
 from tui_register.i18n import _
 from tui_register.reports import KINDS, ExportOptions, ReportError, applicable
 from tui_register.storage.core import StorageProblem
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.picker import PickerSelect
@@ -42,12 +42,7 @@ OPTION_FIELDS = {
 
 class ReportsScreen(SectionScreen):
     SECTION_KEY = "section.reports"
-    BINDINGS = [
-        key("ctrl+s", "export", "key.export", "reports.export", priority=True),
-        key("ctrl+o", "import_roster", "key.import_roster", "reports.import"),
-        key("tab", "next_field", "key.next_field", "reports.next", show=False, priority=True),
-        key("shift+tab", "previous_field", "key.previous_field", "reports.previous", show=False, priority=True),
-    ]
+    BINDINGS = bindings_of("reports")
     DEFAULT_CSS = """
     ReportsScreen #report-form { height: 1fr; padding: 0 1; }
     ReportsScreen #report-grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1; height: auto; }

@@ -16,20 +16,16 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
 from tui_register.i18n import _
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.widgets.line_input import LineInput
 from tui_register.ui.widgets.paged_table import PagedTable
 
 
 class SearchableScreen(SectionScreen):
-    BINDINGS = [
-        # Priority: handled before the key reaches the list, so that the focus has moved
-        # before the next keys of a fast burst ("/zs") are delivered.
-        key("slash", "focus_search", "key.search", "search.focus", priority=True),
-        key("escape", "clear_search", "key.clear", "search.clear", show=False),
-        key("enter", "submit_search", "key.open", "search.submit", show=False, priority=True),
-    ]
+    # Priority keys (registry): handled before the key reaches the list, so that the focus has
+    # moved before the next keys of a fast burst ("/zs") are delivered.
+    BINDINGS = bindings_of("search")
     SEARCH_PLACEHOLDER = "ui.search_placeholder"
 
     def compose_search(self) -> ComposeResult:

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.sync.service import QuarantineItem
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import sync as sync_service
 from tui_register.ui.text import safe
@@ -51,11 +51,7 @@ class QuarantineTable(PagedTable[QuarantineItem]):
 
 class SyncScreen(SectionScreen):
     SECTION_KEY = "section.sync"
-    BINDINGS = [
-        key("s", "sync_now", "key.sync_now", "sync.now"),
-        key("x", "dismiss_change", "key.dismiss_change", "sync.dismiss"),
-        key("r", "refresh_view", "key.refresh", "sync.refresh"),
-    ]
+    BINDINGS = bindings_of("sync")
     DEFAULT_CSS = """
     SyncScreen #sync-summary { height: auto; padding: 0 1; }
     SyncScreen #sync-progress { height: 1; padding: 0 1; }

@@ -18,7 +18,7 @@ from tui_register.domain.fields import format_money, parse_date
 from tui_register.i18n import _
 from tui_register.storage.visit_queries import VisitFilter, VisitTotals
 from tui_register.ui import options
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import visits as visit_service
@@ -30,13 +30,7 @@ ALL = "*"
 
 class VisitsScreen(SectionScreen):
     SECTION_KEY = "section.visits"
-    BINDINGS = [
-        key("n", "new_visit", "key.new_visit", "visits.new"),
-        key("f", "filter", "key.filter", "visits.filter"),
-        key("x", "void", "key.void", "visits.void"),
-        key("c", "campaigns", "key.campaigns", "visits.campaigns"),
-        key("d", "due", "key.due", "visits.due"),
-    ]
+    BINDINGS = bindings_of("visits")
     _totals_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -143,10 +137,7 @@ class VisitsScreen(SectionScreen):
 class VisitFilterScreen(ModalScreen[VisitFilter | None]):
     """Date range, purpose, visitor, place, category."""
 
-    BINDINGS = [
-        key("ctrl+s", "apply", "key.apply", "visit_filter.apply", priority=True),
-        key("escape", "cancel", "key.cancel", "visit_filter.cancel"),
-    ]
+    BINDINGS = bindings_of("visit_filter")
 
     def __init__(self, flt: VisitFilter) -> None:
         super().__init__()

@@ -38,7 +38,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from tui_register.i18n import _
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.text import fit
 
 MARK = 2  # cells of the cursor mark column
@@ -70,16 +70,9 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
     DEFAULT_CSS = """
     PagedTable { height: 1fr; }
     """
-    BINDINGS = [
-        key("down,j", "cursor_down", "key.down", "list.down", show=False),
-        key("up,k", "cursor_up", "key.up", "list.up", show=False),
-        key("g,home", "first_page", "key.first", "list.first", show=False),
-        key("G,end", "last_page", "key.last", "list.last", show=False),
-        key("pagedown", "next_page", "key.next_page", "list.next_page", show=False),
-        key("pageup", "previous_page", "key.previous_page", "list.previous_page", show=False),
-        key("enter", "open", "key.open", "list.open"),
-    ]
-    SUPPORTS_LAST = True  # whether `fetch(last=True)` can read the last page
+    BINDINGS = bindings_of("list")
+    SUPPORTS_LAST = True  # whether `fetch(last=True)` can read the last page (else: paged to)
+    SCAN_CHUNK = 500  # rows per read when paging forward to the last page
 
     # repaint=False: the watcher redraws just the two mark cells, not the whole list.
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -177,6 +170,11 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         keep = self.row_key(self.current) if cursor_row is None and self.current is not None else None
         self._load(PageRequest(after=before, cursor_row=row, keep=keep) if before is not None else PageRequest())
 
+    def key_past_end(self) -> Any:
+        """A keyset cursor after every row, so that `before` it reads the last page; None:
+        G/End page forward to the end (fine for short lists)."""
+        return None
+
     def key_before(self, row: Row) -> Any:
         """A keyset cursor just before `row`, or None if the subclass cannot make one."""
         return None
@@ -189,7 +187,14 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
 
     @work(thread=True, exclusive=True, group="paged-table")
     def _read(self, request: PageRequest, number: int) -> None:
-        rows = self.fetch(request, self.page_size)
+        if request.last and not self.SUPPORTS_LAST:
+            past = self.key_past_end()
+            if past is not None:
+                rows = self.fetch(PageRequest(before=past), self.page_size)
+            else:
+                rows = self._last_by_paging(self.page_size)
+        else:
+            rows = self.fetch(request, self.page_size)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, rows, request, number)
 
@@ -321,8 +326,20 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         self._load(PageRequest())
 
     def action_last_page(self) -> None:
-        if self.SUPPORTS_LAST:
-            self._load(PageRequest(last=True, cursor_row=-1))
+        self._load(PageRequest(last=True, cursor_row=-1))
+
+    def _last_by_paging(self, limit: int) -> list[Row]:
+        """The last `limit` rows of a list that reads only forward: read on to its end in large
+        pages (in the worker), holding two of them at most."""
+        worker = get_current_worker()
+        previous: list[Row] = []
+        page = self.fetch(PageRequest(), self.SCAN_CHUNK)
+        while page and len(page) >= self.SCAN_CHUNK and not worker.is_cancelled:
+            following = self.fetch(PageRequest(after=self.row_key(page[-1])), self.SCAN_CHUNK)
+            if not following:
+                break
+            previous, page = page, following
+        return (previous + page)[-limit:]
 
     def action_open(self) -> None:
         if self.current is not None:

@@ -54,6 +54,9 @@ class VisitTable(PagedTable[VisitRow]):
     def row_key(self, row: VisitRow) -> tuple:
         return row.key()
 
+    def key_past_end(self) -> tuple:
+        return ("", 0)  # before every date (newest first): `before` it is the oldest page
+
     def key_before(self, row: VisitRow) -> tuple:
         day, vid = row.key()
         return (day, vid + 1)  # newest first: "before" is the next id up
