@@ -265,8 +265,10 @@ def end_membership(user: str, uuid: str, base_version: int, end_date: date, reas
     """End a membership at a date (or void one entered by mistake); it stays on record."""
     with writing(user) as w:
         current = w.load(Membership, uuid)
-        if end_date < current.start_date:
-            raise RuleViolation("storage.end_before_start")
+        try:
+            rules.end_not_before_start(current.start_date, end_date)
+        except FieldError:
+            raise RuleViolation("storage.end_before_start") from None
         if not void:
             _check_holder(current.person, current.start_date, end_date)
         membership = w.update(Membership, uuid, base_version, op="status",
