@@ -235,7 +235,11 @@ def _make_members(ctx: _Ctx, hid: int, local: str, registered: date, at: str) ->
         status, reason, sdate = "active", "", None
         if rng.random() < 0.03:
             # Died after being registered (the household's rows were entered on that day).
-            days = rng.randint(10, min(900, (ctx.today - registered).days))
+            # Folded into that span rather than drawn from it: the same draws as before keep
+            # the rest of a seed's data as it was.
+            days, span = rng.randint(10, 900), (ctx.today - registered).days
+            if days > span:
+                days = 10 + (days - 10) % (span - 9)
             status, reason, sdate = "deceased", "病故", ctx.today - timedelta(days=days)
         disability = rng.choice((1, 2, 3, 4)) if rng.random() < 0.08 else None
         member_phone = f"1{rng.choice('3578')}{rng.randrange(10 ** 9):09d}" if relation == "head" else ""
@@ -286,6 +290,7 @@ def _make_visits(ctx: _Ctx, hid: int, registered: date) -> None:
     first = max(registered, ctx.today - timedelta(days=3 * 365))
     span = (ctx.today - first).days
     targeted: set[int] = set()
+    visited: set[int] = set()  # campaigns with a valid visit of this household
     usable = [c for c in ctx.campaigns if c[1] >= first]
     for _ in range(rng.randint(*VISITS_PER_HOUSEHOLD)):
         campaign = None
@@ -307,12 +312,15 @@ def _make_visits(ctx: _Ctx, hid: int, registered: date) -> None:
             done = due - timedelta(days=rng.randint(0, 6)) if due < ctx.today and rng.random() < 0.8 else None
         voided = rng.random() < 0.005
         rules.follow_up_due(follow_up, due, day)
-        if campaign and not voided:
-            usable.remove(campaign)  # visited: the next visit in it would be a second one
+        in_campaign = campaign is not None and campaign[0] not in visited
+        if campaign is not None and not voided:
+            # A second festival visit in the campaign's days is entered through the form,
+            # outside the campaign (the campaign allows one per household).
+            visited.add(campaign[0])
         ctx.bulk.add(Visit, dict(
             household=hid, visit_date=day, visitors="、".join(rng.sample(STAFF_NAMES, rng.randint(1, 3))),
             purpose=purpose, cash_fen=cash, goods=goods, findings=rng.choice(FINDINGS), follow_up=follow_up,
-            follow_up_due=due, follow_up_done=done, campaign=campaign[0] if campaign else None,
+            follow_up_due=due, follow_up_done=done, campaign=campaign[0] if in_campaign else None,
             status="voided" if voided else "valid", status_reason="录入重复" if voided else ""),
             at=_at(day, rng))
         if campaign and campaign[0] not in targeted:
