@@ -51,6 +51,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.follow_up_due_required": ("填写了后续事项时必须填写跟进期限",
                                    "is required when a follow-up is noted"),
     "err.follow_up_before_visit": ("不能早于走访日期", "must not be before the visit date"),
+    "err.held_after_departure": ("该人员已于{date}死亡或迁出，享受类别须在此日期前结束",
+                                 "the person died or moved out on {date}: the membership must end by then"),
 
     # ---- field labels (field.<scope>.<name> overrides field.<name> for one record type)
     "field.name": ("名称", "Name"),
