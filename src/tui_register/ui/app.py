@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from tui_register.domain.text import display_safe
+from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
@@ -181,4 +182,4 @@ class RegisterApp(App):
 def run_app(settings, user: str) -> int:
     role = staff_service.role_of(user)
     RegisterApp(settings, user, role).run(mouse=settings.mouse)
-    return 0
+    return ExitCode.OK
