@@ -1,5 +1,6 @@
-"""What one running app remembers between screens: the places offered in select fields and
-the entries offered again in text fields (goods, visitors, the volunteer forms' entries).
+"""What one running app remembers between screens: the places offered in select fields,
+the entries offered again in text fields (goods, visitors, the volunteer forms' entries),
+and the last count of changes waiting for the sync (the header shows it).
 
 `RegisterApp` creates one `SessionState` and screens reach it as `self.app.state`: two apps
 in one process (tests, a second window) never see each other's choices. Change it only on
@@ -9,6 +10,10 @@ the event loop (workers hand their results over with `call_from_thread`).
 from __future__ import annotations
 
 from typing import Iterable
+
+from tui_register.progress import Throttle
+
+PENDING_EVERY_S = 10.0  # on a never-synced register the count reads the whole change log
 
 # Entries offered before the register's own are read (Right takes one), most used first.
 DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
@@ -27,6 +32,8 @@ class SessionState:
         self.places: list[tuple[str, str]] = []  # (label, uuid), villages and grids
         self.last_visitors = ""  # put in the next visit form
         self._choices = {name: list(values) for name, values in DEFAULT_CHOICES.items()}
+        self.pending_count: int | None = None  # changes waiting for the sync, as last counted
+        self.pending_throttle = Throttle(PENDING_EVERY_S)
 
     def set_places(self, places: list[tuple[str, str]]) -> None:
         self.places = list(places)
