@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,11 @@ def test_a_write_waiting_for_the_turn_goes_on_when_it_is_released(reg, holder):
 
     writer = threading.Thread(target=write)
     writer.start()
+    for _poll in range(3000):  # until the write waits for the turn (its waiting thread is there)
+        if any(t.name == "file-lock-wait" for t in threading.enumerate()) or done:
+            break
+        time.sleep(0.01)
+    assert not done, done  # still waiting: the other program has the turn
     holder()
     writer.join(timeout=30)
     assert done == ["城关镇"]
