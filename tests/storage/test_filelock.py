@@ -4,44 +4,25 @@ database, and ends in the same message; the sync lock is the same helper, not wa
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support.records import ALICE, max_seq, place_in
+from tests.support.records import ALICE, LockHolder, max_seq, place_in
 from tui_register.i18n import _
 from tui_register.storage import households as H
 from tui_register.storage.core import DatabaseBusy
 from tui_register.storage.models import Place, database
 
-# Another program that has the lock file and keeps it until its stdin is closed.
-HOLD = """
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.flock(fd, fcntl.LOCK_EX)
-print("held", flush=True)
-sys.stdin.read()
-"""
-
 
 @pytest.fixture
 def holder(db_path: Path):
-    """Start holding `db_path`.lock in another process; `release()` lets it go."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, f"{db_path}.lock"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline() == "held\n"
-
-    def release() -> None:
-        proc.stdin.close()
-        proc.wait(timeout=30)
-
-    yield release
-    if proc.poll() is None:
-        release()
+    """Another process holds `db_path`.lock (the writers' turn); calling this lets it go."""
+    held = LockHolder(Path(f"{db_path}.lock"))
+    yield held.release
+    held.release()
 
 
 @pytest.fixture
