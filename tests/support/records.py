@@ -260,3 +260,30 @@ def visit_writer_main(path: str, seconds: float, progress_file: str) -> None:
         os.replace(tmp, progress_file)
     db.close()
     sys.stdout.write(f"{n}\n")
+
+
+# Another program that has a lock file and keeps it until its stdin is closed.
+_HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+class LockHolder:
+    """Another process holding the flock on `path` (the writers' turn is `<db>.lock`) from
+    the start until `release()`."""
+
+    def __init__(self, path: Path) -> None:
+        import subprocess
+
+        self.proc = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(path)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline() == "held\n"
+
+    def release(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)

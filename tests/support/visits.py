@@ -19,10 +19,6 @@ from datetime import date
 from pathlib import Path
 
 from tests.support.ui import ALICE, OFFICE, TODAY, build_register, open_db
-from tui_register.ui import options as _options
-
-# As a freshly started program has them (read when the test modules are collected).
-_DEFAULT_GOODS = list(_options.GOODS)
 
 # Households added for these tests (head name, its pinyin initials).
 WEI = "卫国强"  # wgq
@@ -116,15 +112,6 @@ def make_visit_app(path: Path, *, language: str = "zh_CN", intervals: dict[str, 
     settings = load_settings(config, environ={}, overrides={"db_path": str(path), "language": language,
                                                             "office_name": OFFICE}, cwd=path.parent)
     return RegisterApp(settings, ALICE, staff_service.role_of(ALICE), today=today)
-
-
-def reset_remembered_choices() -> None:
-    """The visitor and goods choices are module lists that every app adds to: start each test
-    with what a freshly started program has."""
-    from tui_register.ui import options
-
-    options.VISITORS[:] = []
-    options.GOODS[:] = _DEFAULT_GOODS
 
 
 # ---------------------------------------------------------------- keys

@@ -36,7 +36,6 @@ from tests.support.visits import (
     VisitRegister,
     build_visit_register,
     make_visit_app,
-    reset_remembered_choices,
     type_chars,
 )
 
@@ -60,9 +59,7 @@ def register(built: VisitRegister, tmp_path: Path):
 
     reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
     open_db(reg.path)
-    reset_remembered_choices()
     yield reg
-    reset_remembered_choices()  # the visitors typed here are no other test's choices
     if not database.is_closed():
         database.close()
 
@@ -271,6 +268,50 @@ async def test_log_a_visit_from_a_household(register: VisitRegister):
         assert row is not None, "the follow-up is not on the due list"
         assert compact(row) == compact(f"2026-07-05 {TWO_CHAR_NAME} 东关社区 {_('due.follow_up')} 联系维修房屋")
         assert _("ui.overdue_mark") not in row
+
+
+async def remembered_completion(pilot, form, field: str, typed: str) -> str:
+    """What the field holds after typing `typed` and taking the offered entry with Right."""
+    form.query_one(f"#f-{field}").focus()
+    await replace_text(pilot, typed)
+    await press(pilot, "right")
+    return form.values()[field]
+
+
+async def test_two_apps_in_one_process_do_not_share_remembered_choices(built: VisitRegister,
+                                                                        register: VisitRegister, tmp_path: Path):
+    """The visitors and goods one app remembers are its own: a second app on another
+    register, started in the same process, neither fills them in nor offers them."""
+    from tui_register.ui.forms.visit import VisitForm
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    first = make_visit_app(register.path)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_household(pilot, "ny")
+        await press(pilot, "v", "tab")
+        await type_chars(pilot, "奚梦溪")
+        await press(pilot, "tab", "tab", "tab")
+        await type_chars(pilot, "桂花糕")
+        await press(pilot, "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(first.screen, HouseholdDetailScreen), "the saved visit")
+        await press(pilot, "v")
+        form = first.screen
+        assert isinstance(form, VisitForm) and form.values()["visitors"] == "奚梦溪"
+        assert await remembered_completion(pilot, form, "goods", "桂") == "桂花糕"
+        assert await remembered_completion(pilot, form, "visitors", "奚") == "奚梦溪"
+
+    other = copy_register(built.path, tmp_path / "other.db")
+    second = make_visit_app(other)
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_household(pilot, "ny")
+        await press(pilot, "v")
+        form = second.screen
+        assert isinstance(form, VisitForm) and form.values()["visitors"] == ""
+        assert await remembered_completion(pilot, form, "goods", "桂") == "桂"
+        assert await remembered_completion(pilot, form, "visitors", "奚") == "奚"
+        assert await remembered_completion(pilot, form, "goods", "大") == "大米"  # the defaults stay
 
 
 async def test_the_visit_list_shows_a_visit_logged_since_it_was_opened(register: VisitRegister):

@@ -19,7 +19,6 @@ from tests.support.visits import (
     VisitRegister,
     build_visit_register,
     make_visit_app,
-    reset_remembered_choices,
 )
 
 pytestmark = pytest.mark.timeout(120)
@@ -41,9 +40,7 @@ def app_for(built: VisitRegister, tmp_path: Path, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     path = copy_register(built.path, tmp_path / "register.db")
     open_db(path)
-    reset_remembered_choices()
     yield lambda language: make_visit_app(path, language=language)
-    reset_remembered_choices()
     if not database.is_closed():
         database.close()
 

@@ -108,6 +108,73 @@ async def new_activity(pilot, title: str, hours: str) -> None:
 # ---------------------------------------------------------------- volunteers
 
 
+async def organisation_after(pilot, typed: str) -> str:
+    """A new volunteer form's organisation after typing `typed` and Right (takes what is offered)."""
+    from tui_register.ui.forms.volunteer import VolunteerForm
+
+    await press(pilot, "n")
+    form = pilot.app.screen
+    assert isinstance(form, VolunteerForm)
+    form.query_one("#f-organisation").focus()
+    await type_text(pilot, typed)
+    await press(pilot, "right")
+    value = form.values()["organisation"]
+    await press(pilot, "escape", "y")  # left unsaved
+    return value
+
+
+async def test_a_second_app_does_not_offer_the_first_ones_organisations(built: Built, register: Built,
+                                                                         tmp_path: Path):
+    first = make_app(register.path)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "3", "n")
+        await type_text(pilot, "韩梅梅")
+        await press(pilot, "tab")
+        await type_text(pilot, "13912345678")
+        await press(pilot, "tab")
+        await type_text(pilot, "青松志愿队")
+        await press(pilot, "ctrl+s", "escape")
+        assert await organisation_after(pilot, "青") == "青松志愿队"
+
+    second = make_app(copy_register(built.path, tmp_path / "other.db"))
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        assert await organisation_after(pilot, "青") == "青"
+        assert await organisation_after(pilot, "团") == "团员青年"  # the defaults stay
+
+
+async def test_a_save_while_another_program_has_the_turn_says_busy_and_keeps_the_form(register: Built):
+    from tests.support.records import LockHolder
+    from tui_register.storage.models import Volunteer, database
+    from tui_register.ui.forms.volunteer import VolunteerForm
+
+    app = make_app(register.path)
+    database.obj.timeout = 0.2  # the busy timeout (10 s in use), cut short for the test
+    holder = LockHolder(Path(f"{register.path}.lock"))  # another program's write never ends
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "3", "n")
+            await type_text(pilot, "韩梅梅")
+            await press(pilot, "tab")
+            await type_text(pilot, "13912345678")
+            await press(pilot, "ctrl+s")
+            form = app.screen
+            assert isinstance(form, VolunteerForm)
+            assert compact(_("storage.busy")) in compact(screen_text(app))
+            assert (form.values()["name"], form.values()["phone"]) == ("韩梅梅", "13912345678")
+            assert Volunteer.select().where(Volunteer.name == "韩梅梅").count() == 0
+
+            holder.release()
+            await press(pilot, "ctrl+s")  # the same form, saved again
+            assert not isinstance(app.screen, VolunteerForm)
+            assert Volunteer.select().where(Volunteer.name == "韩梅梅").count() == 1
+    finally:
+        holder.release()
+
+
 async def test_create_a_volunteer_and_find_it(register: Built):
     from tui_register.storage.models import Volunteer
     from tui_register.ui.forms.volunteer import VolunteerForm

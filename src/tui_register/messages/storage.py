@@ -2,6 +2,10 @@
 
 MESSAGES = {
     "storage.error": ("数据库操作失败", "the database operation failed"),
+    "storage.busy": (
+        "数据库正忙(其他人正在保存),请稍后再试。本次未保存,您输入的内容仍然保留。",
+        "The database is busy (someone else is saving): try again in a moment. Nothing was saved; what you typed is kept.",
+    ),
     "storage.not_found": ("找不到该记录(可能已被他人更改)", "the record was not found (someone may have changed it)"),
     "storage.conflict": (
         "保存未成功:此记录已于 {when} 被 {who} 修改(现为第 {version} 版)。请重新载入或比对后再保存,您输入的内容仍然保留。",

@@ -287,6 +287,7 @@ MESSAGES = {
     ),
     "ui.import_no_file": ("请填写花名册文件路径", "Enter the path of the roster file"),
     "ui.importing": ("正在读取和校验……", "Reading and checking..."),
+    "ui.import_progress": ("已写入 {done} / {total} 户", "{done} of {total} households written"),
     # sync
     "key.sync_now": ("立即同步", "Sync now"),
     "key.dismiss_change": ("放弃此变更", "Dismiss change"),

@@ -22,7 +22,6 @@ from textual.worker import WorkerFailed
 from tui_register.domain.text import display_safe
 from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
-from tui_register.ui import options
 from tui_register.ui.bindings import bindings_of, keys_problem, translate_bindings
 from tui_register.ui.keymap import ORDER
 from tui_register.ui.palette import KeyCommands, RegisterPalette
@@ -31,6 +30,7 @@ from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
 from tui_register.ui.services import households as household_service
 from tui_register.ui.services import staff as staff_service
 from tui_register.ui.services import visits as visit_service
+from tui_register.ui.state import SessionState
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class RegisterApp(App):
         self.user = user
         self.role = role
         self._today = today
-        self.last_visitors = ""  # remembered for the next visit entered
+        self.state = SessionState()  # places and remembered entries, this app's own
         self.theme = "ansi-dark"
         if settings.keys:
             self.set_keymap(dict(settings.keys))
@@ -102,9 +102,8 @@ class RegisterApp(App):
         """Choices that come from the database, read once in the background."""
         places = [(p.path.replace("/", " / "), p.uuid) for p in household_service.places() if p.level != "township"]
         goods, visitors = visit_service.goods_choices(), visit_service.visitor_names()
-        self.call_from_thread(options.set_places, places)
-        self.call_from_thread(options.remember, options.GOODS, goods)
-        self.call_from_thread(options.remember, options.VISITORS, visitors)
+        self.call_from_thread(self.state.set_places, places)
+        self.call_from_thread(self.state.remember, {"goods": goods, "visitors": visitors})
 
     # --- sections, help, palette ------------------------------------------------------------
 
@@ -196,4 +195,4 @@ def run_app(settings, user: str) -> int:
         return ExitCode.USAGE
     role = staff_service.role_of(user)
     RegisterApp(settings, user, role).run(mouse=settings.mouse)
-    return 0
+    return ExitCode.OK

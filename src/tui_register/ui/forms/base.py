@@ -27,6 +27,7 @@ from tui_register.storage.core import ConflictError, StorageProblem
 from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.screens.dialogs import CompareDialog, ConfirmDialog, ConflictDialog
 from tui_register.ui.screens.picker import PickerSelect
+from tui_register.ui.state import SessionState
 from tui_register.ui.text import field_label, safe
 from tui_register.ui.widgets.line_input import LineInput, LinesArea
 
@@ -45,9 +46,10 @@ class Field:
     name: str  # the input model's field name
     label: str  # message key
     kind: str = "text"  # text / date / select / multiline
-    options: Callable[[], list[tuple[str, str]]] | None = None  # select: (label, value)
+    # select: (label, value), given the app's SessionState (where the places are)
+    options: Callable[[SessionState], list[tuple[str, str]]] | None = None
     placeholder: str = ""  # message key
-    suggestions: Callable[[], list[str]] | None = None  # remembered entries (Right accepts one)
+    suggestions: str | None = None  # the name of a remembered list in app.state (Right accepts one)
 
 
 @dataclass
@@ -92,7 +94,7 @@ class FormScreen(Screen[str | None]):
     def _widget(self, f: Field):
         value = self.initial.get(f.name, "")
         if f.kind == "select":
-            options = f.options() if f.options else []
+            options = f.options(self.app.state) if f.options else []
             # Many choices (43 places) are searched by name or initials in a picker.
             return PickerSelect(options, value=value if value in {v for _l, v in options} else Select.NULL,
                                 id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True,
@@ -101,7 +103,8 @@ class FormScreen(Screen[str | None]):
             area = LinesArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
             area.cursor_blink = False
             return area
-        suggester = SuggestFromList(f.suggestions(), case_sensitive=False) if f.suggestions else None
+        suggester = (SuggestFromList(self.app.state.choices(f.suggestions), case_sensitive=False)
+                     if f.suggestions else None)
         widget = LineInput(value, id=f"f-{f.name}", compact=True, suggester=suggester,
                            placeholder=_(f.placeholder) if f.placeholder else "",
                            join_lines=joins_pasted_lines(f.name))

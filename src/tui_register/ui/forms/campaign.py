@@ -7,7 +7,6 @@ from typing import Any
 from tui_register.domain.errors import InputError
 from tui_register.domain.records import CampaignIn, validate
 from tui_register.i18n import _
-from tui_register.ui import options
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.services import visits as visit_service
@@ -22,15 +21,15 @@ class CampaignForm(FormScreen):
         Field("name", "field.campaign.name", placeholder="ui.campaign_name_placeholder"),
         Field("start_date", "field.campaign.start_date", kind="date", placeholder="ui.date_placeholder"),
         Field("end_date", "field.campaign.end_date", kind="date", placeholder="ui.date_placeholder"),
-        Field("purpose", "field.campaign.purpose", kind="select", options=lambda: code_options("purpose")),
-        Field("visitors", "field.campaign.visitors", suggestions=lambda: options.VISITORS),
+        Field("purpose", "field.campaign.purpose", kind="select", options=lambda _state: code_options("purpose")),
+        Field("visitors", "field.campaign.visitors", suggestions="visitors"),
         Field("default_cash", "field.campaign.default_cash"),
-        Field("default_goods", "field.campaign.default_goods", suggestions=lambda: options.GOODS),
+        Field("default_goods", "field.campaign.default_goods", suggestions="goods"),
         Field("budget", "field.campaign.budget"),
         Field("target_category", "ui.target_category", kind="select",
-              options=lambda: [(_("ui.all"), ALL), *category_options()]),
+              options=lambda _state: [(_("ui.all"), ALL), *category_options()]),
         Field("target_place", "ui.target_place", kind="select",
-              options=lambda: [(_("ui.all"), ALL), *options.PLACES]),
+              options=lambda state: [(_("ui.all"), ALL), *state.places]),
     )
 
     def __init__(self, today, visitors: str = "") -> None:
@@ -53,7 +52,6 @@ class CampaignForm(FormScreen):
         households = visit_service.households_for_targets([category] if category else [], place)
         return visit_service.create_campaign(self.app.user, campaign, households).uuid
 
-    @staticmethod
-    def _place_path(place_uuid: str) -> str | None:
-        label = dict((uuid, text) for text, uuid in options.PLACES).get(place_uuid)
+    def _place_path(self, place_uuid: str) -> str | None:
+        label = dict((uuid, text) for text, uuid in self.app.state.places).get(place_uuid)
         return label.replace(" / ", "/") if label else None

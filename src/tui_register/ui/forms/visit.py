@@ -7,7 +7,6 @@ from typing import Any
 
 from tui_register.domain.fields import fen_to_yuan
 from tui_register.domain.records import StatusChange, VisitIn
-from tui_register.ui import options
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.options import code_options
 from tui_register.ui.services import visits as visit_service
@@ -15,10 +14,10 @@ from tui_register.ui.services import visits as visit_service
 VISIT_FIELDS = (
     Field("visit_date", "field.visit.visit_date", kind="date", placeholder="ui.date_placeholder"),
     Field("visitors", "field.visit.visitors", placeholder="ui.visitors_placeholder",
-          suggestions=lambda: options.VISITORS),
-    Field("purpose", "field.visit.purpose", kind="select", options=lambda: code_options("purpose")),
+          suggestions="visitors"),
+    Field("purpose", "field.visit.purpose", kind="select", options=lambda _state: code_options("purpose")),
     Field("cash", "field.visit.cash"),
-    Field("goods", "field.visit.goods", suggestions=lambda: options.GOODS),
+    Field("goods", "field.visit.goods", suggestions="goods"),
     Field("findings", "field.visit.findings", kind="multiline"),
     Field("follow_up", "field.visit.follow_up"),
     Field("follow_up_due", "field.visit.follow_up_due", kind="date", placeholder="ui.date_placeholder"),
@@ -53,10 +52,9 @@ class VisitForm(FormScreen):
 
     def _remember(self, model: VisitIn) -> None:
         # The visitors are remembered for the next entry; the goods join the choices.
-        self.app.last_visitors = "、".join(model.visitors)
-        options.remember(options.VISITORS, list(model.visitors))
-        if model.goods:
-            options.remember(options.GOODS, [model.goods])
+        state = self.app.state
+        state.last_visitors = "、".join(model.visitors)
+        state.remember({"visitors": model.visitors, "goods": [model.goods]})
 
 
 class VoidVisitForm(FormScreen):

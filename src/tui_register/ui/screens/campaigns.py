@@ -43,7 +43,7 @@ class CampaignsScreen(SectionScreen):
     def action_new_campaign(self) -> None:
         from tui_register.ui.forms.campaign import CampaignForm
 
-        self.app.push_screen(CampaignForm(self.app.today(), self.app.last_visitors),
+        self.app.push_screen(CampaignForm(self.app.today(), self.app.state.last_visitors),
                              lambda _r: self.query_one(CampaignTable).reload())
 
     def action_back(self) -> None:
@@ -145,7 +145,7 @@ class ChecklistScreen(SearchableScreen):
         row = self.table.current
         if row is None:
             return
-        form = VisitForm(row.household_uuid, campaign=self.campaign, visitors=self.app.last_visitors,
+        form = VisitForm(row.household_uuid, campaign=self.campaign, visitors=self.app.state.last_visitors,
                          today=self.app.today())
         index = self.table.cursor_row
         self.app.push_screen(form, lambda saved: self._after_change(index + 1 if saved else index))

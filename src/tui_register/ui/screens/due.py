@@ -55,7 +55,7 @@ class DueScreen(SectionScreen):
         item = self.query_one(DueTable).current
         if item is None:
             return
-        form = VisitForm(item.household_uuid, visitors=self.app.last_visitors, today=self.app.today())
+        form = VisitForm(item.household_uuid, visitors=self.app.state.last_visitors, today=self.app.today())
         if item.kind == "data_check":
             form.initial["purpose"] = "data_check"
 

@@ -222,7 +222,7 @@ class HouseholdDetailScreen(SectionScreen):
         from tui_register.ui.forms.visit import VisitForm
 
         if self.detail:
-            self.app.push_screen(VisitForm(self.uuid, visitors=self.app.last_visitors, today=self.app.today()),
+            self.app.push_screen(VisitForm(self.uuid, visitors=self.app.state.last_visitors, today=self.app.today()),
                                  self._after_form)
 
     def action_reveal(self) -> None:

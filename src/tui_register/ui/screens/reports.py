@@ -4,7 +4,6 @@ the keyboard stays free."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from tui_register.i18n import _
 from tui_register.reports import KINDS, ExportOptions, ReportError, applicable
 from tui_register.storage.core import StorageProblem
 from tui_register.ui.bindings import bindings_of
+from tui_register.ui.messages import WorkDone, WorkProgress, reporter
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.picker import PickerSelect
@@ -150,20 +150,20 @@ class ReportsScreen(SectionScreen):
     def _export(self, kind: str, options: ExportOptions) -> None:
         from tui_register.ui.services import reports as report_service
 
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] > 0.5:  # a progress line twice a second is enough on a slow link
-                last[0] = now
-                self.app.call_from_thread(self._status, _("ui.export_progress", done=f"{done:,}", total=f"{total:,}"))
-
         try:
-            path = report_service.export(kind, self.app.settings, self.app.user, options, progress)
+            path = report_service.export(kind, self.app.settings, self.app.user, options, reporter(self))
         except (ReportError, StorageProblem) as err:
-            self.app.call_from_thread(self._status, err.message())
+            self.post_message(WorkDone(err.message()))
             return
-        self.app.call_from_thread(self._status, _("ui.exported", path=str(path)))
+        self.post_message(WorkDone(_("ui.exported", path=str(path))))
+
+    @on(WorkProgress)
+    def _progress(self, event: WorkProgress) -> None:
+        self._status(_("ui.export_progress", done=f"{event.done:,}", total=f"{event.total:,}"))
+
+    @on(WorkDone)
+    def _done(self, event: WorkDone) -> None:
+        self._status(event.text)
 
     def _status(self, text: str) -> None:
         self.query_one("#report-status", Static).update(safe(text, "bold"))

@@ -17,7 +17,6 @@ from tui_register.domain.errors import FieldError
 from tui_register.domain.fields import format_money, parse_date
 from tui_register.i18n import _
 from tui_register.storage.visit_queries import VisitFilter, VisitTotals
-from tui_register.ui import options
 from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
@@ -109,7 +108,7 @@ class VisitsScreen(SectionScreen):
 
         def picked(uuid: str | None) -> None:
             if uuid:
-                self.app.push_screen(VisitForm(uuid, visitors=self.app.last_visitors, today=self.app.today()),
+                self.app.push_screen(VisitForm(uuid, visitors=self.app.state.last_visitors, today=self.app.today()),
                                      lambda _r: self.table.reload())
 
         self.app.push_screen(HouseholdPicker("ui.pick_household_visit"), picked)
@@ -162,7 +161,7 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
                 yield Select([(_("ui.all"), ALL), *category_options()], value=f.category or ALL,
                              allow_blank=False, id="category", compact=True)
                 yield Label(_("ui.place"))
-                paths = [(text, text.replace(" / ", "/")) for text, _uuid in options.PLACES]
+                paths = [(text, text.replace(" / ", "/")) for text, _uuid in self.app.state.places]
                 yield Select([(_("ui.all"), ALL), *paths], value=f.place_path if f.place_path in
                              {p for _t, p in paths} else ALL, allow_blank=False, id="place", compact=True)
                 yield Label(_("ui.col_campaign"))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui_register.i18n import _
+from tui_register.ui.messages import PendingCounted
 from tui_register.ui.services import sync as sync_service
 from tui_register.ui.text import safe
-
-PENDING_EVERY_S = 10.0
 
 
 class AppHeader(Static):
@@ -40,16 +37,17 @@ class AppHeader(Static):
     def refresh_pending(self, force: bool = False) -> None:
         """Count the changes waiting for the sync, at most every few seconds: on a register
         that has never been synced the count reads the whole change log."""
-        # One count serves the headers of every screen of the app.
-        now = time.monotonic()
-        counted_at, count = getattr(self.app, "pending_count", (None, None))
-        if not force and counted_at is not None and now - counted_at < PENDING_EVERY_S:
-            self.pending = count
-            return
-        self._count(now)
+        # One count (in the app's state) serves the headers of every screen of the app.
+        state = self.app.state
+        if state.pending_throttle.due() or force or state.pending_count is None:
+            self._count()
+        else:
+            self.pending = state.pending_count
 
     @work(thread=True, exclusive=True, group="pending")
-    def _count(self, now: float) -> None:
-        count = sync_service.pending_count()
-        self.app.pending_count = (now, count)
-        self.app.call_from_thread(setattr, self, "pending", count)
+    def _count(self) -> None:
+        self.post_message(PendingCounted(sync_service.pending_count()))
+
+    @on(PendingCounted)
+    def _counted(self, event: PendingCounted) -> None:
+        self.app.state.pending_count = self.pending = event.count
