@@ -353,6 +353,8 @@ class VisitIn(_Input):
     follow_up: LongText(500) = ""
     follow_up_due: OptionalDate = None  # may be in the future: it is a deadline
     campaign: OptionalRef = None
+    outcome: Choice("outcome", blank="visited") = "visited"
+    collector: Text(20) = ""  # who collected for the household (代领)
 
     @model_validator(mode="after")
     def _rules(self) -> "VisitIn":
@@ -361,7 +363,15 @@ class VisitIn(_Input):
             errors.append(FieldError("follow_up_due", "follow_up_due_required"))
         if self.follow_up_due is not None and self.follow_up_due < self.visit_date:
             errors.append(FieldError("follow_up_due", "follow_up_before_visit"))
+        if self.outcome == "proxy" and not self.collector:
+            errors.append(FieldError("collector", "collector_required"))
+        if self.outcome == "not_reached":
+            # Nobody was met: nothing was handed over.
+            errors += [FieldError(name, "not_reached_nothing_given")
+                       for name in ("cash", "goods") if getattr(self, name)]
         _raise(errors)
+        if self.outcome != "proxy":
+            self.collector = ""
         return self
 
 

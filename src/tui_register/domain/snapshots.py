@@ -18,7 +18,14 @@ from typing import Annotated, Any, Callable, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
-from tui_register.domain.categories import PERIODS, PLACE_LEVELS, RELATIONS, VISIT_PURPOSES, category_by_code
+from tui_register.domain.categories import (
+    PERIODS,
+    PLACE_LEVELS,
+    RELATIONS,
+    VISIT_OUTCOMES,
+    VISIT_PURPOSES,
+    category_by_code,
+)
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import MAX_FEN, MIN_DATE, check_not_future, format_money
 from tui_register.domain.ids import ResidentId, parse_resident_id
@@ -269,10 +276,15 @@ class VisitSnapshot(_Snapshot):
     campaign: OptionalRef
     status: Literal["valid", "voided"]
     status_reason: Reason
+    # Since schema v7; an office not yet upgraded sends neither.
+    outcome: Literal[VISIT_OUTCOMES] = "visited"
+    collector: Text(20) = ""
 
     @model_validator(mode="after")
     def _rules(self) -> "VisitSnapshot":
         errors = []
+        if self.outcome == "proxy" and not self.collector:
+            errors.append(FieldError("collector", "collector_required"))
         if self.follow_up and self.follow_up_due is None:
             errors.append(FieldError("follow_up_due", "follow_up_due_required"))
         if self.follow_up_due is not None and self.follow_up_due < self.visit_date:

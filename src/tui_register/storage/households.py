@@ -52,7 +52,7 @@ def refresh_household(household: Household) -> None:
     head = next((p for p in members if p.id == household.head_id), None)
     codes = sorted({m.category_id for m in Membership.select(Membership.category).where(
         (Membership.household == household) & (Membership.status == "active"))})
-    valid = (Visit.household == household) & (Visit.status == "valid")
+    valid = (Visit.household == household) & Visit.counted()
     last = Visit.select(fn.max(Visit.visit_date)).where(valid).scalar()
     last_check = Visit.select(fn.max(Visit.visit_date)).where(valid & (Visit.purpose == "data_check")).scalar()
     Household.update(

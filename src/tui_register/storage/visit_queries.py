@@ -1,7 +1,8 @@
 """Read queries of the visit register: visits with totals, campaigns and their checklists,
 and the due list (follow-ups, and periodic visits and data checks that have not happened).
 
-Voided visits are out of every total and every checklist. Lists are read in keyset pages.
+Voided visits are out of every total and every checklist; so is "not reached" (未遇), an
+attempt that is listed but never counted. Lists are read in keyset pages.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any, Callable
 
 from tui_register.storage import search
-from tui_register.storage.models import Campaign, Category, database
+from tui_register.storage.models import Campaign, Category, counted_visit_sql, database
 
 # --- visits ---------------------------------------------------------------------------------
 
@@ -47,6 +48,8 @@ class VisitRow:
     follow_up_due: date | None
     status: str
     campaign_name: str
+    outcome: str = "visited"
+    collector: str = ""
 
     def key(self) -> tuple[str, int]:
         return (self.visit_date.isoformat(), self.id)
@@ -54,7 +57,7 @@ class VisitRow:
 
 _VISIT_COLUMNS = (
     "v.id, v.uuid, v.version, v.visit_date, h.uuid, h.head_name, h.place_path, v.purpose, v.visitors, "
-    "v.cash_fen, v.goods, v.follow_up, v.follow_up_due, v.status, coalesce(c.name, '')"
+    "v.cash_fen, v.goods, v.follow_up, v.follow_up_due, v.status, coalesce(c.name, ''), v.outcome, v.collector"
 )
 _VISIT_FROM = "visit v JOIN household h ON h.id = v.household_id LEFT JOIN campaign c ON c.id = v.campaign_id"
 
@@ -94,7 +97,7 @@ def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
 
 def _visit_row(r: tuple) -> VisitRow:
     return VisitRow(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                    r[11], date.fromisoformat(r[12]) if r[12] else None, r[13], r[14])
+                    r[11], date.fromisoformat(r[12]) if r[12] else None, r[13], r[14], r[15], r[16])
 
 
 def visit_page(flt: VisitFilter, *, after: tuple | None = None, before: tuple | None = None,
@@ -135,8 +138,9 @@ def _from_for(flt: VisitFilter) -> str:
 
 
 def visit_totals(flt: VisitFilter) -> VisitTotals:
-    """人次, households and cash for the filter; voided visits never count."""
+    """人次, households and cash for the filter; voided visits and attempts never count."""
     clauses, params = _visit_where(replace(flt, include_voided=False))
+    clauses.append("v.outcome != 'not_reached'")
     sql = (f"SELECT count(*), count(DISTINCT v.household_id), coalesce(sum(v.cash_fen), 0) "
            f"FROM {_from_for(flt)} WHERE {' AND '.join(clauses) or '1'}")
     visits, households, cash = database.execute_sql(sql, params).fetchone()
@@ -180,8 +184,8 @@ def campaigns(include_closed: bool = False) -> list[CampaignProgress]:
     targets = dict(database.execute_sql(
         "SELECT campaign_id, count(*) FROM campaign_target WHERE status = 'active' GROUP BY campaign_id").fetchall())
     visited = {cid: (n, cash) for cid, n, cash in database.execute_sql(
-        "SELECT campaign_id, count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit "
-        "WHERE campaign_id IS NOT NULL AND status = 'valid' GROUP BY campaign_id").fetchall()}
+        "SELECT campaign_id, count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit v "
+        f"WHERE campaign_id IS NOT NULL AND {counted_visit_sql()} GROUP BY campaign_id").fetchall()}
     return [CampaignProgress(c, targets.get(c.id, 0), *visited.get(c.id, (0, 0))) for c in query]
 
 
@@ -192,8 +196,8 @@ def campaign_progress(campaign_uuid: str) -> CampaignProgress:
         "SELECT count(*) FROM campaign_target WHERE campaign_id = ? AND status = 'active'",
         (campaign.id,)).fetchone()[0]
     visited, cash = database.execute_sql(
-        "SELECT count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit "
-        "WHERE campaign_id = ? AND status = 'valid'", (campaign.id,)).fetchone()
+        "SELECT count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit v "
+        f"WHERE campaign_id = ? AND {counted_visit_sql()}", (campaign.id,)).fetchone()
     return CampaignProgress(campaign, targets, visited, cash)
 
 
@@ -209,18 +213,28 @@ class TargetRow:
     visit_date: date | None  # of the campaign visit, if visited
     cash_fen: int
     sort_key: tuple[str, str, int]
+    # The campaign visit (to correct it), its outcome; "not_reached" when only attempts so far.
+    visit_uuid: str | None = None
+    visit_version: int = 0
+    outcome: str = ""
 
 
 _TARGET_SQL = """
-SELECT t.uuid, h.uuid, h.head_name, h.head_id_number, h.place_path, h.address, h.category_codes,
-  (SELECT max(v.visit_date) FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
-     AND v.status = 'valid'),
-  (SELECT coalesce(sum(v.cash_fen), 0) FROM visit v WHERE v.campaign_id = t.campaign_id
-     AND v.household_id = h.id AND v.status = 'valid'),
-  h.place_path, h.head_sort, h.id
-FROM {source} JOIN campaign_target t ON t.household_id = h.id
-WHERE t.campaign_id = ? AND t.status = 'active' AND {where}
-ORDER BY h.place_path, h.head_sort, h.id LIMIT ?
+WITH page AS (
+  SELECT t.uuid AS target_uuid, h.uuid AS household_uuid, h.head_name, h.head_id_number, h.place_path,
+    h.address, h.category_codes, h.head_sort, h.id AS hid,
+    (SELECT v.id FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
+       AND {counted} ORDER BY v.visit_date LIMIT 1) AS visit_id,
+    EXISTS (SELECT 1 FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
+       AND v.status = 'valid' AND v.outcome = 'not_reached') AS attempted
+  FROM {source} JOIN campaign_target t ON t.household_id = h.id
+  WHERE t.campaign_id = ? AND t.status = 'active' AND {where}
+  ORDER BY h.place_path, h.head_sort, h.id LIMIT ?)
+SELECT page.target_uuid, page.household_uuid, page.head_name, page.head_id_number, page.place_path,
+  page.address, page.category_codes, v.visit_date, coalesce(v.cash_fen, 0), page.head_sort, page.hid,
+  v.uuid, coalesce(v.version, 0), coalesce(v.outcome, CASE WHEN page.attempted THEN 'not_reached' ELSE '' END)
+FROM page LEFT JOIN visit v ON v.id = page.visit_id
+ORDER BY page.place_path, page.head_sort, page.hid
 """
 
 
@@ -237,10 +251,11 @@ def campaign_targets(campaign_uuid: str, text: str = "", *, after: tuple | None 
                                    "LIMIT 2000)", (campaign_id,)).fetchone()[0]
     # A large list is read in the household index's order, stopping at the page's end.
     source = "household h INDEXED BY household_place_path_head_sort_id" if targets >= 2000 else "household h"
-    sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses))
+    sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses), counted=counted_visit_sql())
     rows = database.execute_sql(sql, [campaign_id, *params, limit]).fetchall()
     return [TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(c for c in r[6].split(",") if c),
-                      date.fromisoformat(r[7]) if r[7] else None, r[8], (r[9], r[10], r[11])) for r in rows]
+                      date.fromisoformat(r[7]) if r[7] else None, r[8], (r[4], r[9], r[10]), r[11], r[12], r[13])
+            for r in rows]
 
 
 def households_for_targets(categories: list[str], place_path: str | None) -> list[str]:
