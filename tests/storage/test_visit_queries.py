@@ -167,3 +167,16 @@ def test_due_list_horizon_and_longer_intervals(known):
     assert [i.head_name for i in Q.due_list(date(2025, 3, 8), interval).items] == ["王五"]
     assert [i.head_name for i in Q.due_list(date(2025, 3, 19), interval).items] == ["王五", "张三"]
     assert Q.due_list(date(2025, 3, 1), interval).items == []
+
+
+def test_the_checklist_pages_both_ways_and_reads_its_last_page(known):
+    names = lambda rows: [r.head_name for r in rows]  # noqa: E731
+    first = Q.campaign_targets(known.campaign, limit=2)
+    assert names(first) == ["李四", "王五"]
+    assert names(Q.campaign_targets(known.campaign, last=True, limit=2)) == ["王五", "张三"]
+    last = Q.campaign_targets(known.campaign, after=first[-1].sort_key, limit=2)
+    assert names(last) == ["张三"]
+    assert names(Q.campaign_targets(known.campaign, before=last[0].sort_key, limit=2)) == ["李四", "王五"]
+    assert Q.campaign_targets(known.campaign, before=first[0].sort_key) == []
+    [zhang] = last
+    assert (zhang.visit.visitors, zhang.visit.purpose, zhang.visit.goods) == ("王敏、李强", "festival", "大米")

@@ -50,6 +50,7 @@ class VisitRow:
     campaign_name: str
     outcome: str = "visited"
     collector: str = ""
+    address: str = ""
 
     def key(self) -> tuple[str, int]:
         return (self.visit_date.isoformat(), self.id)
@@ -57,7 +58,8 @@ class VisitRow:
 
 _VISIT_COLUMNS = (
     "v.id, v.uuid, v.version, v.visit_date, h.uuid, h.head_name, h.place_path, v.purpose, v.visitors, "
-    "v.cash_fen, v.goods, v.follow_up, v.follow_up_due, v.status, coalesce(c.name, ''), v.outcome, v.collector"
+    "v.cash_fen, v.goods, v.follow_up, v.follow_up_due, v.status, coalesce(c.name, ''), v.outcome, v.collector, "
+    "h.address"
 )
 _VISIT_FROM = "visit v JOIN household h ON h.id = v.household_id LEFT JOIN campaign c ON c.id = v.campaign_id"
 
@@ -97,7 +99,7 @@ def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
 
 def _visit_row(r: tuple) -> VisitRow:
     return VisitRow(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                    r[11], date.fromisoformat(r[12]) if r[12] else None, r[13], r[14], r[15], r[16])
+                    r[11], date.fromisoformat(r[12]) if r[12] else None, r[13], r[14], r[15], r[16], r[17])
 
 
 def visit_page(flt: VisitFilter, *, after: tuple | None = None, before: tuple | None = None,
@@ -166,6 +168,13 @@ def goods_choices(limit: int = 20) -> list[str]:
     return [g for g, _n in rows]
 
 
+def household_label(household_uuid: str) -> tuple[str, str]:
+    """The head's name and the address, which a visit form names in its title."""
+    row = database.execute_sql("SELECT head_name, address FROM household WHERE uuid = ?",
+                               (household_uuid,)).fetchone()
+    return (row[0], row[1]) if row else ("", "")
+
+
 # --- campaigns ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -202,6 +211,24 @@ def campaign_progress(campaign_uuid: str) -> CampaignProgress:
 
 
 @dataclass(frozen=True)
+class TargetVisit:
+    """The campaign visit of a checklist row, as the exception form shows it for correcting."""
+
+    uuid: str
+    version: int
+    visit_date: date
+    visitors: str
+    purpose: str
+    cash_fen: int
+    goods: str
+    findings: str
+    follow_up: str
+    follow_up_due: date | None
+    outcome: str
+    collector: str
+
+
+@dataclass(frozen=True)
 class TargetRow:
     target_uuid: str
     household_uuid: str
@@ -213,10 +240,23 @@ class TargetRow:
     visit_date: date | None  # of the campaign visit, if visited
     cash_fen: int
     sort_key: tuple[str, str, int]
-    # The campaign visit (to correct it), its outcome; "not_reached" when only attempts so far.
-    visit_uuid: str | None = None
-    visit_version: int = 0
-    outcome: str = ""
+    visit: TargetVisit | None = None  # the campaign visit (None: not visited, or not saved yet)
+    outcome: str = ""  # the visit's; "not_reached" when there were only attempts so far
+
+    @property
+    def visit_uuid(self) -> str | None:
+        return self.visit.uuid if self.visit else None
+
+    @property
+    def visit_version(self) -> int:
+        return self.visit.version if self.visit else 0
+
+
+def target_visit(visit: Any) -> TargetVisit:
+    """A saved `Visit` as a checklist row holds it."""
+    return TargetVisit(visit.uuid, visit.version, visit.visit_date, visit.visitors, visit.purpose, visit.cash_fen,
+                       visit.goods, visit.findings, visit.follow_up, visit.follow_up_due, visit.outcome,
+                       visit.collector)
 
 
 _TARGET_SQL = """
@@ -229,37 +269,51 @@ WITH page AS (
        AND v.status = 'valid' AND v.outcome = 'not_reached') AS attempted
   FROM {source} JOIN campaign_target t ON t.household_id = h.id
   WHERE t.campaign_id = ? AND t.status = 'active' AND {where}
-  ORDER BY h.place_path, h.head_sort, h.id LIMIT ?)
+  ORDER BY h.place_path {order}, h.head_sort {order}, h.id {order} LIMIT ?)
 SELECT page.target_uuid, page.household_uuid, page.head_name, page.head_id_number, page.place_path,
-  page.address, page.category_codes, v.visit_date, coalesce(v.cash_fen, 0), page.head_sort, page.hid,
-  v.uuid, coalesce(v.version, 0), coalesce(v.outcome, CASE WHEN page.attempted THEN 'not_reached' ELSE '' END)
+  page.address, page.category_codes, page.head_sort, page.hid, page.attempted,
+  v.uuid, v.version, v.visit_date, v.visitors, v.purpose, v.cash_fen, v.goods, v.findings, v.follow_up,
+  v.follow_up_due, v.outcome, v.collector
 FROM page LEFT JOIN visit v ON v.id = page.visit_id
 ORDER BY page.place_path, page.head_sort, page.hid
 """
 
 
+def _target_row(r: tuple) -> TargetRow:
+    visit = None
+    if r[10] is not None:
+        visit = TargetVisit(r[10], r[11], date.fromisoformat(r[12]), r[13], r[14], r[15], r[16], r[17], r[18],
+                            date.fromisoformat(r[19]) if r[19] else None, r[20], r[21])
+    outcome = visit.outcome if visit else ("not_reached" if r[9] else "")
+    return TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(c for c in r[6].split(",") if c),
+                     visit.visit_date if visit else None, visit.cash_fen if visit else 0, (r[4], r[7], r[8]),
+                     visit, outcome)
+
+
 def campaign_targets(campaign_uuid: str, text: str = "", *, after: tuple | None = None,
-                     limit: int = 50) -> list[TargetRow]:
-    """The checklist: targets in place and name order, with their campaign visit if any."""
+                     before: tuple | None = None, last: bool = False, limit: int = 50) -> list[TargetRow]:
+    """The checklist: targets in place and name order, with their campaign visit if any; the
+    page after `after`, the page before `before`, the last page, or the first."""
     campaign_id = Campaign.select(Campaign.id).where(Campaign.uuid == campaign_uuid).scalar()
     text_sql, params = search.match_sql(text)
     clauses = [text_sql]
+    backwards = last or before is not None
     if after is not None:
         clauses.append("(h.place_path, h.head_sort, h.id) > (?, ?, ?)")
         params += list(after)
+    elif before is not None:
+        clauses.append("(h.place_path, h.head_sort, h.id) < (?, ?, ?)")
+        params += list(before)
     targets = database.execute_sql("SELECT count(*) FROM (SELECT 1 FROM campaign_target WHERE campaign_id = ? "
                                    "LIMIT 2000)", (campaign_id,)).fetchone()[0]
     # A large list is read in the household index's order, stopping at the page's end.
     source = "household h INDEXED BY household_place_path_head_sort_id" if targets >= 2000 else "household h"
-    sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses), counted=counted_visit_sql())
-    rows = database.execute_sql(sql, [campaign_id, *params, limit]).fetchall()
-    return [TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(c for c in r[6].split(",") if c),
-                      date.fromisoformat(r[7]) if r[7] else None, r[8], (r[4], r[9], r[10]), r[11], r[12], r[13])
-            for r in rows]
+    sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses), counted=counted_visit_sql(),
+                             order="DESC" if backwards else "ASC")
+    return [_target_row(r) for r in database.execute_sql(sql, [campaign_id, *params, limit]).fetchall()]
 
 
-def households_for_targets(categories: list[str], place_path: str | None) -> list[str]:
-    """UUIDs of active households in any of `categories` (all when empty) under a place."""
+def _target_where(categories: list[str], place_path: str | None) -> tuple[str, list[Any]]:
     clauses = ["h.status = 'active'"]
     params: list[Any] = []
     if categories:
@@ -268,8 +322,20 @@ def households_for_targets(categories: list[str], place_path: str | None) -> lis
     if place_path:
         clauses.append("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))")
         params += [place_path, place_path + "/", place_path + "0"]
-    sql = f"SELECT h.uuid FROM household h WHERE {' AND '.join(clauses)} ORDER BY h.place_path, h.head_sort, h.id"
+    return " AND ".join(clauses), params
+
+
+def households_for_targets(categories: list[str], place_path: str | None) -> list[str]:
+    """UUIDs of active households in any of `categories` (all when empty) under a place."""
+    where, params = _target_where(categories, place_path)
+    sql = f"SELECT h.uuid FROM household h WHERE {where} ORDER BY h.place_path, h.head_sort, h.id"
     return [u for (u,) in database.execute_sql(sql, params).fetchall()]
+
+
+def count_households_for_targets(categories: list[str], place_path: str | None) -> int:
+    """How many households `households_for_targets` would list (the campaign form shows it)."""
+    where, params = _target_where(categories, place_path)
+    return database.execute_sql(f"SELECT count(*) FROM household h WHERE {where}", params).fetchone()[0]
 
 
 # --- due list (待办) ---------------------------------------------------------------------------

@@ -2,10 +2,14 @@
 
 On the checklist one key (Space) records a visit with the campaign's defaults for the
 household under the cursor; `e` opens the visit form prefilled for an exception (another
-amount, not at home, moved). Progress reads 已走访 18/26 with the cash given against the budget.
+amount, not at home, collected by someone else), or on a visited row the visit itself to
+correct it. Progress reads 已走访 18/26 with the cash given against the budget.
 """
 
 from __future__ import annotations
+
+import threading
+from collections import deque
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,7 +18,7 @@ from textual.widgets import Static
 from tui_register.domain.fields import format_money
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
-from tui_register.storage.visit_queries import CampaignProgress
+from tui_register.storage.visit_queries import CampaignProgress, TargetRow, TargetVisit
 from tui_register.ui.bindings import key
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.searchable import SearchableScreen
@@ -54,6 +58,11 @@ class CampaignsScreen(SectionScreen):
 
 
 class ChecklistScreen(SearchableScreen):
+    """Keys typed ahead act as if typed slowly: each acts on the row the cursor was on when
+    it arrived. Space marks the row and moves the cursor at once; the saves wait in one queue
+    and are written in order by one worker. While the next page is read, later keys wait for
+    it (`TargetTable.when_ready`)."""
+
     SECTION_KEY = "section.visits"
     BINDINGS = [
         key("escape", "back", "key.back", "checklist.back"),
@@ -67,6 +76,10 @@ class ChecklistScreen(SearchableScreen):
         super().__init__()
         self.campaign = progress.campaign
         self.progress = progress
+        self._saves: deque[tuple[str, str]] = deque()  # (household, its outcome before the mark)
+        self._save_lock = threading.Lock()
+        self._saving = False
+        self._exception_after_save: str | None = None  # `e` on a row whose save is queued
 
     def compose_body(self) -> ComposeResult:
         yield Static(safe(self.campaign.name, "bold"), classes="list-status")
@@ -107,7 +120,7 @@ class ChecklistScreen(SearchableScreen):
         else:
             self.dismiss(None)
 
-    # --- working the list --------------------------------------------------------------------
+    # --- Space: visited with the campaign's defaults -------------------------------------------
 
     @on(TargetTable.Chosen)
     def _open(self, event: TargetTable.Chosen) -> None:
@@ -116,53 +129,93 @@ class ChecklistScreen(SearchableScreen):
         self.app.push_screen(HouseholdDetailScreen(event.row.household_uuid), lambda _r: self._after_change())
 
     def action_visited(self) -> None:
-        row, index = self.table.current, self.table.cursor_row
+        self.table.when_ready(self._visit_here)
+
+    def _visit_here(self) -> None:
+        table = self.table
+        row, index = table.current, table.cursor_row
         if row is None:
             return
         if row.visit_date is not None:
             self.notify(_("ui.already_visited", date=row.visit_date.isoformat()), severity="warning")
             return
-        # Shown as visited and moved on at once, so that a second Space of a fast burst goes
-        # to the next household; a refused save puts the row back.
-        self.table.mark_visited(index, self.app.today(), self.campaign.default_cash_fen)
-        if index < len(self.table.page_rows) - 1:
-            self.table.cursor_row = index + 1
-        self._record(index, row.household_uuid)
+        table.mark_visited(index, self.app.today(), self.campaign.default_cash_fen)
+        self._queue_save(row.household_uuid, row.outcome)
+        table.step_down()
+
+    def _queue_save(self, household_uuid: str, outcome_before: str) -> None:
+        with self._save_lock:
+            self._saves.append((household_uuid, outcome_before))
+            if self._saving:
+                return  # the running worker takes it after the ones before it
+            self._saving = True
+        self._save_in_order()
 
     @work(thread=True, group="campaign-visit")
-    def _record(self, index: int, household_uuid: str) -> None:
-        try:
-            visit = visit_service.campaign_visit(self.app.user, self.campaign.uuid, household_uuid, self.app.today())
-        except StorageProblem as err:
-            self.app.call_from_thread(self._not_recorded, index, household_uuid, err.message())
-            return
-        self.app.call_from_thread(self._recorded, visit.cash_fen)
+    def _save_in_order(self) -> None:
+        while True:
+            with self._save_lock:
+                if not self._saves:
+                    self._saving = False
+                    return
+                household_uuid, outcome_before = self._saves.popleft()
+            try:
+                visit = visit_service.campaign_visit(self.app.user, self.campaign.uuid, household_uuid,
+                                                     self.app.today())
+            except StorageProblem as err:
+                self.app.call_from_thread(self._not_recorded, household_uuid, outcome_before, err.message())
+                continue
+            self.app.call_from_thread(self._recorded, household_uuid, visit_service.target_visit(visit))
 
-    def _recorded(self, cash_fen: int) -> None:
+    def _recorded(self, household_uuid: str, visit: TargetVisit) -> None:
         p = self.progress
-        self._show_progress(CampaignProgress(p.campaign, p.targets, p.visited + 1, p.cash_fen + cash_fen))
+        self._show_progress(CampaignProgress(p.campaign, p.targets, p.visited + 1, p.cash_fen + visit.cash_fen))
+        self.table.show_visit(household_uuid, visit)
+        self._exception_if_waiting(household_uuid)
 
-    def _not_recorded(self, index: int, household_uuid: str, message: str) -> None:
+    def _not_recorded(self, household_uuid: str, outcome_before: str, message: str) -> None:
         self.notify(message, severity="error")
-        rows = self.table.page_rows
-        if index < len(rows) and rows[index].household_uuid == household_uuid:
-            self.table.mark_visited(index, None, 0)
+        self.table.show_visit(household_uuid, None, outcome_before)
+        self._exception_if_waiting(household_uuid)
+
+    # --- e: an exception, or correcting the visit ----------------------------------------------
 
     def action_exception(self) -> None:
-        from tui_register.ui.forms.visit import VisitForm
+        self.table.when_ready(self._exception_here)
 
+    def _exception_here(self) -> None:
         row = self.table.current
         if row is None:
             return
+        if row.visit_date is not None and row.visit is None:
+            # Marked by Space, saved shortly: the form opens on the saved visit.
+            self._exception_after_save = row.household_uuid
+            return
+        self._open_form(self.table.cursor_row, row)
+
+    def _exception_if_waiting(self, household_uuid: str) -> None:
+        if self._exception_after_save != household_uuid:
+            return
+        self._exception_after_save = None
+        for index, row in enumerate(self.table.page_rows):
+            if row.household_uuid == household_uuid:
+                self._open_form(index, row)
+
+    def _open_form(self, index: int, row: TargetRow) -> None:
+        from tui_register.ui.forms.visit import VisitForm
+
         form = VisitForm(row.household_uuid, campaign=self.campaign, visitors=self.app.last_visitors,
-                         today=self.app.today())
-        index = self.table.cursor_row
-        self.app.push_screen(form, lambda saved: self._after_change(index + 1 if saved else index))
+                         today=self.app.today(), household=(row.head_name, row.address), visit=row.visit)
+        # After a new visit the cursor moves on, as after Space; after a correction it stays.
+        moved = index if row.visit is not None else index + 1
+        self.app.push_screen(form, lambda saved: self._after_change(moved if saved else index))
 
     def _after_change(self, cursor_row: int | None = None) -> None:
         """Read the page shown again (the cursor stays, or moves on past a visit entered)."""
         self.table.reload_page(cursor_row)
         self._count()
+
+    # --- the list itself -------------------------------------------------------------------------
 
     def action_add_target(self) -> None:
         from tui_register.ui.screens.picker import HouseholdPicker
@@ -171,7 +224,7 @@ class ChecklistScreen(SearchableScreen):
             if uuid:
                 self._add(uuid)
 
-        self.app.push_screen(HouseholdPicker("ui.pick_household_target"), picked)
+        self.table.when_ready(lambda: self.app.push_screen(HouseholdPicker("ui.pick_household_target"), picked))
 
     @work(thread=True, group="targets")
     def _add(self, household_uuid: str) -> None:
@@ -183,6 +236,9 @@ class ChecklistScreen(SearchableScreen):
         self.app.call_from_thread(self._after_change)
 
     def action_remove_target(self) -> None:
+        self.table.when_ready(self._remove_here)
+
+    def _remove_here(self) -> None:
         from tui_register.ui.screens.dialogs import ConfirmDialog
 
         row = self.table.current
@@ -199,4 +255,3 @@ class ChecklistScreen(SearchableScreen):
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return
         self.app.call_from_thread(self._after_change)
-
