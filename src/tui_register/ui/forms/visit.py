@@ -51,7 +51,10 @@ class HouseholdTitle:
 
     def show_title(self) -> None:
         if self.household is not None:
-            self.query_one("#form-title", Static).update(safe(self.title_text(*self.household)))
+            # One line: the household comes first, so that a long address cuts only the rest.
+            title = safe(self.title_text(*self.household))
+            title.no_wrap, title.overflow = True, "crop"  # no "…": ambiguous width
+            self.query_one("#form-title", Static).update(title)
         else:
             self._read_household()
 
