@@ -147,3 +147,41 @@ def test_the_snapshot_of_each_outcome_passes_the_hubs_check(world):
     # A proxy without its collector is refused, as the form refuses it.
     bad = rows[1].snapshot | {"collector": ""}
     assert [e.field for e in check_snapshot("visit", bad)] == ["collector"]
+
+
+# ---------------------------------------------------------------- schema v7 on an older register
+
+def test_visits_logged_before_v7_read_as_visited_and_pass_the_check(tmp_path):
+    import sqlite3
+
+    from tests.storage.test_migrations import U_HOUSEHOLD, _common, _insert, _log, build_v1
+    from tui_register.storage import integrity
+    from tui_register.storage.db import open_database
+
+    path = tmp_path / "old.db"
+    build_v1(path)
+    u_visit = "60000000-0000-4000-8000-000000000000"
+    snap = dict(_common(u_visit), household=U_HOUSEHOLD, visit_date="2024-01-01", visitors="王敏",
+                purpose="routine", cash_fen=20000, goods="", findings="", follow_up="", follow_up_due=None,
+                follow_up_done=None, campaign=None, status="valid", status_reason="")
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        _insert(conn, "visit", dict(id=1, **{k: v for k, v in snap.items() if k not in ("household", "campaign")},
+                                    household_id=1, campaign_id=None))
+        _log(conn, "visit", snap)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+    db = open_database(path)
+    try:
+        visit = Visit.get(Visit.uuid == u_visit)
+        assert (visit.outcome, visit.collector) == ("visited", "")
+        assert integrity.check() == []
+        assert Q.visit_totals(Q.VisitFilter()) == Q.VisitTotals(1, 1, 20000)
+        # A record whose stored outcome differs from its snapshot is still found.
+        db.execute_sql("UPDATE visit SET outcome = 'not_reached' WHERE uuid = ?", (u_visit,))
+        assert len(integrity.check()) == 1
+    finally:
+        db.close()

@@ -84,6 +84,10 @@ def check() -> list[str]:
     return problems
 
 
+def _sql_literal(value: Any) -> str:
+    return "'" + str(value).replace("'", "''") + "'" if isinstance(value, str) else str(int(value))
+
+
 def _mismatch_sql(model) -> str:
     """SQL listing records whose version or fields differ from their latest change-log snapshot.
 
@@ -96,6 +100,8 @@ def _mismatch_sql(model) -> str:
         if field.name == "id" or field.name in model.SNAPSHOT_EXCLUDE:
             continue
         logged = f"json_extract(l.snapshot, '$.{field.name}')"
+        if field.name in model.SNAPSHOT_DEFAULTS:  # a snapshot older than the field
+            logged = f"coalesce({logged}, {_sql_literal(model.SNAPSHOT_DEFAULTS[field.name])})"
         if isinstance(field, ForeignKeyField) and hasattr(field.rel_model, "uuid"):
             rel = field.rel_model._meta.table_name
             current = f'(SELECT uuid FROM "{rel}" WHERE id = r."{field.column_name}")'

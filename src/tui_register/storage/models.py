@@ -45,6 +45,7 @@ class Record(BaseModel):
 
     # Fields that belong to the record's snapshot; derived columns are left out.
     SNAPSHOT_EXCLUDE: tuple[str, ...] = ()
+    SNAPSHOT_DEFAULTS: dict[str, object] = {}  # fields newer than some snapshots: their value there
 
 
 class Category(BaseModel):
@@ -182,6 +183,8 @@ class Visit(Record):
     # visited / not_reached (未遇: an attempt, counted nowhere) / proxy (代领 by `collector`)
     outcome = CharField(default="visited")
     collector = CharField(default="")
+    # Fields added after records were logged (schema v7): what an older snapshot means.
+    SNAPSHOT_DEFAULTS = {"outcome": "visited", "collector": ""}
 
     @classmethod
     def counted(cls):
