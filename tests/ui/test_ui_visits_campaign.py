@@ -15,7 +15,18 @@ from pathlib import Path
 import pytest
 
 from tests.support.terminal import Terminal, needs_tmux, program
-from tests.support.ui import ALICE, SIZE, TODAY, compact, copy_register, open_db, press, screen_text, settle
+from tests.support.ui import (
+    ALICE,
+    SIZE,
+    TODAY,
+    compact,
+    copy_register,
+    open_db,
+    press,
+    screen_text,
+    settle,
+    wait_until,
+)
 from tests.support.visits import (
     SNAP_CAMPAIGN,
     TARGET_CATEGORY,
@@ -276,6 +287,14 @@ async def test_not_reached_is_its_own_mark_and_stays_open(big: Big):
         assert f"0/{BIG_TARGETS}" in compact(shown(app, "progress"))
         [attempt] = campaign_visits(big.campaign_uuid, row.household_uuid, counted=False)
         assert (attempt.outcome, attempt.cash_fen, attempt.goods) == ("not_reached", 0, "")
+
+        # The household's own page lists the attempt as one, not as a visit.
+        await press(pilot, "g", "enter")
+        await wait_until(pilot, lambda: getattr(app.screen, "detail", None) is not None, "the household")
+        visits_line = next(line for line in screen_text(app).splitlines()[1:] if TODAY.isoformat() in line)
+        assert _("ui.mark_not_reached") in visits_line
+        await press(pilot, "escape")
+        await settle(pilot)
 
         # Open: back on it later, Space records the visit.
         await press(pilot, "g", "space")
