@@ -241,6 +241,37 @@ async def test_e_on_a_visited_row_corrects_that_visit(big: Big):
         assert f"1/{BIG_TARGETS}" in compact(shown(app, "progress"))
 
 
+async def test_correcting_a_visit_someone_changed_meanwhile_offers_their_version(big: Big):
+    from tui_register.domain.records import VisitIn, validate
+    from tui_register.storage.visits import update_visit
+    from tui_register.ui.forms.visit import VisitForm
+    from tui_register.ui.screens.dialogs import ConflictDialog
+
+    app = make_visit_app(big.register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_big_checklist(pilot)
+        await press(pilot, "space", "k")
+        [visit] = campaign_visits(big.campaign_uuid, target_table(app).current.household_uuid)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, VisitForm) and form.base_version == 1
+        # Bob corrects the same visit first.
+        update_visit("bob", visit.uuid, 1, validate(VisitIn, {
+            "household": visit.household.uuid, "campaign": big.campaign_uuid, "visit_date": TODAY.isoformat(),
+            "visitors": "王敏", "purpose": "festival", "cash": "600", "goods": "大米"}))
+        await focus_field(pilot, "cash")
+        await replace_text(pilot, "800")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ConflictDialog)
+        await press(pilot, "r")  # reload theirs
+        assert app.screen is form and form.values()["cash"] == "600.00" and form.base_version == 2
+        await replace_text(pilot, "700")
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        [visit] = campaign_visits(big.campaign_uuid, visit.household.uuid)
+        assert (visit.cash_fen, visit.version, visit.updated_by) == (70000, 3, ALICE)
+
+
 async def test_a_second_visit_through_the_form_is_refused_with_the_first_named(big: Big):
     """Even a form opened before the visit was saved (another clerk, or Space meanwhile) cannot
     pay the household twice: storage refuses it, the form keeps what was typed."""

@@ -259,6 +259,14 @@ def target_visit(visit: Any) -> TargetVisit:
                        visit.collector)
 
 
+def visit_as_saved(visit_uuid: str) -> TargetVisit | None:
+    """A visit as it is stored now (the form's reload after a conflict)."""
+    from tui_register.storage.models import Visit
+
+    visit = Visit.get_or_none(Visit.uuid == visit_uuid)
+    return target_visit(visit) if visit is not None else None
+
+
 _TARGET_SQL = """
 WITH page AS (
   SELECT t.uuid AS target_uuid, h.uuid AS household_uuid, h.head_name, h.head_id_number, h.place_path,

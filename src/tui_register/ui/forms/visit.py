@@ -133,6 +133,13 @@ class VisitForm(HouseholdTitle, FormScreen):
     def _configured_ceiling(self) -> int:
         return self.app.settings.visit_cash_ceiling * 100
 
+    def current_values(self) -> tuple[dict[str, str], int] | None:
+        """The visit as saved now, after someone else changed it (called in a worker)."""
+        if self.record_uuid is None:
+            return None
+        visit = visit_service.visit_as_saved(self.record_uuid)
+        return (_visit_values(visit), visit.version) if visit is not None else None
+
     # --- saving --------------------------------------------------------------------------------
 
     def persist(self, model: VisitIn) -> str:

@@ -16,6 +16,7 @@ households_for_targets = db_call(visit_queries.households_for_targets)
 count_households_for_targets = db_call(visit_queries.count_households_for_targets)
 due_list = db_call(visit_queries.due_list)
 household_label = db_call(visit_queries.household_label)
+visit_as_saved = db_call(visit_queries.visit_as_saved)
 target_visit = visit_queries.target_visit  # no query: the fields of a visit just saved
 
 _VISITS = "tui_register.storage.visits"
