@@ -291,6 +291,10 @@ def _make_visits(ctx: _Ctx, hid: int, registered: date, codes: set[str]) -> tupl
             due = day + timedelta(days=rng.randint(7, 60))
             done = due - timedelta(days=rng.randint(0, 6)) if due < ctx.today and rng.random() < 0.8 else None
         voided = rng.random() < 0.005
+        if campaign and campaign[0] in targeted:
+            # One visit per household and campaign (storage/visits.py): a second festival visit
+            # is one of its own. Decided after the draws, so the data stays the same otherwise.
+            campaign = None
         ctx.bulk.add(Visit, dict(
             household=hid, visit_date=day, visitors="、".join(rng.sample(STAFF_NAMES, rng.randint(1, 3))),
             purpose=purpose, cash_fen=cash, goods=goods, findings=rng.choice(FINDINGS), follow_up=follow_up,

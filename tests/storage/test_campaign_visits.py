@@ -185,3 +185,16 @@ def test_visits_logged_before_v7_read_as_visited_and_pass_the_check(tmp_path):
         assert len(integrity.check()) == 1
     finally:
         db.close()
+
+
+def test_the_demo_data_keeps_one_visit_per_household_and_campaign(reg):
+    from tui_register import demo
+    from tui_register.storage.models import database
+
+    demo.generate(300, seed=1, user=ALICE, until=date(2026, 6, 30))
+    twice = database.execute_sql(
+        "SELECT campaign_id, household_id FROM visit v WHERE campaign_id IS NOT NULL AND "
+        "v.status = 'valid' AND v.outcome != 'not_reached' GROUP BY campaign_id, household_id "
+        "HAVING count(*) > 1").fetchall()
+    assert twice == []
+    assert database.execute_sql("SELECT count(*) FROM visit WHERE campaign_id IS NOT NULL").fetchone()[0] > 300
