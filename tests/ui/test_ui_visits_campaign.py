@@ -180,6 +180,29 @@ async def test_24_spaces_in_one_burst_record_24_households_in_order(big: Big):
         assert not [w for w in app.workers if not w.is_finished]
 
 
+async def burst(pilot, *keys: str) -> None:
+    """Key names (space, escape, G ...) queued at once, as one read from the terminal."""
+    from tests.support.ui import _key_event
+
+    for name in keys:
+        event = _key_event(name)
+        event.set_sender(pilot.app)
+        pilot.app.post_message(event)
+    await settle(pilot)
+
+
+async def test_spaces_then_escape_in_one_burst_still_save_every_visit(big: Big):
+    from tui_register.ui.screens.campaigns import CampaignsScreen
+
+    app = make_visit_app(big.register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_big_checklist(pilot)
+        await burst(pilot, *["space"] * 20, "escape")
+        assert isinstance(app.screen, CampaignsScreen)
+        assert [v.household.uuid for v in campaign_visits(big.campaign_uuid)] == big.targets[:20]
+        await wait_until(pilot, lambda: f"20/{BIG_TARGETS}" in compact(screen_text(app)), "the campaign list")
+
+
 async def test_the_checklist_moves_like_every_list(big: Big):
     app = make_visit_app(big.register.path)
     async with app.run_test(size=SIZE) as pilot:

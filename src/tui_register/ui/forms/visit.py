@@ -50,6 +50,8 @@ class HouseholdTitle:
         raise NotImplementedError
 
     def show_title(self) -> None:
+        if not self.is_attached:
+            return  # closed before the name was read
         if self.household is not None:
             # One line: the household comes first, so that a long address cuts only the rest.
             title = safe(self.title_text(*self.household))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -45,7 +46,11 @@ class CampaignsScreen(SectionScreen):
 
     @on(CampaignTable.Chosen)
     def _open(self, event: CampaignTable.Chosen) -> None:
-        self.app.push_screen(ChecklistScreen(event.row), lambda _r: self.query_one(CampaignTable).reload())
+        self.app.push_screen(ChecklistScreen(event.row, on_change=self._reload), lambda _r: self._reload())
+
+    def _reload(self) -> None:
+        if self.is_attached and self.query(CampaignTable):
+            self.query_one(CampaignTable).reload()
 
     def action_new_campaign(self) -> None:
         from tui_register.ui.forms.campaign import CampaignForm
@@ -72,10 +77,11 @@ class ChecklistScreen(SearchableScreen):
         key("delete", "remove_target", "key.remove_target", "checklist.remove"),
     ]
 
-    def __init__(self, progress: CampaignProgress) -> None:
+    def __init__(self, progress: CampaignProgress, on_change: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.campaign = progress.campaign
         self.progress = progress
+        self.on_change = on_change  # told when saves end after the checklist was left
         self._saves: deque[tuple[str, str]] = deque()  # (household, its outcome before the mark)
         self._save_lock = threading.Lock()
         self._saving = False
@@ -96,6 +102,10 @@ class ChecklistScreen(SearchableScreen):
     def table(self) -> TargetTable:
         return self.query_one(TargetTable)
 
+    def showing(self) -> bool:
+        """Still on the stack with its widgets (not left while saves were queued)."""
+        return self.is_attached and bool(self.query("#progress"))
+
     def _show_progress(self, p: CampaignProgress) -> None:
         self.progress = p
         budget = format_money(p.campaign.budget_fen) if p.campaign.budget_fen else _("ui.no_budget")
@@ -114,11 +124,12 @@ class ChecklistScreen(SearchableScreen):
         self.table.reload(text)
 
     def action_back(self) -> None:
-        """Esc: out of the search box first, then back to the campaigns."""
+        """Esc: out of the search box first, then back to the campaigns (after the keys
+        before it, when they wait for a page)."""
         if self.focused is self.search:
             self.action_clear_search()
         else:
-            self.dismiss(None)
+            self.table.when_ready(lambda: self.dismiss(None))
 
     # --- Space: visited with the campaign's defaults -------------------------------------------
 
@@ -149,32 +160,44 @@ class ChecklistScreen(SearchableScreen):
             if self._saving:
                 return  # the running worker takes it after the ones before it
             self._saving = True
-        self._save_in_order()
+        # The app's worker, not the screen's: leaving the checklist (Esc at the end of a
+        # burst) must not cancel saves still queued.
+        app = self.app
+        app.run_worker(lambda: self._save_in_order(app, app.user, app.today()), thread=True,
+                       group="campaign-visit")
 
-    @work(thread=True, group="campaign-visit")
-    def _save_in_order(self) -> None:
+    def _save_in_order(self, app, user: str, day) -> None:
+        """The queued saves, oldest first (the app is passed in: the screen may be gone)."""
         while True:
             with self._save_lock:
                 if not self._saves:
                     self._saving = False
-                    return
+                    break
                 household_uuid, outcome_before = self._saves.popleft()
             try:
-                visit = visit_service.campaign_visit(self.app.user, self.campaign.uuid, household_uuid,
-                                                     self.app.today())
+                visit = visit_service.campaign_visit(user, self.campaign.uuid, household_uuid, day)
             except StorageProblem as err:
-                self.app.call_from_thread(self._not_recorded, household_uuid, outcome_before, err.message())
+                app.call_from_thread(self._not_recorded, household_uuid, outcome_before, err.message())
                 continue
-            self.app.call_from_thread(self._recorded, household_uuid, visit_service.target_visit(visit))
+            app.call_from_thread(self._recorded, household_uuid, visit_service.target_visit(visit))
+        app.call_from_thread(self._saves_done)
+
+    def _saves_done(self) -> None:
+        if not self.showing() and self.on_change is not None:
+            self.on_change()
 
     def _recorded(self, household_uuid: str, visit: TargetVisit) -> None:
+        if not self.showing():
+            return  # left the checklist meanwhile (Esc in the burst): saved all the same
         p = self.progress
         self._show_progress(CampaignProgress(p.campaign, p.targets, p.visited + 1, p.cash_fen + visit.cash_fen))
         self.table.show_visit(household_uuid, visit)
         self._exception_if_waiting(household_uuid)
 
     def _not_recorded(self, household_uuid: str, outcome_before: str, message: str) -> None:
-        self.notify(message, severity="error")
+        self.app.notify(message, severity="error")
+        if not self.showing():
+            return
         self.table.show_visit(household_uuid, None, outcome_before)
         self._exception_if_waiting(household_uuid)
 
