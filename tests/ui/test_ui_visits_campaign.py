@@ -264,6 +264,20 @@ async def test_e_on_a_visited_row_corrects_that_visit(big: Big):
         assert f"1/{BIG_TARGETS}" in compact(shown(app, "progress"))
 
 
+async def test_e_right_after_space_in_one_burst_opens_the_saved_visit(big: Big):
+    from tui_register.ui.forms.visit import VisitForm
+
+    app = make_visit_app(big.register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_big_checklist(pilot)
+        await burst(pilot, "space", "k", "e")
+        form = app.screen
+        assert isinstance(form, VisitForm)
+        [visit] = campaign_visits(big.campaign_uuid, big.targets[0])
+        assert form.record_uuid == visit.uuid and form.base_version == visit.version
+        assert form.values()["cash"] == "1000.00"
+
+
 async def test_correcting_a_visit_someone_changed_meanwhile_offers_their_version(big: Big):
     from tui_register.domain.records import VisitIn, validate
     from tui_register.storage.visits import update_visit
