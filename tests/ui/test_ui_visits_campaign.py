@@ -369,6 +369,16 @@ async def test_not_reached_is_its_own_mark_and_stays_open(big: Big):
         assert [v.outcome for v in campaign_visits(big.campaign_uuid, row.household_uuid)] == ["visited"]
         assert f"1/{BIG_TARGETS}" in compact(shown(app, "progress"))
 
+        # The visit list shows both, the attempt marked in its cash column; the totals count one.
+        from tui_register.ui.widgets.visit_tables import VisitTable
+
+        await press(pilot, "escape", "escape")
+        await settle(pilot)
+        rows = app.screen.query_one(VisitTable).page_rows[:2]
+        assert {r.outcome for r in rows} == {"visited", "not_reached"}
+        attempt_line = screen_text(app).splitlines()[3 + [r.outcome for r in rows].index("not_reached")]
+        assert compact(attempt_line).endswith("节日慰问" + _("ui.mark_not_reached") + "王敏")
+
 
 async def test_collected_by_someone_else_needs_the_collectors_name(big: Big):
     app = make_visit_app(big.register.path)

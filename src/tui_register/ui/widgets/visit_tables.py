@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, Sequence
 
+from rich.cells import cell_len
 from textual import events
 
 from tui_register.domain.categories import category_by_code, label
@@ -58,7 +59,7 @@ class VisitTable(PagedTable[VisitRow]):
         # An attempt (未遇) gave nothing: its cash column says so.
         cash = _("ui.mark_not_reached") if row.outcome == "not_reached" else money(row.cash_fen)
         cells = [iso(row.visit_date), display_safe(row.head_name), display_safe(village_of(row.place_path)),
-                 purpose, cash.rjust(10), display_safe(row.visitors)]
+                 purpose, " " * max(0, 10 - cell_len(cash)) + cash, display_safe(row.visitors)]
         if self.size.width >= 100:
             cells += [display_safe(row.goods), display_safe(row.campaign_name)]
         return cells
