@@ -34,6 +34,9 @@ examples use::
     read_timeout = 60             # sync_read_timeout: seconds > 0
     total_timeout = 1800          # sync_total_timeout: seconds > 0
 
+    [visits]
+    cash_ceiling = 2000           # visit_cash_ceiling: yuan, 0..9999999; 0 = no ceiling
+
     [visit_intervals]             # visit_intervals: category code or group = days
     youfu = 90                    # groups: youfu, dibao, tekun, disability, other
     "0103" = 30                   # a category code beats its group; 0 = never
@@ -90,6 +93,7 @@ ENV_PREFIX = "TUI_REGISTER_"
 TOKEN_ENV = "TUI_REGISTER_SYNC_TOKEN"
 VISIT_GROUPS = ("youfu", "dibao", "tekun", "disability", "other")
 DEFAULT_VISIT_INTERVALS: dict[str, int] = {"youfu": 90, "dibao": 365, "tekun": 365}
+DEFAULT_CASH_CEILING = 2000  # yuan per visit
 
 
 def _check_endpoint(url: str) -> str:
@@ -132,6 +136,9 @@ class Settings(BaseModel):
     sync_read_timeout: Seconds = 60.0
     sync_total_timeout: Seconds = 1800.0
     visit_intervals: dict[str, VisitDays] = Field(default_factory=lambda: dict(DEFAULT_VISIT_INTERVALS))
+    # Cash above this (in yuan) for one visit is asked about before it is saved: a typing
+    # slip (500 -> 50000) must not pass without a word. 0: no ceiling.
+    visit_cash_ceiling: int = Field(default=DEFAULT_CASH_CEILING, ge=0, le=9_999_999)
     escape_delay_ms: int = Field(default=100, ge=0, le=2000)
     mouse: bool = False
     keys: dict[str, KeyName] = Field(default_factory=dict)
@@ -165,6 +172,7 @@ FILE_TABLES: dict[str, dict[str, str]] = {
     "office": {"code": "office_code", "name": "office_name"},
     "database": {"path": "db_path"},
     "export": {"dir": "export_dir"},
+    "visits": {"cash_ceiling": "visit_cash_ceiling"},
     "ui": {"language": "language", "escape_delay_ms": "escape_delay_ms", "mouse": "mouse", "keys": "keys"},
     "sync": {
         "endpoint": "sync_endpoint",
@@ -196,6 +204,7 @@ _PROBLEMS: dict[str, str] = {
     "sync_read_timeout": "config.problem.timeout",
     "sync_total_timeout": "config.problem.timeout",
     "escape_delay_ms": "config.problem.escape_delay_ms",
+    "visit_cash_ceiling": "config.problem.cash_ceiling",
     "mouse": "config.problem.mouse",
     "visit_intervals": "config.problem.visit_intervals",
     "keys": "config.problem.keys",
@@ -372,7 +381,7 @@ def _from_text(field: str, text: str) -> Any:
     the field's usual message.
     """
     try:
-        if field in ("sync_batch_size", "escape_delay_ms"):
+        if field in ("sync_batch_size", "escape_delay_ms", "visit_cash_ceiling"):
             return int(text.strip())
         if field.endswith("_timeout"):
             value = float(text.strip())

@@ -457,7 +457,7 @@ async def test_create_a_campaign_from_a_filter_and_work_it(register: VisitRegist
         assert isinstance(form, VisitForm)
         assert form.values() == {"visit_date": "2026-06-30", "visitors": "王敏、李强", "purpose": "festival",
                                  "cash": "300.00", "goods": "大米、食用油", "findings": "", "follow_up": "",
-                                 "follow_up_due": ""}
+                                 "follow_up_due": "", "outcome": "visited", "collector": ""}
         await press(pilot, "tab", "tab", "tab")
         assert app.focused.id == "f-cash"
         await replace_text(pilot, "500")

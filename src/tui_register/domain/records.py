@@ -346,10 +346,16 @@ class VisitIn(_Input):
     follow_up: LongText(500) = ""
     follow_up_due: OptionalDate = None  # may be in the future: it is a deadline
     campaign: OptionalRef = None
+    outcome: Choice("outcome", blank="visited") = "visited"
+    collector: Text(20) = ""  # who collected for the household (代领)
 
     @model_validator(mode="after")
     def _rules(self) -> "VisitIn":
-        rules.follow_up_due(self.follow_up, self.follow_up_due, self.visit_date)
+        with rules.Problems() as problems:
+            problems.check(rules.follow_up_due, self.follow_up, self.follow_up_due, self.visit_date)
+            problems.check(rules.outcome_details, self.outcome, self.collector, self.cash, self.goods)
+        if self.outcome != "proxy":
+            self.collector = ""
         return self
 
 

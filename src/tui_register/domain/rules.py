@@ -73,6 +73,23 @@ def follow_up_due(follow_up: str, due: date | None, visit_date: date) -> None:
         raise FieldError("follow_up_due", "follow_up_before_visit")
 
 
+def outcome_details(outcome: str, collector: str, cash_fen: int, goods: str) -> None:
+    """代领 names who collected; 未遇 (nobody met) hands nothing over."""
+    with Problems() as problems:
+        if outcome == "proxy" and not collector:
+            problems.add(FieldError("collector", "collector_required"))
+        if outcome == "not_reached":
+            for name, given in (("cash", cash_fen), ("goods", goods)):
+                if given:
+                    problems.add(FieldError(name, "not_reached_nothing_given"))
+
+
+def counts_as_visit(status: str, outcome: str) -> bool:
+    """A visit counts (人次, households visited, cash, last visit, a campaign's progress) when
+    it is valid and someone was met. `storage.models.Visit.counted()` is this rule in SQL."""
+    return status == "valid" and outcome != "not_reached"
+
+
 def agrees_with_id(rid: ResidentId, birth_date: date | None, sex: str) -> None:
     """The birth date and sex given must be the ones the ID number says."""
     with Problems() as problems:

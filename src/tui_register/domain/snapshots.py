@@ -19,7 +19,14 @@ from typing import Annotated, Any, Callable, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from tui_register.domain import rules
-from tui_register.domain.categories import PERIODS, PLACE_LEVELS, RELATIONS, VISIT_PURPOSES, category_by_code
+from tui_register.domain.categories import (
+    PERIODS,
+    PLACE_LEVELS,
+    RELATIONS,
+    VISIT_OUTCOMES,
+    VISIT_PURPOSES,
+    category_by_code,
+)
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import MAX_FEN, MIN_DATE, check_not_future, format_money
 from tui_register.domain.ids import ResidentId, parse_resident_id
@@ -257,10 +264,15 @@ class VisitSnapshot(_Snapshot):
     campaign: OptionalRef
     status: Literal["valid", "voided"]
     status_reason: Reason
+    # Since schema v7; an office not yet upgraded sends neither.
+    outcome: Literal[VISIT_OUTCOMES] = "visited"
+    collector: Text(20) = ""
 
     @model_validator(mode="after")
     def _rules(self) -> "VisitSnapshot":
-        rules.follow_up_due(self.follow_up, self.follow_up_due, self.visit_date)
+        with rules.Problems() as problems:
+            problems.check(rules.follow_up_due, self.follow_up, self.follow_up_due, self.visit_date)
+            problems.check(rules.outcome_details, self.outcome, self.collector, self.cash_fen, self.goods)
         return self
 
 

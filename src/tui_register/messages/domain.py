@@ -53,6 +53,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.follow_up_before_visit": ("不能早于走访日期", "must not be before the visit date"),
     "err.held_after_departure": ("该人员已于{date}死亡或迁出，享受类别须在此日期前结束",
                                  "the person died or moved out on {date}: the membership must end by then"),
+    "err.collector_required": ("代领时必须填写代领人姓名", "is required when someone else collected"),
+    "err.not_reached_nothing_given": ("未遇（不在家）时没有发放，请清空",
+                                      "must be empty when the household was not reached"),
 
     # ---- field labels (field.<scope>.<name> overrides field.<name> for one record type)
     "field.name": ("名称", "Name"),
@@ -90,6 +93,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.follow_up": ("后续事项", "Follow-up"),
     "field.follow_up_due": ("跟进期限", "Follow-up due"),
     "field.campaign": ("慰问活动", "Campaign"),
+    "field.outcome": ("走访结果", "Outcome"),
+    "field.collector": ("代领人", "Collected by"),
     "field.default_cash": ("每户慰问金", "Cash per household"),
     "field.default_goods": ("每户慰问物品", "Goods per household"),
     "field.budget": ("预算", "Budget"),
@@ -130,6 +135,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "relation.mother": ("母亲", "Mother"),
     "relation.sibling": ("兄弟姐妹", "Sibling"),
     "relation.other": ("其他", "Other"),
+    "outcome.visited": ("已走访", "Visited"),
+    "outcome.not_reached": ("未遇（不在家）", "Not reached (not at home)"),
+    "outcome.proxy": ("代领", "Collected by someone else"),
     "purpose.festival": ("节日慰问", "Festival visit"),
     "purpose.routine": ("日常走访", "Routine visit"),
     "purpose.data_check": ("数据核查", "Data check"),

@@ -34,7 +34,10 @@ MESSAGES = {
     "storage.end_before_start": ("结束日期不能早于开始日期", "the end date cannot be before the start date"),
     "storage.held_after_departure": ("{name} 已于 {date} 死亡或迁出,享受类别须在此日期前结束(此后开始的请作废)", "{name} died or moved out on {date}: a membership must end by then (void one that starts later)"),
     "storage.already_voided": ("该记录已作废", "this record is already voided"),
-    "storage.already_visited_campaign": ("该户在本次活动中已有走访记录", "This household already has a visit in this campaign"),
+    "storage.already_visited_campaign": (
+        "该户在本次活动中已于 {date} 走访（{visitors}，慰问金 {cash}），不能再登记一次；如需更正请修改那次走访",
+        "This household was already visited in this campaign on {date} ({visitors}, cash {cash}); "
+        "correct that visit instead of adding another"),
     "storage.already_target": ("该户已在本次活动名单中", "This household is already on the campaign's list"),
     "storage.duplicate_volunteer": ("该志愿者已登记:{name}", "This volunteer is already registered: {name}"),
     "storage.already_participant": ("{name} 已在参加人员中", "{name} already takes part in this activity"),

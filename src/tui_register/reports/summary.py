@@ -10,7 +10,7 @@ Definitions (the same as the roster's, at the last day of the period):
   calendar years (yearly) or once (one-off, when it started in the period) that it was in
   force within the period (and its household open) — computed from the standards recorded,
   not from payments;
-- visits: valid visits in the period as 人次, distinct households visited, distinct
+- visits: valid visits in the period (not voided, not 未遇) as 人次, distinct households visited, distinct
   households given cash, and the cash.
 """
 
@@ -102,7 +102,8 @@ def _visit_figures(*group: Any) -> list[Any]:
 
 
 def _valid_visits(scope: Scope) -> Expression:
-    return (Visit.status == "valid") & _between(Visit.visit_date, scope)
+    """The visits that count in the period: not voided, and not an attempt (未遇)."""
+    return Visit.counted() & _between(Visit.visit_date, scope)
 
 
 def visits_by_month(scope: Scope) -> list[tuple]:

@@ -117,7 +117,8 @@ class BulkWriter:
         for m in self._rows.get(Membership, ()):
             memberships[m["household"]].append((m["category"], m.get("status", "active")))
         for v in self._rows.get(Visit, ()):
-            visits[v["household"]].append((v["visit_date"], v["purpose"], v.get("status", "valid")))
+            visits[v["household"]].append((v["visit_date"], v["purpose"], v.get("status", "valid"),
+                                           v.get("outcome", "visited")))
         for h in households:
             members = persons[h["id"]]
             facts = [(p["id"], p["name"], p["name_pinyin"], p.get("id_number"), p.get("status", "active"))

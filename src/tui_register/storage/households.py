@@ -53,17 +53,18 @@ DERIVED_COLUMNS = ("place_path", "head_name", "head_sort", "head_id_number", "me
 def derived_columns(place_path: str, head_id: int | None,
                     persons: Iterable[tuple[int, str, str, str | None, str]],
                     memberships: Iterable[tuple[str, str]],
-                    visits: Iterable[tuple[Any, str, str]]) -> dict[str, Any]:
+                    visits: Iterable[tuple[Any, str, str, str]]) -> dict[str, Any]:
     """A household's derived columns from its facts; the one place they are computed (the
     write path, the bulk loader and `check` all call it).
 
     persons: (id, name, pinyin, id number, status); memberships: (category, status);
-    visits: (date, purpose, status). Dates come back as given (date or ISO text).
+    visits: (date, purpose, status, outcome); only those that count (`rules.counts_as_visit`) set
+    the last visit and check. Dates come back as given (date or ISO text).
     """
     persons = list(persons)
     head = next((p for p in persons if p[0] == head_id), None)
     codes = sorted({category for category, status in memberships if status == "active"})
-    valid = [(day, purpose) for day, purpose, status in visits if status == "valid"]
+    valid = [(day, purpose) for day, purpose, status, outcome in visits if rules.counts_as_visit(status, outcome)]
     return {
         "place_path": place_path,
         "head_name": head[1] if head else "",
@@ -82,7 +83,8 @@ def refresh_household(household: Household) -> None:
                .where(Person.household == household).order_by(Person.id).tuples())
     memberships = (Membership.select(Membership.category, Membership.status)
                    .where(Membership.household == household).tuples())
-    visits = Visit.select(Visit.visit_date, Visit.purpose, Visit.status).where(Visit.household == household).tuples()
+    visits = (Visit.select(Visit.visit_date, Visit.purpose, Visit.status, Visit.outcome)
+              .where(Visit.household == household).tuples())
     values = derived_columns(household.place.path, household.head_id, persons, memberships, visits)
     Household.update(**values).where(Household.id == household.id).execute()
     search.reindex(_execute, household.id)

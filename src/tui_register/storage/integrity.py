@@ -94,6 +94,10 @@ def check() -> list[str]:
     return problems
 
 
+def _sql_literal(value: Any) -> str:
+    return "'" + str(value).replace("'", "''") + "'" if isinstance(value, str) else str(int(value))
+
+
 def _mismatch_sql(model) -> str:
     """SQL listing records whose version or fields differ from their latest change-log snapshot.
 
@@ -106,6 +110,8 @@ def _mismatch_sql(model) -> str:
         if field.name == "id" or field.name in model.SNAPSHOT_EXCLUDE:
             continue
         logged = f"json_extract(l.snapshot, '$.{field.name}')"
+        if field.name in model.SNAPSHOT_DEFAULTS:  # a snapshot older than the field
+            logged = f"coalesce({logged}, {_sql_literal(model.SNAPSHOT_DEFAULTS[field.name])})"
         if isinstance(field, ForeignKeyField) and hasattr(field.rel_model, "uuid"):
             rel = field.rel_model._meta.table_name
             current = f'(SELECT uuid FROM "{rel}" WHERE id = r."{field.column_name}")'
@@ -178,7 +184,7 @@ def _check_derived() -> list[str]:
     persons = _Walker("SELECT household_id, id, name, name_pinyin, id_number, status FROM person "
                       "ORDER BY household_id, id")
     memberships = _Walker("SELECT household_id, category, status FROM membership ORDER BY household_id")
-    visits = _Walker("SELECT household_id, visit_date, purpose, status FROM visit ORDER BY household_id")
+    visits = _Walker("SELECT household_id, visit_date, purpose, status, outcome FROM visit ORDER BY household_id")
     columns = ", ".join(f"h.{c}" for c in DERIVED_COLUMNS if c != "place_path")
     households = database.execute_sql(
         f"SELECT h.id, h.uuid, h.head_id, p.path, h.place_path, {columns} FROM household h "

@@ -45,6 +45,7 @@ class Record(BaseModel):
 
     # Fields that belong to the record's snapshot; derived columns are left out.
     SNAPSHOT_EXCLUDE: tuple[str, ...] = ()
+    SNAPSHOT_DEFAULTS: dict[str, object] = {}  # fields newer than some snapshots: their value there
 
 
 class Category(BaseModel):
@@ -179,6 +180,16 @@ class Visit(Record):
     campaign = ForeignKeyField(Campaign, null=True, backref="visits", on_delete="RESTRICT")
     status = CharField(default="valid")  # valid / voided
     status_reason = CharField(default="")
+    # visited / not_reached (未遇: an attempt, counted nowhere) / proxy (代领 by `collector`)
+    outcome = CharField(default="visited")
+    collector = CharField(default="")
+    # Fields added after records were logged (schema v7): what an older snapshot means.
+    SNAPSHOT_DEFAULTS = {"outcome": "visited", "collector": ""}
+
+    @classmethod
+    def counted(cls):
+        """The visits that count (人次, households visited, cash, a campaign's progress)."""
+        return (cls.status == "valid") & (cls.outcome != "not_reached")
 
     class Meta:
         indexes = (
@@ -281,4 +292,9 @@ ENTITIES: dict[str, type[Record]] = {
     "staff": Staff,
 }
 ENTITY_OF: dict[type[Record], str] = {model: name for name, model in ENTITIES.items()}
+def counted_visit_sql(alias: str = "v") -> str:
+    """`Visit.counted()` in SQL, for a visit table named `alias`."""
+    return f"{alias}.status = 'valid' AND {alias}.outcome != 'not_reached'"
+
+
 CORE_MODELS = [Category, *ENTITIES.values(), ChangeLog, AuditEvent]

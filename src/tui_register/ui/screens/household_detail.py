@@ -126,6 +126,8 @@ class HouseholdDetailScreen(SectionScreen):
         lines = Text(_("ui.recent_visits") + "\n", style="bold")
         for v in d.visits or []:
             mark = _("ui.voided_mark") if v.status == "voided" else ""
+            if v.outcome == "not_reached":  # an attempt, not a visit
+                mark = f"{_('ui.mark_not_reached')} {mark}".strip()
             cash = format_money(v.cash_fen) if v.cash_fen else ""
             lines.append_text(safe(f"{iso(v.visit_date)} {label('purpose', v.purpose)} {v.visitors} "
                                    f"{cash} {v.goods} {mark}".rstrip()))

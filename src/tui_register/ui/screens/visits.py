@@ -32,6 +32,10 @@ class VisitsScreen(SectionScreen):
     BINDINGS = bindings_of("visits")
     _totals_timer: Timer | None = None
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.campaign_names: dict[str, str] = {}  # UUID -> name, as the filter dialog read them
+
     def compose_body(self) -> ComposeResult:
         yield Static(id="visit-filter", classes="list-status")
         yield VisitTable(id="visit-list")
@@ -66,8 +70,8 @@ class VisitsScreen(SectionScreen):
         if f.place_path:
             parts.append(f.place_path.split("/")[-1])
         if f.campaign:
-            parts.append(_("ui.filter_campaign"))
-        self.query_one("#visit-filter", Static).update(safe(" | ".join(parts)))
+            parts.append(self.campaign_names.get(f.campaign, ""))
+        self.query_one("#visit-filter", Static).update(safe(" | ".join(p for p in parts if p)))
 
     @on(VisitTable.Loaded)
     def _loaded(self) -> None:
@@ -87,8 +91,9 @@ class VisitsScreen(SectionScreen):
             cash=format_money(totals.cash_fen))))
 
     def action_filter(self) -> None:
-        def apply(flt: VisitFilter | None) -> None:
-            if flt is not None:
+        def apply(chosen: tuple[VisitFilter, dict[str, str]] | None) -> None:
+            if chosen is not None:
+                flt, self.campaign_names = chosen
                 self.table.reload(flt)
                 self._show_filter()
 
@@ -119,7 +124,8 @@ class VisitsScreen(SectionScreen):
         row = self.table.current
         if row is None or row.status == "voided":
             return
-        self.app.push_screen(VoidVisitForm(row.uuid, row.version, self.app.today()),
+        self.app.push_screen(VoidVisitForm(row.uuid, row.version, self.app.today(), household_uuid=row.household_uuid,
+                                           household=(row.head_name, row.address), visit_date=row.visit_date),
                              lambda _r: self.table.reload(self.table.filter))
 
     def action_campaigns(self) -> None:
@@ -133,8 +139,9 @@ class VisitsScreen(SectionScreen):
         self.app.push_screen(DueScreen(), lambda _r: self.table.reload())
 
 
-class VisitFilterScreen(ModalScreen[VisitFilter | None]):
-    """Date range, purpose, visitor, place, category."""
+class VisitFilterScreen(ModalScreen[tuple[VisitFilter, dict[str, str]] | None]):
+    """Date range, purpose, visitor, place, category, campaign. Answers the filter and the
+    campaigns' names (the status line names the campaign chosen)."""
 
     BINDINGS = bindings_of("visit_filter")
 
@@ -142,6 +149,7 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
         super().__init__()
         translate_bindings(self)
         self.flt = flt
+        self.campaign_names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         f = self.flt
@@ -179,6 +187,7 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
         self.app.call_from_thread(self._set_campaigns, choices)
 
     def _set_campaigns(self, choices: list[tuple[str, str]]) -> None:
+        self.campaign_names = {uuid: name for name, uuid in choices}
         select = self.query_one("#campaign", Select)
         select.set_options([(_("ui.all"), ALL), *choices])
         select.value = self.flt.campaign if self.flt.campaign in {c for _n, c in choices} else ALL
@@ -198,9 +207,10 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
             self.query_one("#filter-error", Static).update(safe(err.problem(), "bold"))
             return
         visitor = self.query_one("#visitor", Input).value.strip() or None
-        self.dismiss(replace(self.flt, date_from=start, date_to=end, purpose=self._choice("purpose"),
-                             visitor=visitor, category=self._choice("category"), place_path=self._choice("place"),
-                             campaign=self._choice("campaign")))
+        flt = replace(self.flt, date_from=start, date_to=end, purpose=self._choice("purpose"), visitor=visitor,
+                      category=self._choice("category"), place_path=self._choice("place"),
+                      campaign=self._choice("campaign"))
+        self.dismiss((flt, self.campaign_names))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
