@@ -1,0 +1,83 @@
+"""Fixtures of the interface tests.
+
+Every test here runs under a guard: SQL that the interface itself runs on the event loop
+(the main thread) fails the test, listing each statement and the interface lines that ran
+it. Screens reach storage only from worker threads; the tests' own reads (on the main
+thread, outside the app) are not the interface's and are not counted.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+# Whose code a frame is: the interface's (it runs on the event loop) or the tests'.
+_APP_PARTS = ("/tui_register/ui/", "/textual/")
+_SERVICE_PART = "/tui_register/ui/services/"
+_TESTS_PART = "/tests/"
+
+
+class QueriesOnTheEventLoop:
+    """Records the SQL the interface runs on the main thread while `on` is set."""
+
+    def __init__(self) -> None:
+        self.on = True
+        self.calls: list[str] = []
+
+    def check(self, sql: str) -> None:
+        if not self.on or threading.current_thread() is not threading.main_thread():
+            return
+        where = _interface_lines(sys._getframe(2))
+        if where:
+            self.calls.append(sql[:60] + " <- " + " | ".join(where[:2]))
+
+    def report(self) -> str:
+        return f"{len(self.calls)} SQL statements ran on the event loop:\n" + "\n".join(self.calls)
+
+
+def _interface_lines(frame) -> list[str]:
+    """The interface's own lines (innermost first) above the storage and service frames that
+    run a statement; [] when the nearest caller is a test (its own read, not the app's)."""
+    lines: list[str] = []
+    while frame is not None:
+        name = frame.f_code.co_filename.replace("\\", "/")
+        if _TESTS_PART in name:
+            return lines
+        if any(part in name for part in _APP_PARTS) and _SERVICE_PART not in name:
+            if "tui_register" in name:
+                lines.append(f"{Path(name).name}:{frame.f_lineno} {frame.f_code.co_name}")
+            elif not lines:
+                lines.append(f"textual {Path(name).name}:{frame.f_lineno} {frame.f_code.co_name}")
+        frame = frame.f_back
+    return lines
+
+
+@pytest.fixture(autouse=True)
+def queries_on_the_event_loop(monkeypatch) -> QueriesOnTheEventLoop:
+    """The guard of every interface test (checked when the test has passed, see below); a
+    test may switch `on` off and on to look at one stretch, and read `calls` itself."""
+    import peewee
+
+    queries = QueriesOnTheEventLoop()
+    original = peewee.Database.execute_sql
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        queries.check(sql)
+        return original(self, sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(peewee.Database, "execute_sql", execute_sql)
+    return queries
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Fail a passing test whose interface ran SQL on the event loop (in the call itself, so
+    that `xfail(strict=True)` can mark a known case)."""
+    result = yield
+    queries = pyfuncitem.funcargs.get("queries_on_the_event_loop")
+    if queries is not None and queries.calls:
+        raise AssertionError(queries.report())
+    return result
