@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.builder import RegisterBuilder
 from tests.support.ui import (
     ALICE,
     SIZE,
@@ -39,18 +40,10 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Built:
-    from tui_register.domain.records import VolunteerIn, validate
-    from tui_register.storage.register import open_register
-    from tui_register.storage.volunteers import add_volunteer
-
     path = build_register(tmp_path_factory.mktemp("ui-volunteers") / "source.db", 40, extras=False)
-    db = open_register(path, ALICE, create=False)
-    try:
-        uuids = {name: add_volunteer(ALICE, validate(VolunteerIn, {"name": name, "phone": phone,
-                                                                   "organisation": "网格队"})).uuid
+    with RegisterBuilder(path, ALICE, create=False) as build:
+        uuids = {name: build.volunteer(name, phone=phone, organisation="网格队").uuid
                  for name, phone in ((NIE, "13800001111"), (OUYANG, "13800002222"), (SIMA, "13800003333"))}
-    finally:
-        db.close()
     return Built(path, uuids)
 
 
