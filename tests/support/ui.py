@@ -1,8 +1,9 @@
 """Helpers for the interface tests: a small deterministic register, the app, the screen's text.
 
 The register is the demo data (fixed seed and end date) plus a few households the tests
-look for by name; it is built once per test module and copied per test (the copy is taken
-with the database closed, so nothing is copied while live). The app always gets a fixed
+look for by name, written with `tests.support.builder.RegisterBuilder`; tests/ui/conftest.py
+builds it once per session and copies it per test (the copy is taken with the database
+closed, so nothing is copied while live). The app always gets a fixed
 `today`, so that what it draws does not depend on the day the tests run.
 """
 

@@ -9,7 +9,8 @@ households the household tests look for) plus what these tests need to know by n
 - 司马光, a veteran in 西关社区 (a campaign built from "退役军人 in 西关社区" lists him);
 - a campaign 2026年七一走访慰问 with a short list, two of its households visited (snapshots).
 
-Built once per test module and copied per test; the app always gets the fixed `today`.
+Written with `tests.support.builder.RegisterBuilder`; tests/ui/conftest.py builds it once per
+session and copies it per test; the app always gets the fixed `today`.
 """
 
 from __future__ import annotations

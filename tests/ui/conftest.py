@@ -1,5 +1,9 @@
 """Fixtures of the interface tests.
 
+The registers are built once per session (`ui_register`, `ui_visit_register`) and each test
+works on a private copy (`register`, a copy of the module's `built`), taken with the source
+closed.
+
 Every test here runs under a guard: SQL that the interface itself runs on the event loop
 (the main thread) fails the test, listing each statement and the interface lines that ran
 it. Screens reach storage only from worker threads; the tests' own reads (on the main
@@ -10,9 +14,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from tests.support.ui import Register, build_register, copy_register, open_db
+from tests.support.visits import VisitRegister, build_visit_register, reset_remembered_choices
 
 # Whose code a frame is: the interface's (it runs on the event loop) or the tests'.
 _APP_PARTS = ("/tui_register/ui/", "/textual/")
@@ -81,3 +89,34 @@ def pytest_pyfunc_call(pyfuncitem):
     if queries is not None and queries.calls:
         raise AssertionError(queries.report())
     return result
+
+
+# ---------------------------------------------------------------- registers
+
+
+@pytest.fixture(scope="session")
+def ui_register(tmp_path_factory) -> Register:
+    """300 demo households, the clerk bob and the households the tests look for by name."""
+    return build_register(tmp_path_factory.mktemp("ui-register") / "source.db", 300)
+
+
+@pytest.fixture(scope="session")
+def ui_visit_register(tmp_path_factory) -> VisitRegister:
+    """200 demo households and the veterans and campaign of `tests.support.visits`."""
+    return build_visit_register(tmp_path_factory.mktemp("ui-visits") / "source.db")
+
+
+@pytest.fixture
+def register(built, tmp_path: Path):
+    """A private copy of the module's `built` register (a dataclass with its `path`), bound to
+    the storage layer, with the remembered visitor and goods choices of a fresh start; its
+    connection is closed afterwards."""
+    from tui_register.storage.models import database
+
+    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
+    open_db(reg.path)
+    reset_remembered_choices()
+    yield reg
+    reset_remembered_choices()  # the visitors typed here are no other test's choices
+    if not database.is_closed():
+        database.close()

@@ -8,9 +8,7 @@ what the screen shows and what the database holds afterwards.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -29,11 +27,8 @@ from tests.support.ui import (
     TWO_CHAR_ADDRESS,
     TWO_CHAR_NAME,
     Register,
-    build_register,
     compact,
-    copy_register,
     make_app,
-    open_db,
     press,
     resident_id,
     screen_segments,
@@ -50,21 +45,10 @@ pytestmark = pytest.mark.timeout(60)
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Register:
-    return build_register(tmp_path_factory.mktemp("ui-register") / "source.db", 300)
-
-
 @pytest.fixture
-def register(built: Register, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
+def built(ui_register: Register) -> Register:
+    """The register `register` copies for each test (tests/ui/conftest.py)."""
+    return ui_register
 
 
 def record_notifications(app) -> list[str]:

@@ -18,8 +18,6 @@ from tests.support.ui import (
     TODAY,
     TWO_CHAR_NAME,
     compact,
-    copy_register,
-    open_db,
     press,
     screen_text,
     settle,
@@ -34,9 +32,7 @@ from tests.support.visits import (
     WEI_LAST_VISIT,
     YUE,
     VisitRegister,
-    build_visit_register,
     make_visit_app,
-    reset_remembered_choices,
     type_chars,
 )
 
@@ -46,25 +42,10 @@ pytestmark = pytest.mark.timeout(60)
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> VisitRegister:
-    return build_visit_register(tmp_path_factory.mktemp("ui-visits") / "source.db")
-
-
 @pytest.fixture
-def register(built: VisitRegister, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from dataclasses import replace
-
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    reset_remembered_choices()
-    yield reg
-    reset_remembered_choices()  # the visitors typed here are no other test's choices
-    if not database.is_closed():
-        database.close()
+def built(ui_visit_register: VisitRegister) -> VisitRegister:
+    """The register `register` copies for each test (tests/ui/conftest.py)."""
+    return ui_visit_register
 
 
 # ---------------------------------------------------------------- small steps

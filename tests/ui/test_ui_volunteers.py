@@ -17,9 +17,7 @@ from tests.support.ui import (
     SIZE,
     build_register,
     compact,
-    copy_register,
     make_app,
-    open_db,
     press,
     screen_text,
     settle,
@@ -45,18 +43,6 @@ def built(tmp_path_factory) -> Built:
         uuids = {name: build.volunteer(name, phone=phone, organisation="网格队").uuid
                  for name, phone in ((NIE, "13800001111"), (OUYANG, "13800002222"), (SIMA, "13800003333"))}
     return Built(path, uuids)
-
-
-@pytest.fixture
-def register(built: Built, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from tui_register.storage.models import database
-
-    reg = Built(copy_register(built.path, tmp_path / "register.db"), built.uuids)
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
 
 
 def _(key: str, **kwargs) -> str:
