@@ -148,8 +148,21 @@ async def settle(pilot, rounds: int = 50) -> None:
         # A worker just started is PENDING (not yet "running"): wait for every unfinished one.
         if all(w.is_finished for w in app.workers):
             await pilot.pause()
-            return
+            if not _pending(app):
+                return
     raise AssertionError("the interface did not settle")
+
+
+def _pending(app) -> bool:
+    """Whether a message or a deferred callback still waits on the app or its screen: what
+    the last pause started (the footer recomposes after a refresh, once a pushed screen's
+    bindings are known) is not done yet."""
+    try:
+        screen = app.screen
+    except Exception:  # noqa: BLE001 - no screen (the app is closing): nothing to wait for
+        return False
+    pumps = [app, *screen.walk_children(with_self=True)]
+    return bool(screen._callbacks) or any(p.message_queue_size or p._next_callbacks for p in pumps)
 
 
 async def wait_until(pilot, predicate, what: str = "", timeout: float = 5.0) -> None:
