@@ -12,20 +12,29 @@ thread, outside the app) are not the interface's and are not counted.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import textual
 
 from tests.support.ui import Register, build_register, copy_register, open_db
 from tests.support.visits import VisitRegister, build_visit_register, reset_remembered_choices
+from tui_register import ui as ui_package
+
 
 # Whose code a frame is: the interface's (it runs on the event loop) or the tests'.
-_APP_PARTS = ("/tui_register/ui/", "/textual/")
-_SERVICE_PART = "/tui_register/ui/services/"
-_TESTS_PART = "/tests/"
+def _folder(path: Path) -> str:
+    return str(path.resolve()) + os.sep
+
+
+_TESTS_DIR = _folder(Path(__file__).parents[1])
+_UI_DIR = _folder(Path(ui_package.__file__).parent)
+_SERVICES_DIR = _folder(Path(ui_package.__file__).parent / "services")
+_TEXTUAL_DIR = _folder(Path(textual.__file__).parent)
 
 
 class QueriesOnTheEventLoop:
@@ -51,14 +60,13 @@ def _interface_lines(frame) -> list[str]:
     run a statement; [] when the nearest caller is a test (its own read, not the app's)."""
     lines: list[str] = []
     while frame is not None:
-        name = frame.f_code.co_filename.replace("\\", "/")
-        if _TESTS_PART in name:
+        name = frame.f_code.co_filename
+        if name.startswith(_TESTS_DIR):
             return lines
-        if any(part in name for part in _APP_PARTS) and _SERVICE_PART not in name:
-            if "tui_register" in name:
-                lines.append(f"{Path(name).name}:{frame.f_lineno} {frame.f_code.co_name}")
-            elif not lines:
-                lines.append(f"textual {Path(name).name}:{frame.f_lineno} {frame.f_code.co_name}")
+        if name.startswith(_UI_DIR) and not name.startswith(_SERVICES_DIR):
+            lines.append(f"{Path(name).name}:{frame.f_lineno} {frame.f_code.co_name}")
+        elif name.startswith(_TEXTUAL_DIR) and not lines:
+            lines.append(f"textual {Path(name).name}:{frame.f_lineno} {frame.f_code.co_name}")
         frame = frame.f_back
     return lines
 
