@@ -19,7 +19,6 @@ from tests.support.ui import (
     TWO_CHAR_NAME,
     compact,
     copy_register,
-    open_db,
     press,
     screen_text,
     settle,
@@ -34,7 +33,6 @@ from tests.support.visits import (
     WEI_LAST_VISIT,
     YUE,
     VisitRegister,
-    build_visit_register,
     make_visit_app,
     type_chars,
 )
@@ -45,23 +43,10 @@ pytestmark = pytest.mark.timeout(60)
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> VisitRegister:
-    return build_visit_register(tmp_path_factory.mktemp("ui-visits") / "source.db")
-
-
 @pytest.fixture
-def register(built: VisitRegister, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from dataclasses import replace
-
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
+def built(ui_visit_register: VisitRegister) -> VisitRegister:
+    """The register `register` copies for each test (tests/ui/conftest.py)."""
+    return ui_visit_register
 
 
 # ---------------------------------------------------------------- small steps

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.builder import RegisterBuilder
 from tests.support.ui import (
     ALICE,
     SIZE,
@@ -18,7 +19,6 @@ from tests.support.ui import (
     compact,
     copy_register,
     make_app,
-    open_db,
     press,
     screen_text,
     settle,
@@ -39,31 +39,11 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Built:
-    from tui_register.domain.records import VolunteerIn, validate
-    from tui_register.storage.register import open_register
-    from tui_register.storage.volunteers import add_volunteer
-
     path = build_register(tmp_path_factory.mktemp("ui-volunteers") / "source.db", 40, extras=False)
-    db = open_register(path, ALICE, create=False)
-    try:
-        uuids = {name: add_volunteer(ALICE, validate(VolunteerIn, {"name": name, "phone": phone,
-                                                                   "organisation": "网格队"})).uuid
+    with RegisterBuilder(path, ALICE, create=False) as build:
+        uuids = {name: build.volunteer(name, phone=phone, organisation="网格队").uuid
                  for name, phone in ((NIE, "13800001111"), (OUYANG, "13800002222"), (SIMA, "13800003333"))}
-    finally:
-        db.close()
     return Built(path, uuids)
-
-
-@pytest.fixture
-def register(built: Built, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from tui_register.storage.models import database
-
-    reg = Built(copy_register(built.path, tmp_path / "register.db"), built.uuids)
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
 
 
 def _(key: str, **kwargs) -> str:
