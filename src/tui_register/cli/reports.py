@@ -51,12 +51,15 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     imp.set_defaults(handler=import_command)
 
 
-def _user_and_register(settings) -> str:
+def _user_and_register(settings, *, create: bool = False) -> str:
     from tui_register.storage.clock import current_login
     from tui_register.storage.register import open_register
 
     user = current_login()
-    open_register(settings.db_path, user, create=False)
+    new = not settings.db_path.exists()
+    open_register(settings.db_path, user, create=create)
+    if new:
+        print(_("cli.register_created", db=str(settings.db_path), user=user), file=sys.stderr)
     return user
 
 
@@ -81,7 +84,13 @@ def import_command(args: argparse.Namespace, settings) -> int:
     from tui_register.progress import Progress
     from tui_register.reports.importer import ImportOptions, import_roster
 
-    user = _user_and_register(settings)
+    if not settings.db_path.exists() and not args.file.is_file():
+        # A mistyped file name does not leave an empty new register behind.
+        print(_("import.file_missing", path=str(args.file)), file=sys.stderr)
+        return ExitCode.PROBLEM
+    # Importing the roster the office keeps in Excel is how a new office starts: the register
+    # is created as the interface creates it on a first run, the importer its first supervisor.
+    user = _user_and_register(settings, create=True)
     options = ImportOptions(sheet=args.sheet, column_map=args.column_map, dry_run=args.dry_run,
                             skip_invalid=args.skip_invalid)
     try:

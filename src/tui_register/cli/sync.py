@@ -32,6 +32,7 @@ def run(args: argparse.Namespace, settings) -> int:
 
     if not settings.db_path.exists():
         print(_("db.missing", path=str(settings.db_path)), file=sys.stderr)  # a wrong path is configuration
+        print(_("cli.db_missing_hint"), file=sys.stderr)
         return ExitCode.CONFIG
     open_register(settings.db_path, current_login(), create=False)
     if args.sync_command == "status":
