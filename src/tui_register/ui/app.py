@@ -21,7 +21,7 @@ from textual.worker import WorkerFailed
 
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
-from tui_register.ui import options
+from tui_register.ui import options, textual_text
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
 from tui_register.ui.services import households as household_service
@@ -38,7 +38,7 @@ BUILTIN = {"Copy selected text": "key.copy", "Focus Next": "key.next_field",
 
 
 def describe(description: str) -> str:
-    return _(BUILTIN[description]) if description in BUILTIN else description
+    return _(BUILTIN[description]) if description in BUILTIN else textual_text.describe(description)
 
 
 # Section -> (title key, "module:Screen" opened on first use).
@@ -79,6 +79,7 @@ class RegisterApp(App):
         """`today` fixes the date shown (tests and snapshots); otherwise the real date."""
         # ansi_color: the terminal's own palette, not true colour: fewer bytes per change,
         # right in 16 colours, and under NO_COLOR every colour is dropped (bold and reverse stay).
+        textual_text.translate_textual_bindings()  # before any widget copies its bindings
         super().__init__(ansi_color=True)
         translate_bindings(self)
         self.settings = settings
@@ -137,7 +138,8 @@ class RegisterApp(App):
         from textual.command import CommandPalette
 
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("ui.palette_placeholder"), id="--command-palette"))
+            self.push_screen(textual_text.TranslatedCommandPalette(placeholder=_("ui.palette_placeholder"),
+                                                                   id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the screen, by its name in the interface language."""
