@@ -53,6 +53,13 @@ MESSAGES = {
     "ui.palette_placeholder": ("输入命令名称查找,如:搜索、新增户、筛选", "Type a command name: search, new, filter"),
     # header and status line
     "ui.no_office": ("(未设单位名称)", "(no office name)"),
+    "ui.no_office_clerk": ("(未设单位名称,须由管理员设置)", "(no office name: a supervisor must set it)"),
+    "ui.form_office": (
+        "首次使用:请填写本单位名称和代码(导出文件名使用代码)",
+        "First run: the office's name and code (export file names use the code)",
+    ),
+    "ui.office_name_placeholder": ("如 城关街道民政办", "e.g. Chengguan civil affairs office"),
+    "ui.office_code_placeholder": ("如 GL-03(字母、数字、- 和 _)", "e.g. GL-03 (letters, digits, - and _)"),
     "ui.read_only": ("[只读]", "[read-only]"),
     "ui.read_only_notice": (
         "账号 {user} 不在工作人员名单中(或已停用),只能查看,不能修改。请联系管理员。",

@@ -25,6 +25,7 @@ from tui_register.ui import options, textual_text
 from tui_register.ui.bindings import key, translate_bindings
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
 from tui_register.ui.services import households as household_service
+from tui_register.ui.services import office as office_service
 from tui_register.ui.services import staff as staff_service
 from tui_register.ui.services import visits as visit_service
 
@@ -97,6 +98,7 @@ class RegisterApp(App):
     def on_mount(self) -> None:
         self.load_places()
         self.switch_mode("households")
+        self.load_office(ask=True)
         if self.role is None:
             self.notify(_("ui.read_only_notice", user=self.user), severity="warning", timeout=10)
 
@@ -108,6 +110,24 @@ class RegisterApp(App):
         self.call_from_thread(options.set_places, places)
         self.call_from_thread(options.remember, options.GOODS, goods)
         self.call_from_thread(options.remember, options.VISITORS, visitors)
+
+    @work(thread=True, group="office")
+    def load_office(self, ask: bool = False) -> None:
+        """The office the register keeps, where the configuration names none (first run)."""
+        name, code = office_service.stored_office()
+        self.call_from_thread(self._office_loaded, name, code, ask)
+
+    def _office_loaded(self, name: str, code: str, ask: bool) -> None:
+        from tui_register.config import with_office
+
+        self.settings = with_office(self.settings, name, code)
+        for header in self.screen.query("AppHeader"):
+            header.refresh()
+        if ask and not self.settings.office_name and self.role == "supervisor":
+            from tui_register.ui.forms.office import OfficeForm
+
+            self.push_screen(OfficeForm(code=self.settings.office_code),
+                             lambda saved: self.load_office() if saved else None)
 
     # --- sections, help, palette ------------------------------------------------------------
 

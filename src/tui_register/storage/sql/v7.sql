@@ -1,0 +1,2 @@
+-- Schema version 7: PLACEHOLDER on branch h-entry only, so that v8 applies on its own.
+-- Another helper writes the real v7; the lead replaces this file with it at the merge.
