@@ -51,8 +51,12 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     imp.set_defaults(handler=import_command)
 
 
-def _user_and_register(settings, *, create: bool = False) -> str:
+def _user_and_register(settings, *, create: bool = False):
+    """The user, and the settings with the office the register keeps where the configuration
+    names none (file names and titles use it)."""
+    from tui_register.config import with_office
     from tui_register.storage.clock import current_login
+    from tui_register.storage.office import stored_office
     from tui_register.storage.register import open_register
 
     user = current_login()
@@ -60,14 +64,14 @@ def _user_and_register(settings, *, create: bool = False) -> str:
     open_register(settings.db_path, user, create=create)
     if new:
         print(_("cli.register_created", db=str(settings.db_path), user=user), file=sys.stderr)
-    return user
+    return user, with_office(settings, *stored_office())
 
 
 def export_command(args: argparse.Namespace, settings) -> int:
     from tui_register.progress import Progress
     from tui_register.reports import ExportOptions, export
 
-    user = _user_and_register(settings)
+    user, settings = _user_and_register(settings)
     options = ExportOptions(date_from=args.date_from, date_to=args.date_to, at=args.at, unit=args.unit,
                             out=args.out, full_ids=args.full_ids, **{n: getattr(args, n) for n in _FILTERS})
     try:
@@ -90,7 +94,7 @@ def import_command(args: argparse.Namespace, settings) -> int:
         return ExitCode.PROBLEM
     # Importing the roster the office keeps in Excel is how a new office starts: the register
     # is created as the interface creates it on a first run, the importer its first supervisor.
-    user = _user_and_register(settings, create=True)
+    user, settings = _user_and_register(settings, create=True)
     options = ImportOptions(sheet=args.sheet, column_map=args.column_map, dry_run=args.dry_run,
                             skip_invalid=args.skip_invalid)
     try:
