@@ -85,6 +85,7 @@ async def test_h_shows_the_history_at_80x24_with_personal_data_masked_and_labels
         assert "农村低保" in text and "rural_dibao" not in text
         assert "儿子" in text or "子" in text
         assert " son" not in text and "monthly" not in text
+        assert "¥0.00" not in text  # a new category without an amount says nothing of one
         assert "所属户;" not in text and not text.rstrip().endswith("所属户")
         assert register.id_holder_uuid not in text and "field." not in text
         await press(pilot, "ctrl+p")  # the key is found by its name, as every key is
