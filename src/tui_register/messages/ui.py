@@ -120,7 +120,7 @@ MESSAGES = {
     "ui.history": ("变更记录", "Change history"),
     "ui.none": ("(无)", "(none)"),
     "ui.voided_mark": ("[已作废]", "[voided]"),
-    "ui.revealed": ("已显示完整身份证号,此操作已记入审计日志", "Full ID numbers shown; this has been recorded in the audit trail"),
+    "ui.revealed": ("已显示完整的身份证号和电话,此操作已记入审计日志", "Full ID numbers and phones shown; this has been recorded in the audit trail"),
     "ui.choose_active_category": ("请先在类别表中选中一条有效的类别", "Choose an active category in the table first"),
     "ui.whole_household": ("整户", "Whole household"),
     "field.household.head": ("户主", "Head"),

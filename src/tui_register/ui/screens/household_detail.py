@@ -304,7 +304,7 @@ def _change(entry: HistoryEntry, name: str, before: object, after: object, *, ow
     old, new = (_shown(entry, name, v, revealed) for v in (before, after))
     if name == "household" and after == own and before in (None, "", own):
         return ""
-    if not new and not old or (before is None and name.endswith("_fen") and after == 0):
+    if (not new and not old) or (before is None and name.endswith("_fen") and after == 0):
         return ""  # nothing, or no amount on a new record
     if not old:
         return f"{label_text}: {new}"
