@@ -70,6 +70,12 @@ async def test_input_select_and_table_keys_are_described_in_chinese(register: Pa
         assert app.focused.id == "f-place"  # a Select
         described = await help_descriptions(pilot)
         assert not english(described) and _("textual.show_menu") in described
+        await press(pilot, "tab", "tab")
+        assert app.focused.id == "f-notes"  # a TextArea
+        described = await help_descriptions(pilot)
+        assert not english(described) and _("textual.undo") in described
+        await press(pilot, "shift+tab", "shift+tab")
+        assert app.focused.id == "f-place"
         await press(pilot, "enter")  # its menu open: the footer offers to close it, in Chinese
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]

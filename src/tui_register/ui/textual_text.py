@@ -143,8 +143,9 @@ def _subclasses(cls: type) -> list[type]:
 def translate_textual_bindings() -> None:
     """The bindings of Textual's own classes in the current language (instances made from
     now on copy them). Our own classes translate theirs (`ui.bindings.translate_bindings`)."""
-    import textual.widgets  # noqa: F401 - the widget classes the interface uses, loaded
-    from textual.widgets import DataTable, Input, OptionList, Select, TextArea  # noqa: F401
+    # The Select's menu shows its key in the footer: make sure its class exists. (TextArea is
+    # left to load with the forms: its keys are only listed, and describe() translates them.)
+    from textual.widgets import Select  # noqa: F401
 
     for cls in _subclasses(DOMNode):
         merged = cls.__dict__.get("_merged_bindings")
