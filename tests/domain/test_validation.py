@@ -684,7 +684,7 @@ ALL_CODES = [
     "id_sex_mismatch", "phone_invalid", "money_negative", "money_decimals", "money_too_large",
     "date_invalid", "date_before_1900", "date_future", "hours_range", "hours_decimals",
     "unknown_category", "person_or_household", "end_before_start", "period_required",
-    "follow_up_due_required", "follow_up_before_visit",
+    "follow_up_due_required", "follow_up_before_visit", "office_code",
 ]
 PARAMS = {"max": 10, "length": 17, "region": "990101", "id_date": "1949-12-31"}
 
