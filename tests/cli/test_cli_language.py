@@ -61,6 +61,7 @@ def test_the_help_column_counts_chinese_metavars_as_two_cells(tmp_path):
     (("export", "bogus"), "无效的选项值"),
     (("import",), "缺少必需的参数"),
     (("stats", "--bogus"), "无法识别的参数"),
+    (("demo", "--households", "x"), "无效的值：'x'"),
 ])
 def test_usage_errors_in_chinese(tmp_path, args, words):
     done = cli(tmp_path, *args)

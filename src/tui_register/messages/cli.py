@@ -60,7 +60,7 @@ MESSAGES = {
     "argparse.argument": ("参数 %(argument_name)s：%(message)s", "argument %(argument_name)s: %(message)s"),
     "argparse.required": ("缺少必需的参数：%s", "the following arguments are required: %s"),
     "argparse.invalid_choice": ("无效的选项值：%(value)r（可选：%(choices)s）", "invalid choice: %(value)r (choose from %(choices)s)"),
-    "argparse.invalid_value": ("无效的 %(type)s 值：%(value)r", "invalid %(type)s value: %(value)r"),
+    "argparse.invalid_value": ("无效的值：%(value)r", "invalid %(type)s value: %(value)r"),
     "argparse.unrecognized": ("无法识别的参数：%s", "unrecognized arguments: %s"),
     "argparse.expected_one": ("需要一个值", "expected one argument"),
     "argparse.expected_at_most_one": ("最多一个值", "expected at most one argument"),
