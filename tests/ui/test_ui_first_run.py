@@ -20,6 +20,7 @@ from tests.support.ui import (
     press,
     screen_text,
     settle,
+    toast_texts,
     type_text,
     wait_until,
 )
@@ -100,6 +101,20 @@ async def test_first_run_asks_a_supervisor_and_keeps_the_answer(register: Path):
         await settle(pilot)
         assert not isinstance(again.screen, OfficeForm)
         assert screen_text(again).splitlines()[0].lstrip().startswith(OFFICE)
+
+
+async def test_a_supervisor_who_puts_it_off_is_told_it_will_be_asked_again(register: Path):
+    from tui_register.ui.forms.office import OfficeForm
+
+    app = app_for(register, ALICE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OfficeForm)
+        await press(pilot, "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, OfficeForm)
+        assert _("ui.office_later") in toast_texts(app)
+        assert _("ui.no_office") in screen_text(app).splitlines()[0]
 
 
 async def test_a_clerk_is_told_that_a_supervisor_must_set_it(register: Path):

@@ -58,6 +58,7 @@ MESSAGES = {
         "首次使用:请填写本单位名称和代码(导出文件名使用代码)",
         "First run: the office's name and code (export file names use the code)",
     ),
+    "ui.office_later": ("未设单位名称:下次启动时会再次询问", "No office name yet: you will be asked again at the next start"),
     "ui.office_name_placeholder": ("如 城关街道民政办", "e.g. Chengguan civil affairs office"),
     "ui.office_code_placeholder": ("如 GL-03(字母、数字、- 和 _)", "e.g. GL-03 (letters, digits, - and _)"),
     "ui.read_only": ("[只读]", "[read-only]"),

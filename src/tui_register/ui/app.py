@@ -127,7 +127,7 @@ class RegisterApp(App):
             from tui_register.ui.forms.office import OfficeForm
 
             self.push_screen(OfficeForm(code=self.settings.office_code),
-                             lambda saved: self.load_office() if saved else None)
+                             lambda saved: self.load_office() if saved else self.notify(_("ui.office_later")))
 
     # --- sections, help, palette ------------------------------------------------------------
 
