@@ -85,6 +85,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError
 
 from tui_register import i18n
+from tui_register.domain.office import OFFICE_CODE_MAX, OFFICE_CODE_PATTERN
 from tui_register.i18n import _
 
 CONFIG_FILE_NAME = "tui-register.toml"
@@ -109,7 +110,7 @@ def _check_endpoint(url: str) -> str:
     return url.rstrip("/")
 
 
-OfficeCode = Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9_-]*$")]
+OfficeCode = Annotated[str, Field(max_length=OFFICE_CODE_MAX, pattern=OFFICE_CODE_PATTERN)]
 Endpoint = Annotated[str, AfterValidator(_check_endpoint)]
 Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 # Capped at ten years so that date arithmetic on "next visit" can never overflow.
@@ -486,3 +487,10 @@ def load_settings(
     if values.get("language") is None:
         values["language"] = i18n.detect_language(env)
     return Settings.model_validate(values)
+
+
+def with_office(settings: Settings, name: str, code: str) -> Settings:
+    """The settings with the office the register keeps (set on its first run) wherever the
+    configuration leaves the name or the code unset: the configuration still wins."""
+    return settings.model_copy(update={"office_name": settings.office_name or name,
+                                       "office_code": settings.office_code or code})

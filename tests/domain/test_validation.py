@@ -685,7 +685,7 @@ ALL_CODES = [
     "date_invalid", "date_before_1900", "date_future", "hours_range", "hours_decimals",
     "unknown_category", "person_or_household", "end_before_start", "period_required",
     "follow_up_due_required", "follow_up_before_visit", "held_after_departure",
-    "collector_required", "not_reached_nothing_given",
+    "collector_required", "not_reached_nothing_given", "office_code",
 ]
 PARAMS = {"max": 10, "length": 17, "region": "990101", "id_date": "1949-12-31", "date": "2024-03-01"}
 

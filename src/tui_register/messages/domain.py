@@ -6,6 +6,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
     # ---- problems
     "err.required": ("不能为空", "is required"),
+    "err.office_code": ("最多 {max} 个字符，只能包含字母、数字、- 和 _", "must be at most {max} letters, digits, - or _"),
     "err.invalid": ("内容不正确", "is not valid"),
     "err.too_long": ("不能超过{max}个字", "must be at most {max} characters"),
     "err.too_many": ("最多只能填写{max}项", "may have at most {max} entries"),
@@ -74,6 +75,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.household": ("所属户", "Household"),
     "field.membership.household": ("户", "Household"),
     "field.id_number": ("身份证号", "ID number"),
+    "field.office.name": ("单位名称", "Office name"),
+    "field.office.code": ("单位代码", "Office code"),
     "field.sex": ("性别", "Sex"),
     "field.birth_date": ("出生日期", "Date of birth"),
     "field.relation": ("与户主关系", "Relation to head"),

@@ -29,7 +29,7 @@ MESSAGES = {
     "report.filter.purpose": ("走访事由：{value}", "Purpose: {value}"),
     "report.filter.campaign": ("慰问活动：{value}", "Campaign: {value}"),
     "report.filter_separator": ("；", "; "),
-    "report.footer": ("&L打印日期：&D&R第 &P 页，共 &N 页", "&LPrinted &D&RPage &P of &N"),
+    "report.footer": ("&L打印日期：{date}&R第 &P 页，共 &N 页", "&LPrinted {date}&RPage &P of &N"),
     "report.format_month": ('yyyy"年"m"月"', "yyyy-mm"),
     "report.unit.yuan": ("元", "yuan"),
     "report.unit.wan": ("万元", "10,000 yuan"),

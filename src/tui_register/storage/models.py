@@ -244,6 +244,13 @@ class Staff(Record):
     status = CharField(default="active")  # active / disabled
 
 
+class Setting(Record):
+    """The register's own settings (schema v8): the office's name and code, one row a key."""
+
+    key = CharField(unique=True)
+    value = TextField(default="")
+
+
 class ChangeLog(BaseModel):
     """One row per change: audit trail and sync outbox. AUTOINCREMENT: never reused."""
 
@@ -297,4 +304,6 @@ def counted_visit_sql(alias: str = "v") -> str:
     return f"{alias}.status = 'valid' AND {alias}.outcome != 'not_reached'"
 
 
-CORE_MODELS = [Category, *ENTITIES.values(), ChangeLog, AuditEvent]
+# Logged like every record, but not an entity of the wire (the hub knows offices by their token).
+ENTITY_OF[Setting] = "setting"
+CORE_MODELS = [Category, *ENTITIES.values(), Setting, ChangeLog, AuditEvent]

@@ -22,12 +22,14 @@ from textual.worker import WorkerFailed
 from tui_register.domain.text import display_safe
 from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
+from tui_register.ui import textual_text
 from tui_register.ui.bindings import bindings_of, keys_problem, translate_bindings
 from tui_register.ui.keymap import ORDER
 from tui_register.ui.palette import KeyCommands, RegisterPalette
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
 from tui_register.ui.services import households as household_service
+from tui_register.ui.services import office as office_service
 from tui_register.ui.services import staff as staff_service
 from tui_register.ui.services import visits as visit_service
 from tui_register.ui.state import SessionState
@@ -42,7 +44,7 @@ BUILTIN = {"Copy selected text": "key.copy", "Focus Next": "key.next_field",
 
 
 def describe(description: str) -> str:
-    return _(BUILTIN[description]) if description in BUILTIN else description
+    return _(BUILTIN[description]) if description in BUILTIN else textual_text.describe(description)
 
 
 # Section -> (title key, "module:Screen" opened on first use).
@@ -77,6 +79,7 @@ class RegisterApp(App):
         """`today` fixes the date shown (tests and snapshots); otherwise the real date."""
         # ansi_color: the terminal's own palette, not true colour: fewer bytes per change,
         # right in 16 colours, and under NO_COLOR every colour is dropped (bold and reverse stay).
+        textual_text.translate_textual_bindings()  # before any widget copies its bindings
         super().__init__(ansi_color=True)
         translate_bindings(self)
         self.settings = settings
@@ -94,6 +97,7 @@ class RegisterApp(App):
     def on_mount(self) -> None:
         self.load_places()
         self.switch_mode("households")
+        self.load_office(ask=True)
         if self.role is None:
             self.notify(_("ui.read_only_notice", user=self.user), severity="warning", timeout=10)
 
@@ -104,6 +108,24 @@ class RegisterApp(App):
         goods, visitors = visit_service.goods_choices(), visit_service.visitor_names()
         self.call_from_thread(self.state.set_places, places)
         self.call_from_thread(self.state.remember, {"goods": goods, "visitors": visitors})
+
+    @work(thread=True, group="office")
+    def load_office(self, ask: bool = False) -> None:
+        """The office the register keeps, where the configuration names none (first run)."""
+        name, code = office_service.stored_office()
+        self.call_from_thread(self._office_loaded, name, code, ask)
+
+    def _office_loaded(self, name: str, code: str, ask: bool) -> None:
+        from tui_register.config import with_office
+
+        self.settings = with_office(self.settings, name, code)
+        for header in self.screen.query("AppHeader"):
+            header.refresh()
+        if ask and not self.settings.office_name and self.role == "supervisor":
+            from tui_register.ui.forms.office import OfficeForm
+
+            self.push_screen(OfficeForm(code=self.settings.office_code),
+                             lambda saved: self.load_office() if saved else self.notify(_("ui.office_later")))
 
     # --- sections, help, palette ------------------------------------------------------------
 

@@ -109,6 +109,8 @@ KEYS: tuple[KeySpec, ...] = (
     K("detail.member_status", "m", "member_status", "key.member_status", "detail", show=False),
     K("detail.visit", "v", "visit", "key.log_visit", "detail"),
     K("detail.reveal", "r", "reveal", "key.reveal", "detail"),
+    # Out of the 80-column footer (it would push `? Help` off), listed by `?` and Ctrl+P.
+    K("detail.history", "h", "history", "key.history", "detail", show=False),
     K("form.save", "ctrl+s", "save", "key.save", "form", priority=True),
     K("form.cancel", "escape", "cancel", "key.cancel", "form"),
     # Priority, so that the focus moves before the next keys of a burst are delivered

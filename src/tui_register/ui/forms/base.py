@@ -304,15 +304,27 @@ class FormScreen(Screen[str | None]):
             return
         theirs, version = current
         mine = self.values()
-        rows = [(field_label(f.label), mine.get(f.name, ""), theirs.get(f.name, "")) for f in self.FIELDS]
+        rows = [(field_label(f.label), _shown(f, mine.get(f.name, "")), _shown(f, theirs.get(f.name, "")))
+                for f in self.FIELDS]
 
         def chosen(keep_mine: bool | None) -> None:
             if keep_mine:
-                # The user has seen theirs and chooses to save over it: base on their version.
-                self.base_version = version
-                self.notify(_("ui.save_over_theirs"))
+                self._merge(theirs, version)
 
         self.app.push_screen(CompareDialog(rows), chosen)
+
+    def _merge(self, theirs: dict[str, str], version: int) -> None:
+        """Keep mine, three-way: the fields this user changed since the form was opened (or
+        reloaded) keep their typing; every other field takes what the other person saved, so
+        that their changes are not silently undone. The form is then based on their version."""
+        mine = self.values()
+        for f in self.FIELDS:
+            untouched = mine.get(f.name, "") == self.initial.get(f.name, "")
+            if untouched and f.name in theirs and theirs[f.name] != mine.get(f.name, ""):
+                self.set_value(f.name, theirs[f.name])
+        self.initial = {**self.initial, **theirs}
+        self.base_version = version
+        self.notify(_("ui.save_over_theirs"))
 
     # --- leaving --------------------------------------------------------------------------
 
@@ -322,6 +334,13 @@ class FormScreen(Screen[str | None]):
             return
         self.app.push_screen(ConfirmDialog(_("ui.discard_changes")),
                              lambda yes: self.dismiss(None) if yes else None)
+
+
+def _shown(f: Field, value: str) -> str:
+    """A value as the form shows it: a select's label (a place's path, 男, 配偶), not its code."""
+    if f.kind == "select" and value and f.options:
+        return next((label for label, code in f.options() if code == value), value)
+    return value
 
 
 def _warning_accept(code: str) -> str:

@@ -28,11 +28,19 @@ class AppHeader(Static):
         if self.role:
             who += f"({_('role.' + self.role)})"
         pending = "" if self.pending is None else _("ui.pending", n=self.pending)
-        text = Text.assemble(safe(self.office or _("ui.no_office"), "bold"), " | ", self.section, " | ",
+        text = Text.assemble(safe(self._office(), "bold"), " | ", self.section, " | ",
                              self.app.today().isoformat(), " | ", safe(who), " | ", pending)
         text.no_wrap = True
         text.overflow = "crop"
         return text
+
+    def _office(self) -> str:
+        """The office as the app knows it now (the register's, once read), else who must set it."""
+        settings = getattr(self.app, "settings", None)
+        office = getattr(settings, "office_name", "") or self.office
+        if office:
+            return office
+        return _("ui.no_office") if self.role == "supervisor" else _("ui.no_office_clerk")
 
     def refresh_pending(self, force: bool = False) -> None:
         """Count the changes waiting for the sync, at most every few seconds: on a register
