@@ -23,8 +23,8 @@ examples use::
     language = "zh_CN"            # language: "zh_CN" or "en"; unset = from the locale
     escape_delay_ms = 100         # escape_delay_ms: 0..2000
     mouse = false                 # mouse
-    [ui.keys]                     # keys: binding id = key string
-    quit = "ctrl+q"
+    [ui.keys]                     # keys: binding id = key string (ids: ui/keymap.py;
+    "app.quit" = "f10"            # an unknown id stops the interface at start)
 
     [sync]
     endpoint = "https://sync.example.org/api"   # sync_endpoint: http(s) URL
@@ -33,6 +33,9 @@ examples use::
     connect_timeout = 10          # sync_connect_timeout: seconds > 0
     read_timeout = 60             # sync_read_timeout: seconds > 0
     total_timeout = 1800          # sync_total_timeout: seconds > 0
+
+    [visits]
+    cash_ceiling = 2000           # visit_cash_ceiling: yuan, 0..9999999; 0 = no ceiling
 
     [payments]
     single_supervisor = false     # payments_single_supervisor: the office has one supervisor,
@@ -43,7 +46,7 @@ examples use::
     "0103" = 30                   # a category code beats its group; 0 = never
 
 Every setting may also be written flat at the top level under its field name
-(``db_path = "..."``, ``sync_batch_size = 500``, ``keys = {quit = "ctrl+q"}``);
+(``db_path = "..."``, ``sync_batch_size = 500``, ``keys = {"app.quit" = "f10"}``);
 setting the same field both ways is an error. ``[visit_intervals]`` and ``keys``
 tables are merged entry by entry over the defaults (visit_intervals defaults to
 youfu 90, dibao 365, tekun 365; set an entry to 0 to switch it off). Unknown keys
@@ -86,6 +89,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError
 
 from tui_register import i18n
+from tui_register.domain.office import OFFICE_CODE_MAX, OFFICE_CODE_PATTERN
 from tui_register.i18n import _
 
 CONFIG_FILE_NAME = "tui-register.toml"
@@ -94,6 +98,7 @@ ENV_PREFIX = "TUI_REGISTER_"
 TOKEN_ENV = "TUI_REGISTER_SYNC_TOKEN"
 VISIT_GROUPS = ("youfu", "dibao", "tekun", "disability", "other")
 DEFAULT_VISIT_INTERVALS: dict[str, int] = {"youfu": 90, "dibao": 365, "tekun": 365}
+DEFAULT_CASH_CEILING = 2000  # yuan per visit
 
 
 def _check_endpoint(url: str) -> str:
@@ -109,7 +114,7 @@ def _check_endpoint(url: str) -> str:
     return url.rstrip("/")
 
 
-OfficeCode = Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9_-]*$")]
+OfficeCode = Annotated[str, Field(max_length=OFFICE_CODE_MAX, pattern=OFFICE_CODE_PATTERN)]
 Endpoint = Annotated[str, AfterValidator(_check_endpoint)]
 Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 # Capped at ten years so that date arithmetic on "next visit" can never overflow.
@@ -137,6 +142,9 @@ class Settings(BaseModel):
     sync_total_timeout: Seconds = 1800.0
     payments_single_supervisor: bool = False
     visit_intervals: dict[str, VisitDays] = Field(default_factory=lambda: dict(DEFAULT_VISIT_INTERVALS))
+    # Cash above this (in yuan) for one visit is asked about before it is saved: a typing
+    # slip (500 -> 50000) must not pass without a word. 0: no ceiling.
+    visit_cash_ceiling: int = Field(default=DEFAULT_CASH_CEILING, ge=0, le=9_999_999)
     escape_delay_ms: int = Field(default=100, ge=0, le=2000)
     mouse: bool = False
     keys: dict[str, KeyName] = Field(default_factory=dict)
@@ -170,6 +178,7 @@ FILE_TABLES: dict[str, dict[str, str]] = {
     "office": {"code": "office_code", "name": "office_name"},
     "database": {"path": "db_path"},
     "export": {"dir": "export_dir"},
+    "visits": {"cash_ceiling": "visit_cash_ceiling"},
     "ui": {"language": "language", "escape_delay_ms": "escape_delay_ms", "mouse": "mouse", "keys": "keys"},
     "sync": {
         "endpoint": "sync_endpoint",
@@ -202,6 +211,7 @@ _PROBLEMS: dict[str, str] = {
     "sync_read_timeout": "config.problem.timeout",
     "sync_total_timeout": "config.problem.timeout",
     "escape_delay_ms": "config.problem.escape_delay_ms",
+    "visit_cash_ceiling": "config.problem.cash_ceiling",
     "mouse": "config.problem.mouse",
     "visit_intervals": "config.problem.visit_intervals",
     "keys": "config.problem.keys",
@@ -378,7 +388,7 @@ def _from_text(field: str, text: str) -> Any:
     the field's usual message.
     """
     try:
-        if field in ("sync_batch_size", "escape_delay_ms"):
+        if field in ("sync_batch_size", "escape_delay_ms", "visit_cash_ceiling"):
             return int(text.strip())
         if field.endswith("_timeout"):
             value = float(text.strip())
@@ -483,3 +493,10 @@ def load_settings(
     if values.get("language") is None:
         values["language"] = i18n.detect_language(env)
     return Settings.model_validate(values)
+
+
+def with_office(settings: Settings, name: str, code: str) -> Settings:
+    """The settings with the office the register keeps (set on its first run) wherever the
+    configuration leaves the name or the code unset: the configuration still wins."""
+    return settings.model_copy(update={"office_name": settings.office_name or name,
+                                       "office_code": settings.office_code or code})

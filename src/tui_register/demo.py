@@ -4,6 +4,12 @@ Deterministic for a seed and an end date: the same arguments give the same regis
 for record. Proportions follow the figures of the field offices' work reports: mostly 低保
 households, a sizeable share of 优抚对象, visits in peaks around Spring Festival, Army Day,
 Mid-Autumn and Double Ninth, about ten visits per household over three years.
+
+It holds only what the write path could have written: records pass the same rules
+(`domain.rules`), a person who died or moved out holds no membership after that date (as
+`storage.households.set_person_status` ends them), a household has at most one valid visit
+per campaign, and the derived columns are computed by the bulk loader by the write path's
+function. `tui-register check` passes on a fresh demo.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
+from tui_register.domain import rules
 from tui_register.domain.ids import known_region_codes, make_resident_id
 from tui_register.domain.names import pinyin_keys
-from tui_register.storage.bulk import BulkWriter, household_search_entry, indexes_deferred
+from tui_register.storage.bulk import BulkWriter, indexes_deferred
 from tui_register.storage.models import (
     Activity,
     Campaign,
@@ -190,20 +197,22 @@ def _make_household(ctx: _Ctx, local_region: str) -> None:
     hid = bulk.add(Household, dict(place=grid, address=address, phone=phone, status=status,
                                    status_reason=reason, status_date=status_date, place_path=path), at=at)
     members = _make_members(ctx, hid, local_region, registered, at)
-    codes = _make_memberships(ctx, hid, members, registered, at)
-    last_visit, last_check = _make_visits(ctx, hid, registered, codes)
-    head_pid, head_name, head_pinyin, head_id = members[0][:4]
-    active_count = sum(1 for m in members if m[4] == "active")
-    # The household row is already buffered: fill in its head and derived columns.
-    row_fix = dict(head=head_pid, head_name=head_name, head_sort=head_pinyin, head_id_number=head_id,
-                   member_count=active_count, last_visit=last_visit, last_check=last_check,
-                   category_codes="," + ",".join(sorted(codes)) + "," if codes else "")
-    bulk.patch_last(Household, row_fix)
-    doc, grams = household_search_entry(address, phone, [m[5] for m in members])
-    bulk.index_household(hid, doc, grams)
+    _make_memberships(ctx, hid, members, registered, at)
+    _make_visits(ctx, hid, registered)
+    # The household row is already buffered: its head is known now. The derived columns and
+    # the search entry are the bulk loader's work (the write path's function).
+    bulk.patch_last(Household, dict(head=members[0].id))
 
 
-def _make_members(ctx: _Ctx, hid: int, local: str, registered: date, at: str) -> list[tuple]:
+@dataclass(frozen=True)
+class _Member:
+    id: int
+    status: str
+    status_reason: str
+    status_date: date | None
+
+
+def _make_members(ctx: _Ctx, hid: int, local: str, registered: date, at: str) -> list[_Member]:
     rng = ctx.rng
     size = rng.choices((1, 2, 3, 4, 5), weights=(30, 30, 20, 13, 7))[0]
     head_male = rng.random() < 0.6
@@ -225,37 +234,49 @@ def _make_members(ctx: _Ctx, hid: int, local: str, registered: date, at: str) ->
         id_number = _resident_id(ctx, local, birth, male)
         status, reason, sdate = "active", "", None
         if rng.random() < 0.03:
-            status, reason, sdate = "deceased", "病故", ctx.today - timedelta(days=rng.randint(10, 900))
+            # Died after being registered (the household's rows were entered on that day).
+            # Folded into that span rather than drawn from it: the same draws as before keep
+            # the rest of a seed's data as it was.
+            days, span = rng.randint(10, 900), (ctx.today - registered).days
+            if days > span:
+                days = 10 + (days - 10) % (span - 9)
+            status, reason, sdate = "deceased", "病故", ctx.today - timedelta(days=days)
         disability = rng.choice((1, 2, 3, 4)) if rng.random() < 0.08 else None
         member_phone = f"1{rng.choice('3578')}{rng.randrange(10 ** 9):09d}" if relation == "head" else ""
         pid = ctx.bulk.add(Person, dict(
             household=hid, name=name, id_number=id_number, sex="M" if male else "F", birth_date=birth,
             relation=relation, disability_grade=disability, phone=member_phone, status=status,
             status_reason=reason, status_date=sdate, name_pinyin=pinyin, name_initials=initials), at=at)
-        members.append((pid, name, pinyin, id_number, status, (name, pinyin, initials, id_number, member_phone)))
+        members.append(_Member(pid, status, reason, sdate))
     return members
 
 
-def _make_memberships(ctx: _Ctx, hid: int, members: list[tuple], registered: date, at: str) -> set[str]:
+def _make_memberships(ctx: _Ctx, hid: int, members: list[_Member], registered: date, at: str) -> None:
     rng = ctx.rng
     count = rng.choices((1, 2, 3), weights=(70, 25, 5))[0]
     chosen = {c[0]: c for c in rng.choices(CATEGORY_WEIGHTS, weights=[c[1] for c in CATEGORY_WEIGHTS], k=count)}
-    active_codes = set()
+    head = members[0]
     for code, _w, amount, period in chosen.values():
-        person = members[0][0] if code in _PERSON_SCOPE else None
+        person = head if code in _PERSON_SCOPE else None
         fen = rng.randrange(amount[0], amount[1] + 1, 100) if amount else 0
         start = registered
         ended = rng.random() < 0.06
         end = start + timedelta(days=rng.randint(30, 700)) if ended else None
         if end and end > ctx.today:
             end, ended = None, False
+        reason = "复核后退出" if ended else ""
+        if person is not None and person.status in rules.DEPARTED:
+            # As marking the person deceased ends their memberships on that date.
+            if not ended or end > person.status_date:
+                end, ended, reason = rules.departure_end(end, person.status_date), True, person.status_reason
+            rules.held_while_present(start, end, person.status, person.status_date)
+        period = period if fen else ""
+        rules.end_not_before_start(start, end)
+        rules.period_for_amount(fen, period)
         ctx.bulk.add(Membership, dict(
-            category=code, household=hid, person=person, start_date=start, end_date=end,
-            amount_fen=fen, period=period if fen else "", status="ended" if ended else "active",
-            status_reason="复核后退出" if ended else ""), at=at)
-        if not ended:
-            active_codes.add(code)
-    return active_codes
+            category=code, household=hid, person=person.id if person else None, start_date=start,
+            end_date=end, amount_fen=fen, period=period, status="ended" if ended else "active",
+            status_reason=reason), at=at)
 
 
 _PERSON_SCOPE = {"tekun_centralised", "tekun_dispersed", "severe_disability", "tekun_disability", "orphan",
@@ -263,14 +284,13 @@ _PERSON_SCOPE = {"tekun_centralised", "tekun_dispersed", "severe_disability", "t
                  "war_and_test_veteran", "separated_personnel", "empty_nest_elderly"}
 
 
-def _make_visits(ctx: _Ctx, hid: int, registered: date, codes: set[str]) -> tuple[date | None, date | None]:
-    """The household's visits; returns its last visit and last data check."""
+def _make_visits(ctx: _Ctx, hid: int, registered: date) -> None:
+    """The household's visits: at most one valid visit per campaign, as the write path allows."""
     rng = ctx.rng
     first = max(registered, ctx.today - timedelta(days=3 * 365))
     span = (ctx.today - first).days
-    last: date | None = None
-    last_check: date | None = None
     targeted: set[int] = set()
+    visited: set[int] = set()  # campaigns with a valid visit of this household
     usable = [c for c in ctx.campaigns if c[1] >= first]
     for _ in range(rng.randint(*VISITS_PER_HOUSEHOLD)):
         campaign = None
@@ -291,20 +311,21 @@ def _make_visits(ctx: _Ctx, hid: int, registered: date, codes: set[str]) -> tupl
             due = day + timedelta(days=rng.randint(7, 60))
             done = due - timedelta(days=rng.randint(0, 6)) if due < ctx.today and rng.random() < 0.8 else None
         voided = rng.random() < 0.005
+        rules.follow_up_due(follow_up, due, day)
+        in_campaign = campaign is not None and campaign[0] not in visited
+        if campaign is not None and not voided:
+            # A second festival visit in the campaign's days is entered through the form,
+            # outside the campaign (the campaign allows one per household).
+            visited.add(campaign[0])
         ctx.bulk.add(Visit, dict(
             household=hid, visit_date=day, visitors="、".join(rng.sample(STAFF_NAMES, rng.randint(1, 3))),
             purpose=purpose, cash_fen=cash, goods=goods, findings=rng.choice(FINDINGS), follow_up=follow_up,
-            follow_up_due=due, follow_up_done=done, campaign=campaign[0] if campaign else None,
+            follow_up_due=due, follow_up_done=done, campaign=campaign[0] if in_campaign else None,
             status="voided" if voided else "valid", status_reason="录入重复" if voided else ""),
             at=_at(day, rng))
         if campaign and campaign[0] not in targeted:
             targeted.add(campaign[0])
             ctx.bulk.add(CampaignTarget, dict(campaign=campaign[0], household=hid), at=_at(campaign[1], rng))
-        if not voided and (last is None or day > last):
-            last = day
-        if not voided and purpose == "data_check" and (last_check is None or day > last_check):
-            last_check = day
-    return last, last_check
 
 
 def _make_volunteers(ctx: _Ctx, households: int) -> None:
@@ -332,9 +353,18 @@ def _make_volunteers(ctx: _Ctx, households: int) -> None:
                          at=_at(day, rng))
 
 
+REPORT_EVERY = 100  # households between progress reports (the printer itself limits redraws)
+
+
 def generate(households: int, *, seed: int = 1, user: str, until: date | None = None,
              on_progress: Callable[[int, int], None] | None = None, flush_every: int = 2000) -> dict[str, int]:
-    """Add `households` generated households (with members, categories, visits) and volunteers."""
+    """Add `households` generated households (with members, categories, visits) and volunteers.
+
+    `on_progress(done, total)` is called before any work (0 of `households`), every
+    REPORT_EVERY households, and with `total` once everything, indexes included, is written.
+    """
+    report = on_progress or (lambda done, total: None)
+    report(0, households)  # at once: reading the region table and setting indexes aside take seconds
     rng = random.Random(seed)
     # Record UUIDs come from their own generator, salted with what the register already
     # holds: the same seed gives the same data in an empty register, and `--force` into a
@@ -353,12 +383,11 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
             _make_household(ctx, local)
             if (i + 1) % flush_every == 0:
                 bulk.flush()
-                if on_progress:
-                    on_progress(i + 1, households)
+            if (i + 1) % REPORT_EVERY == 0 and i + 1 < households:
+                report(i + 1, households)
         _make_volunteers(ctx, households)
         bulk.flush()
-    if on_progress:
-        on_progress(households, households)
+    report(households, households)
     from tui_register.storage.integrity import counts_per_entity
 
     counts = counts_per_entity()

@@ -148,8 +148,12 @@ def test_check_passes_then_finds_tampering(demo_copy):
     assert "Check passed" in result.stdout
 
     conn = sqlite3.connect(str(demo_copy))
-    person_uuid, = conn.execute("SELECT uuid FROM person ORDER BY id LIMIT 1").fetchone()
-    visit_uuid, = conn.execute("SELECT uuid FROM visit ORDER BY id DESC LIMIT 1").fetchone()
+    person_uuid, household_uuid = conn.execute(
+        "SELECT p.uuid, h.uuid FROM person p JOIN household h ON h.head_id = p.id ORDER BY p.id LIMIT 1").fetchone()
+    # a visit that is not its household's latest, so that deleting it changes no derived column
+    visit_uuid, = conn.execute("SELECT uuid FROM visit v WHERE status = 'valid' AND visit_date < "
+                               "(SELECT last_visit FROM household WHERE id = v.household_id) "
+                               "ORDER BY id DESC LIMIT 1").fetchone()
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("UPDATE person SET name = '王五' WHERE uuid = ?", (person_uuid,))
     conn.execute("DELETE FROM visit WHERE uuid = ?", (visit_uuid,))
@@ -159,13 +163,58 @@ def test_check_passes_then_finds_tampering(demo_copy):
     result = cli(cwd, "check", db=demo_copy)
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("2 problems")
+    assert lines[0].startswith("3 problems")
     problems = {line.strip() for line in lines[1:]}
     assert any(person_uuid in p and p.startswith("person") and "differs" in p for p in problems), problems
     assert any(visit_uuid in p and p.startswith("visit") for p in problems), problems
+    # the household list still shows the old head name: its derived column no longer agrees
+    assert any(household_uuid in p and "head_name" in p and "王五" in p for p in problems), problems
 
     zh = cli(cwd, "check", db=demo_copy, lang="zh_CN")
-    assert zh.returncode == 1 and "发现 2 个问题" in zh.stdout and person_uuid in zh.stdout
+    assert zh.returncode == 1 and "发现 3 个问题" in zh.stdout and person_uuid in zh.stdout
+
+
+def test_check_names_a_household_whose_head_name_was_edited(demo_copy):
+    conn = sqlite3.connect(str(demo_copy))
+    household_uuid, head_name = conn.execute("SELECT uuid, head_name FROM household ORDER BY id LIMIT 1").fetchone()
+    conn.execute("UPDATE household SET head_name = '李冒名' WHERE uuid = ?", (household_uuid,))
+    conn.commit()
+    conn.close()
+    result = cli(demo_copy.parent, "check", db=demo_copy)
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("1 problem")
+    assert household_uuid in lines[1] and "head_name" in lines[1] and "李冒名" in lines[1] and head_name in lines[1]
+
+
+def test_a_fresh_demo_of_300_households_passes_check(tmp_path):
+    db = tmp_path / "demo.db"
+    result = cli(tmp_path, "demo", "--households", "300", db=db)
+    assert result.returncode == 0, result.stderr
+    result = cli(tmp_path, "check", db=db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Check passed" in result.stdout
+
+
+def test_check_reports_rows_the_write_path_refuses(demo_copy):
+    conn = sqlite3.connect(str(demo_copy))
+    membership_uuid, person_id = conn.execute(
+        "SELECT m.uuid, p.id FROM membership m JOIN person p ON p.id = m.person_id "
+        "WHERE m.status = 'active' AND p.status = 'active' ORDER BY m.id LIMIT 1").fetchone()
+    conn.execute("UPDATE person SET status = 'deceased', status_date = '2020-01-01' WHERE id = ?", (person_id,))
+    visit_id, household_uuid = conn.execute(
+        "SELECT v.id, h.uuid FROM visit v JOIN household h ON h.id = v.household_id "
+        "WHERE v.status = 'valid' AND v.campaign_id IS NOT NULL ORDER BY v.id LIMIT 1").fetchone()
+    columns = ", ".join(r[1] for r in conn.execute("PRAGMA table_info(visit)") if r[1] not in ("id", "uuid"))
+    conn.execute(f"INSERT INTO visit (uuid, {columns}) SELECT '11111111-2222-4333-8444-555555555555', "
+                 f"{columns} FROM visit WHERE id = ?", (visit_id,))
+    conn.commit()
+    conn.close()
+    result = cli(demo_copy.parent, "check", db=demo_copy)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(membership_uuid in line and "2020-01-01" in line and "in force" in line for line in lines), lines
+    assert any(household_uuid in line and "2 valid visits" in line for line in lines), lines
 
 
 def test_check_finds_a_broken_reference(demo_copy):

@@ -439,3 +439,12 @@ def test_error_language_follows_the_current_language(tmp_path):
     assert message.startswith("配置错误 tui-register.toml: sync.endpoint ")
     message = config_error(tmp_path / "no-file", environ={"TUI_REGISTER_SYNC_BATCH_SIZE": "0"})
     assert message.startswith("配置错误 环境变量: TUI_REGISTER_SYNC_BATCH_SIZE ")
+
+
+def test_the_cash_ceiling_of_a_visit(tmp_path):
+    assert load(tmp_path).visit_cash_ceiling == 2000
+    assert load(tmp_path, "[visits]\ncash_ceiling = 5000\n").visit_cash_ceiling == 5000
+    assert load(tmp_path, "visit_cash_ceiling = 0\n").visit_cash_ceiling == 0
+    assert load(tmp_path / "e", environ={"TUI_REGISTER_VISIT_CASH_CEILING": "800"}).visit_cash_ceiling == 800
+    message = config_error(tmp_path, "[visits]\ncash_ceiling = -1\n")
+    assert "visits.cash_ceiling" in message and "0 to 9999999" in message

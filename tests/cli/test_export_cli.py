@@ -55,3 +55,27 @@ def test_full_ids_for_the_supervisor(db, tmp_path):
 def test_usage_errors_exit_2(db, args, says):
     done = cli(db, *args)
     assert done.returncode == 2 and says in done.stderr
+
+
+def test_export_file_name_has_the_office_code_kept_in_the_register(tmp_path):
+    """Set on the interface's first run (no [office] in the configuration): the code still
+    names the export file of the command line."""
+    import subprocess
+    import sys
+
+    from tests.support.records import cli_env
+    from tui_register.domain.office import OfficeIn
+    from tui_register.domain.records import validate
+    from tui_register.storage.clock import current_login
+    from tui_register.storage.models import database
+    from tui_register.storage.office import set_office
+    from tui_register.storage.register import open_register
+
+    open_register(tmp_path / "r.db", current_login())
+    set_office(current_login(), validate(OfficeIn, {"name": "城关街道民政办", "code": "GL-03"}))
+    database.close()
+    env = {**cli_env("en"), "TUI_REGISTER_EXPORT_DIR": str(tmp_path / "exports")}
+    done = subprocess.run([sys.executable, "-m", "tui_register", "--db", str(tmp_path / "r.db"), "export",
+                           "summary"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [p.name[:14] for p in (tmp_path / "exports").glob("*.xlsx")] == ["summary_GL-03_"]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pytest
 from openpyxl import Workbook
 
 from tests.support.records import cli_env, resident_id, table_counts
@@ -60,3 +61,30 @@ def test_import_problems(tmp_path):
     assert mapped.returncode == 2 and "Unknown field “nom”" in mapped.stderr
     usage = cli(tmp_path, "import", "households", "x.xlsx")
     assert usage.returncode == 2
+
+
+def test_importing_a_roster_creates_a_new_register(tmp_path):
+    """A new office starts from the roster it keeps in Excel: the register is created with the
+    importer as its first supervisor, as the interface's first run does."""
+    done = cli(tmp_path, "import", "roster", str(roster(tmp_path / "ok.xlsx", GOOD)))
+    assert done.returncode == 0, done.stderr
+    assert "Created the register " + str(tmp_path / "r.db") in done.stderr
+    assert done.stdout.startswith("Imported: 1 new households, 1 new persons")
+    assert (tmp_path / "r.db").stat().st_mode & 0o777 == 0o600
+    staff = cli(tmp_path, "staff", "list")  # needs a supervisor: the importer is one
+    assert staff.returncode == 0 and current_login() in staff.stdout and "supervisor" in staff.stdout
+
+
+def test_a_mistyped_roster_name_creates_no_register(tmp_path):
+    done = cli(tmp_path, "import", "roster", str(tmp_path / "none.xlsx"))
+    assert done.returncode == 1 and "does not exist" in done.stderr
+    assert not (tmp_path / "r.db").exists()
+
+
+@pytest.mark.parametrize("args", [("stats",), ("check",), ("backup", "copy.db"), ("export", "roster"), ("sync",)])
+def test_commands_on_a_missing_register_say_how_to_create_one(tmp_path, args):
+    done = cli(tmp_path, *args)
+    assert done.returncode in (1, 2)  # sync: a wrong path is configuration (2)
+    assert str(tmp_path / "r.db") in done.stderr
+    assert "tui-register import roster" in done.stderr and "run tui-register" in done.stderr
+    assert not (tmp_path / "r.db").exists()

@@ -21,13 +21,36 @@ def test_catalog_is_not_empty():
     assert len(ENTRIES) > 50
 
 
-@pytest.mark.parametrize("key, pair", ENTRIES, ids=[key for key, _pair in ENTRIES])
-def test_entry_has_both_languages(key, pair):
-    assert isinstance(pair, tuple) and len(pair) == 2
+def entry_problems(key: str, pair: object) -> list[str]:
+    """What is wrong with one catalog entry (nothing when it is right)."""
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        return [f"{key}: not a (zh_CN, en) pair: {pair!r}"]
     zh, en = pair
-    assert isinstance(zh, str) and zh.strip(), f"{key}: no Chinese text"
-    assert isinstance(en, str) and en.strip(), f"{key}: no English text"
-    assert placeholders(zh) == placeholders(en), f"{key}: placeholders differ"
+    problems = []
+    if not (isinstance(zh, str) and zh.strip()):
+        problems.append(f"{key}: no Chinese text")
+    if not (isinstance(en, str) and en.strip()):
+        problems.append(f"{key}: no English text")
+    if not problems and placeholders(zh) != placeholders(en):
+        problems.append(f"{key}: placeholders differ: zh {sorted(placeholders(zh))}, en {sorted(placeholders(en))}")
+    return problems
+
+
+def test_every_entry_has_both_languages_and_the_same_placeholders():
+    problems = [problem for key, pair in ENTRIES for problem in entry_problems(key, pair)]
+    assert not problems, f"{len(problems)} catalog entries are wrong:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("pair, expected", [
+    (("不能为空", "is required"), []),
+    (("", "is required"), ["k: no Chinese text"]),
+    (("不能为空", "  "), ["k: no English text"]),
+    ("is required", ["k: not a (zh_CN, en) pair: 'is required'"]),
+    (("最多{max}个字", "at most {limit}"), ["k: placeholders differ: zh ['max'], en ['limit']"]),
+])
+def test_entry_problems_names_the_key_and_the_problem(pair, expected):
+    # The catalog check above must be able to fail: each kind of wrong entry is reported.
+    assert entry_problems("k", pair) == expected
 
 
 def test_lookup_by_language():

@@ -686,11 +686,12 @@ ALL_CODES = [
     "id_sex_mismatch", "phone_invalid", "money_negative", "money_decimals", "money_too_large",
     "date_invalid", "date_before_1900", "date_future", "hours_range", "hours_decimals",
     "unknown_category", "person_or_household", "end_before_start", "period_required",
-    "follow_up_due_required", "follow_up_before_visit",
+    "follow_up_due_required", "follow_up_before_visit", "held_after_departure",
+    "collector_required", "not_reached_nothing_given", "office_code",
     "bad_period", "account_not_digits", "account_length", "holder_mismatch",
 ]
-PARAMS = {"max": 10, "length": 17, "region": "990101", "id_date": "1949-12-31", "value": "2026Q5", "n": 11,
-          "low": 12, "high": 30, "holder": "李四", "recipient": "张三丰"}
+PARAMS = {"max": 10, "length": 17, "region": "990101", "id_date": "1949-12-31", "date": "2024-03-01",
+          "value": "2026Q5", "n": 11, "low": 12, "high": 30, "holder": "李四", "recipient": "张三丰"}
 
 
 @pytest.mark.parametrize("code", ALL_CODES)

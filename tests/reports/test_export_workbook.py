@@ -85,6 +85,16 @@ def test_title_header_filter_and_print_settings(tmp_path):
     assert not ws.merged_cells.ranges
 
 
+def test_footer_prints_the_export_date_as_iso_text(tmp_path, monkeypatch):
+    """LibreOffice printed Excel's &D field as 12/01/2026: the footer carries the date as text."""
+    from tui_register.storage import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 1))
+    ws = open_book(write(tmp_path / "t.xlsx", [("张三", None, "2025-01-01", 100, 1, 10, "x")]))["台账"]
+    assert ws.oddFooter.left.text == "打印日期：2026-12-01"
+    assert ws.oddFooter.right.text == "第 &P 页，共 &N 页"
+
+
 def test_wide_tables_print_landscape(tmp_path):
     wide = [Column(f"很长的列标题第{i}列") for i in range(12)]
     path = write(tmp_path / "t.xlsx", [tuple("内容" * 5 for _ in range(12))], columns=wide)

@@ -109,6 +109,46 @@ def test_search_finds(town, query, expected):
     assert found(query) == expected
 
 
+def matched(text: str) -> dict[str, str]:
+    """Address -> the member shown with the head, for each household a search finds."""
+    rows = queries.household_page(HouseholdFilter(text=text, status=None), "place", limit=100)
+    return {r.address: r.matched_name for r in rows}
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("李娜", {A1: "李娜"}),  # the spouse, not the head 张三丰
+    ("ln", {A1: "李娜"}),  # initials
+    ("娜娜", {A3: "欧阳娜娜"}),
+    ("oyn", {A3: "欧阳娜娜"}),  # three initials: the trigram path
+    ("15011112222", {A3: "欧阳娜娜"}),  # a member's mobile
+    ("ouyang", {A3: "欧阳娜娜"}),
+    ("娜", {A1: "李娜", A3: "欧阳娜娜"}),
+    ("张三丰", {A1: ""}),  # the head matched: the row already shows why
+    ("zs", {A1: "", A2: ""}),
+    ("人民路", {A1: ""}),  # the address matched, nobody in particular
+    ("李娜 人民路", {A1: "李娜"}),
+])
+def test_the_page_names_the_member_a_search_found(town, query, expected):
+    assert matched(query) == expected
+
+
+def test_the_matched_members_of_a_page_are_read_in_one_query(town):
+    from tui_register.storage import search
+
+    calls: list[str] = []
+
+    def counting(sql, params=()):
+        calls.append(sql)
+        return database.execute_sql(sql, params)
+
+    ids = [r.id for r in queries.household_page(HouseholdFilter(text="娜"), "place", limit=100)]
+    assert len(ids) == 2
+    assert search.matched_members(counting, "娜", ids) == {
+        Household.get(Household.uuid == town["h1"].uuid).id: "李娜",
+        Household.get(Household.uuid == town["h3"].uuid).id: "欧阳娜娜"}
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize("digits", [4, 6, 18])
 def test_search_by_the_end_of_an_id_number(town, digits):
     fragment = HEAD_ID[-digits:]

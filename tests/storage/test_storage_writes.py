@@ -394,6 +394,32 @@ def test_deceased_person_ends_own_active_memberships_only(world):
     assert stored.version == hh.version, "the household record itself did not change"
 
 
+def test_a_departed_person_holds_no_membership_after_that_date(world):
+    head = world.head
+    later = H.add_membership(ALICE, membership_in("veteran", person=head.uuid, start=date(2025, 3, 1)))
+    counts = table_counts()
+    with pytest.raises(RuleViolation) as info:  # the membership starts after the death date
+        H.set_person_status("bob", head.uuid, 1, status_in("deceased", "病故", date(2025, 2, 3)))
+    assert "2025-02-03" in info.value.message("zh_CN") and head.name in info.value.message("en")
+    assert table_counts() == counts and fresh(Person, head.uuid).status == "active"
+
+    H.end_membership(ALICE, later.uuid, 1, date(2025, 3, 1), "录入错误", void=True)
+    H.set_person_status("bob", head.uuid, 1, status_in("deceased", "病故", date(2025, 2, 3)))
+    counts = table_counts()
+    for start, end in ((date(2025, 3, 1), None), (date(2024, 1, 1), None)):
+        data = membership_in("orphan", person=head.uuid, start=start)
+        with pytest.raises(RuleViolation) as info:
+            H.add_membership(ALICE, data.model_copy(update={"end_date": end}))
+        assert info.value.key == "storage.held_after_departure"
+    assert table_counts() == counts
+    # a past membership, ended by the death date, may still be recorded
+    old = H.add_membership(ALICE, membership_in("orphan", person=head.uuid, start=date(2024, 1, 1))
+                           .model_copy(update={"end_date": date(2025, 1, 1)}))
+    with pytest.raises(RuleViolation):
+        H.end_membership(ALICE, old.uuid, 1, date(2025, 6, 1), "x")
+    assert integrity.check() == []
+
+
 def test_add_membership_logs_category_code_and_uuids(world):
     hh, head = world.household, world.head
     before = max_seq()

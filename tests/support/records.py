@@ -64,13 +64,15 @@ def place_in(name: str, level: str, parent: str | None = None) -> PlaceIn:
     return validate(PlaceIn, {"name": name, "level": level, "parent": parent or ""})
 
 
-def household_in(place: str, address: str, phone: str = "", notes: str = "") -> HouseholdIn:
-    return validate(HouseholdIn, {"place": place, "address": address, "phone": phone, "notes": notes})
+def household_in(place: str, address: str, phone: str = "", notes: str = "", *,
+                 today: date | None = None) -> HouseholdIn:
+    return validate(HouseholdIn, {"place": place, "address": address, "phone": phone, "notes": notes},
+                    today=today)
 
 
 def person_in(household: str | None, name: str, *, id_number: str = "", sex: str = "M",
               birth: date | None = date(1950, 3, 4), relation: str = "other", phone: str = "",
-              disability_grade: Any = None) -> PersonIn:
+              disability_grade: Any = None, today: date | None = None) -> PersonIn:
     data: dict[str, Any] = {"household": household or NO_UUID, "name": name, "relation": relation,
                             "phone": phone}
     if id_number:
@@ -80,43 +82,48 @@ def person_in(household: str | None, name: str, *, id_number: str = "", sex: str
         data["birth_date"] = birth.isoformat() if birth else ""
     if disability_grade is not None:
         data["disability_grade"] = disability_grade
-    return validate(PersonIn, data)
+    return validate(PersonIn, data, today=today)
 
 
 def membership_in(category: str, *, person: str | None = None, household: str | None = None,
-                  start: date = date(2023, 1, 1), amount: str = "", period: str = "") -> MembershipIn:
+                  start: date = date(2023, 1, 1), amount: str = "", period: str = "",
+                  today: date | None = None) -> MembershipIn:
     return validate(MembershipIn, {"category": category, "person": person or "",
                                    "household": household or "", "start_date": start.isoformat(),
-                                   "amount": amount, "period": period})
+                                   "amount": amount, "period": period}, today=today)
 
 
 def visit_in(household: str, day: date, *, visitors: str = "王敏、李强", purpose: str = "routine",
              cash: str = "", goods: str = "", follow_up: str = "", due: date | None = None,
-             campaign: str | None = None) -> VisitIn:
+             campaign: str | None = None, today: date | None = None) -> VisitIn:
     return validate(VisitIn, {"household": household, "visit_date": day.isoformat(),
                               "visitors": visitors, "purpose": purpose, "cash": cash, "goods": goods,
                               "follow_up": follow_up, "follow_up_due": due.isoformat() if due else "",
-                              "campaign": campaign or ""})
+                              "campaign": campaign or ""}, today=today)
 
 
-def status_in(status: str, reason: str = "", day: date = date(2025, 5, 6)) -> StatusChange:
-    return validate(StatusChange, {"status": status, "reason": reason, "effective_date": day.isoformat()})
+def status_in(status: str, reason: str = "", day: date = date(2025, 5, 6), *,
+              today: date | None = None) -> StatusChange:
+    return validate(StatusChange, {"status": status, "reason": reason, "effective_date": day.isoformat()},
+                    today=today)
 
 
-def campaign_in(name: str = "2025年春节走访慰问") -> CampaignIn:
+def campaign_in(name: str = "2025年春节走访慰问", *, today: date | None = None, **fields: str) -> CampaignIn:
+    """A festival campaign; `fields` (start_date, visitors, budget, ...) replace the defaults."""
     return validate(CampaignIn, {"name": name, "start_date": "2025-01-20", "end_date": "2025-01-31",
                                  "purpose": "festival", "visitors": "王敏,李强", "default_cash": "300",
-                                 "default_goods": "大米", "budget": "30000"})
+                                 "default_goods": "大米", "budget": "30000", **fields}, today=today)
 
 
-def volunteer_in(name: str, id_number: str = "") -> VolunteerIn:
-    return validate(VolunteerIn, {"name": name, "phone": "13912340000", "organisation": "妇联",
-                                  "id_number": id_number})
+def volunteer_in(name: str, id_number: str = "", *, phone: str = "13912340000", organisation: str = "妇联",
+                 today: date | None = None) -> VolunteerIn:
+    return validate(VolunteerIn, {"name": name, "phone": phone, "organisation": organisation,
+                                  "id_number": id_number}, today=today)
 
 
-def activity_in(title: str = "环境整治", day: date = date(2025, 4, 5)) -> ActivityIn:
+def activity_in(title: str = "环境整治", day: date = date(2025, 4, 5), *, today: date | None = None) -> ActivityIn:
     return validate(ActivityIn, {"activity_date": day.isoformat(), "title": title, "kind": "环境",
-                                 "default_hours": "2"})
+                                 "default_hours": "2"}, today=today)
 
 
 def participation_in(activity: str, volunteer: str, hours: str = "2.5") -> ParticipationIn:
@@ -262,3 +269,30 @@ def visit_writer_main(path: str, seconds: float, progress_file: str) -> None:
         os.replace(tmp, progress_file)
     db.close()
     sys.stdout.write(f"{n}\n")
+
+
+# Another program that has a lock file and keeps it until its stdin is closed.
+_HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+class LockHolder:
+    """Another process holding the flock on `path` (the writers' turn is `<db>.lock`) from
+    the start until `release()`."""
+
+    def __init__(self, path: Path) -> None:
+        import subprocess
+
+        self.proc = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(path)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline() == "held\n"
+
+    def release(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)

@@ -19,20 +19,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from tests.support.records import (
-    ALICE,
-    activity_in,
-    campaign_in,
-    cli_env,
-    household_in,
-    membership_in,
-    participation_in,
-    person_in,
-    place_in,
-    resident_id,
-    visit_in,
-    volunteer_in,
-)
+from tests.support.builder import RegisterBuilder, category, member
+from tests.support.records import ALICE, cli_env, household_in, resident_id
 from tui_register.config import Settings
 from tui_register.sync.backoff import RetryPolicy
 
@@ -187,27 +175,23 @@ def settings_for(db: Path, hub: HubServer, *, batch_size: int = 5, token: str | 
 
 
 def populate() -> dict[str, str]:
-    """A small register written through the storage functions; returns some UUIDs by name."""
-    from tui_register.storage import households as H
-    from tui_register.storage import visits as V
-    from tui_register.storage import volunteers as VOL
+    """A small register written into the open one; returns some UUIDs by name."""
+    from tui_register.storage.models import database
 
-    town = H.create_place(ALICE, place_in("城关街道", "township"))
-    village = H.create_place(ALICE, place_in("东关社区", "village", town.uuid))
-    grid = H.create_place(ALICE, place_in("第一网格", "grid", village.uuid))
-    names: dict[str, str] = {"grid": grid.uuid}
+    build = RegisterBuilder(database.obj, ALICE)
+    grid = build.places("城关街道", "东关社区", "第一网格")
+    names: dict[str, str] = {"grid": grid}
     for i, head in enumerate(("张三丰", "李秀英", "王建国")):
-        household = H.create_household(ALICE, household_in(grid.uuid, f"人民路{i + 1}号"),
-                                       person_in(None, head, id_number=resident_id(date(1950 + i, 3, 4), 11 + i * 2)))
-        H.add_person(ALICE, person_in(household.uuid, f"{head[0]}小明", sex="M", birth=date(1990, 1, i + 1)))
-        H.add_membership(ALICE, membership_in("urban_dibao", household=household.uuid, amount="500", period="monthly"))
-        V.add_visit(ALICE, visit_in(household.uuid, date(2025, 3, i + 1)))
+        id_number = resident_id(date(1950 + i, 3, 4), 11 + i * 2)
+        household = build.household(grid, f"人民路{i + 1}号", head, id_number=id_number,
+                                    members=[member(f"{head[0]}小明", sex="M", birth=date(1990, 1, i + 1))],
+                                    categories=[category("urban_dibao", amount="500", period="monthly")])
+        build.visit(household.uuid, date(2025, 3, i + 1))
         names[f"household{i}"] = household.uuid
-    campaign = V.create_campaign(ALICE, campaign_in(), [names["household0"], names["household1"]])
-    names["campaign"] = campaign.uuid
-    volunteer = VOL.add_volunteer(ALICE, volunteer_in("赵敏"))
-    activity = VOL.add_activity(ALICE, activity_in())
-    VOL.add_participation(ALICE, participation_in(activity.uuid, volunteer.uuid))
+    names["campaign"] = build.campaign([names["household0"], names["household1"]]).uuid
+    volunteer = build.volunteer("赵敏")
+    activity = build.activity()
+    build.participation(activity.uuid, volunteer.uuid)
     return names
 
 

@@ -1,8 +1,9 @@
 """Helpers for the interface tests: a small deterministic register, the app, the screen's text.
 
 The register is the demo data (fixed seed and end date) plus a few households the tests
-look for by name; it is built once per test module and copied per test (the copy is taken
-with the database closed, so nothing is copied while live). The app always gets a fixed
+look for by name, written with `tests.support.builder.RegisterBuilder`; tests/ui/conftest.py
+builds it once per session and copies it per test (the copy is taken with the database
+closed, so nothing is copied while live). The app always gets a fixed
 `today`, so that what it draws does not depend on the day the tests run.
 """
 
@@ -14,11 +15,12 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
-ALICE = "alice"  # the register's first supervisor
+from tests.support.builder import RegisterBuilder
+from tests.support.records import ALICE, resident_id  # the interface tests import them from here too
+
 BOB = "bob"  # a clerk: the other user of the conflict test
 STRANGER = "mallory"  # a login not on the staff list (read-only)
 OFFICE = "城关街道民政办"
@@ -51,60 +53,42 @@ class Register:
     escape_uuid: str
 
 
-def resident_id(birth: date, seq: int) -> str:
-    from tui_register.domain.ids import known_region_codes, make_resident_id
-
-    return make_resident_id(known_region_codes(birth.year)[0], birth, seq)
-
-
-def _head(name: str, id_number: str = "", sex: str = "F", birth: date = date(1956, 3, 4)):
-    from tui_register.domain.records import PersonIn, validate
-
-    data: dict[str, Any] = {"household": "00000000-0000-4000-8000-000000000000", "name": name,
-                            "relation": "head"}
-    if id_number:
-        data["id_number"] = id_number
-    else:
-        data |= {"sex": sex, "birth_date": birth.isoformat()}
-    return validate(PersonIn, data)
-
-
 def add_household(place: str, address: str, head_name: str, id_number: str = "", user: str = ALICE):
-    from tui_register.domain.records import HouseholdIn, validate
-    from tui_register.storage.households import create_household
+    """A household whose head is `head_name` (a woman born 1956-03-04 unless `id_number` says
+    otherwise), in the register the storage layer is bound to."""
+    from tui_register.storage.models import database
 
-    household = validate(HouseholdIn, {"place": place, "address": address})
-    return create_household(user, household, _head(head_name, id_number))
+    return RegisterBuilder(database.obj, user).household(place, address, head_name, id_number=id_number,
+                                                         sex="F", birth=date(1956, 3, 4))
 
 
 def build_register(path: Path, households: int, *, extras: bool = True) -> Register | Path:
     """A register at `path`: demo data, the clerk bob, and (with `extras`) the test households."""
-    from tui_register import demo
-    from tui_register.storage import staff
-    from tui_register.storage.models import Person, Place, database
-    from tui_register.storage.register import open_register
+    with RegisterBuilder(path, ALICE) as build:
+        build.demo(households, seed=SEED, until=UNTIL)
+        build.staff(BOB, "Bob", "clerk")
+        made = _test_households(path) if extras else path
+    wal = Path(str(path) + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    return made
 
-    db = open_register(path, ALICE)
-    try:
-        demo.generate(households, seed=SEED, user=ALICE, until=UNTIL)
-        staff.add_staff(ALICE, BOB, "Bob", "clerk")
-        if not extras:
-            return path
-        grid = Place.select().where(Place.level == "grid").order_by(Place.code).first()
-        two = add_household(grid.uuid, TWO_CHAR_ADDRESS, TWO_CHAR_NAME)
-        holder_id = resident_id(date(1961, 8, 17), 273)
-        holder = add_household(grid.uuid, ID_HOLDER_ADDRESS, ID_HOLDER_NAME, holder_id)
-        markup_id = resident_id(date(1970, 1, 2), 515)
-        markup = add_household(grid.uuid, MARKUP_ADDRESS, MARKUP_NAME, markup_id)
-        escape = add_household(grid.uuid, ESCAPE_ADDRESS, "坏红")
-        # A name with an escape sequence, as an import or a sync could deliver it.
-        database.execute_sql("UPDATE person SET name = ? WHERE id = ?", (ESCAPE_NAME, escape.head_id))
-        database.execute_sql("UPDATE household SET head_name = ? WHERE id = ?", (ESCAPE_NAME, escape.id))
-        assert Person.get_by_id(escape.head_id).name == ESCAPE_NAME
-        return Register(path, two.uuid, holder.uuid, holder_id, markup.uuid, markup_id, escape.uuid)
-    finally:
-        db.close()
-        assert not Path(str(path) + "-wal").exists() or Path(str(path) + "-wal").stat().st_size == 0
+
+def _test_households(path: Path) -> Register:
+    """The households the tests look for by name, in the first grid."""
+    from tui_register.storage.models import Person, Place, database
+
+    grid = Place.select().where(Place.level == "grid").order_by(Place.code).first()
+    two = add_household(grid.uuid, TWO_CHAR_ADDRESS, TWO_CHAR_NAME)
+    holder_id = resident_id(date(1961, 8, 17), 273)
+    holder = add_household(grid.uuid, ID_HOLDER_ADDRESS, ID_HOLDER_NAME, holder_id)
+    markup_id = resident_id(date(1970, 1, 2), 515)
+    markup = add_household(grid.uuid, MARKUP_ADDRESS, MARKUP_NAME, markup_id)
+    escape = add_household(grid.uuid, ESCAPE_ADDRESS, "坏红")
+    # A name with an escape sequence, as an import or a sync could deliver it.
+    database.execute_sql("UPDATE person SET name = ? WHERE id = ?", (ESCAPE_NAME, escape.head_id))
+    database.execute_sql("UPDATE household SET head_name = ? WHERE id = ?", (ESCAPE_NAME, escape.id))
+    assert Person.get_by_id(escape.head_id).name == ESCAPE_NAME
+    return Register(path, two.uuid, holder.uuid, holder_id, markup.uuid, markup_id, escape.uuid)
 
 
 def copy_register(source: Path, dest: Path) -> Path:
@@ -164,8 +148,21 @@ async def settle(pilot, rounds: int = 50) -> None:
         # A worker just started is PENDING (not yet "running"): wait for every unfinished one.
         if all(w.is_finished for w in app.workers):
             await pilot.pause()
-            return
+            if not _pending(app):
+                return
     raise AssertionError("the interface did not settle")
+
+
+def _pending(app) -> bool:
+    """Whether a message or a deferred callback still waits on the app or its screen: what
+    the last pause started (the footer recomposes after a refresh, once a pushed screen's
+    bindings are known) is not done yet."""
+    try:
+        screen = app.screen
+    except Exception:  # noqa: BLE001 - no screen (the app is closing): nothing to wait for
+        return False
+    pumps = [app, *screen.walk_children(with_self=True)]
+    return bool(screen._callbacks) or any(p.message_queue_size or p._next_callbacks for p in pumps)
 
 
 async def wait_until(pilot, predicate, what: str = "", timeout: float = 5.0) -> None:

@@ -9,7 +9,8 @@ households the household tests look for) plus what these tests need to know by n
 - 司马光, a veteran in 西关社区 (a campaign built from "退役军人 in 西关社区" lists him);
 - a campaign 2026年七一走访慰问 with a short list, two of its households visited (snapshots).
 
-Built once per test module and copied per test; the app always gets the fixed `today`.
+Written with `tests.support.builder.RegisterBuilder`; tests/ui/conftest.py builds it once per
+session and copies it per test; the app always gets the fixed `today`.
 """
 
 from __future__ import annotations
@@ -18,11 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from tests.support.builder import RegisterBuilder, category
 from tests.support.ui import ALICE, OFFICE, TODAY, build_register, open_db
-from tui_register.ui import options as _options
-
-# As a freshly started program has them (read when the test modules are collected).
-_DEFAULT_GOODS = list(_options.GOODS)
 
 # Households added for these tests (head name, its pinyin initials).
 WEI = "卫国强"  # wgq
@@ -47,54 +45,40 @@ class VisitRegister:
     snap_campaign_uuid: str
 
 
-def _veteran(place_uuid: str, address: str, name: str, last_visit: date | None) -> str:
-    from tests.support.ui import add_household
-    from tui_register.domain.records import MembershipIn, VisitIn, validate
-    from tui_register.storage.households import add_membership
-    from tui_register.storage.models import Person
-    from tui_register.storage.visits import add_visit
-
-    household = add_household(place_uuid, address, name)
-    head = Person.get_by_id(household.head_id)
-    add_membership(ALICE, validate(MembershipIn, {"category": TARGET_CATEGORY, "person": head.uuid,
-                                                  "start_date": "2024-01-01"}, today=TODAY))
+def _veteran(build: RegisterBuilder, place_uuid: str, address: str, name: str, last_visit: date | None) -> str:
+    """A household whose head is a veteran, visited last on `last_visit` (None: never)."""
+    household = build.household(place_uuid, address, name, sex="F", birth=date(1956, 3, 4),
+                                categories=[category(TARGET_CATEGORY, of_head=True, start=date(2024, 1, 1))])
     if last_visit is not None:
-        add_visit(ALICE, validate(VisitIn, {"household": household.uuid, "visit_date": last_visit,
-                                            "visitors": "陈静", "purpose": "routine"}, today=TODAY))
+        build.visit(household.uuid, last_visit, visitors="陈静", purpose="routine")
     return household.uuid
 
 
 def build_visit_register(path: Path, households: int = 200) -> VisitRegister:
-    from tui_register.domain.records import CampaignIn, validate
-    from tui_register.storage import visits
     from tui_register.storage.models import Place, database
-    from tui_register.storage.register import open_register
     from tui_register.storage.visit_queries import households_for_targets
 
     base = build_register(path, households)
-    db = open_register(path, ALICE, create=False)
-    try:
+    with RegisterBuilder(path, ALICE, today=TODAY, create=False) as build:
         grids = list(Place.select().where(Place.level == "grid").order_by(Place.code))
         west = next(g for g in grids if g.path.split("/")[1] == TARGET_VILLAGE)
         east = next(g for g in grids if g.path.split("/")[1] != TARGET_VILLAGE)
-        wei = _veteran(east.uuid, "拥军路1号", WEI, WEI_LAST_VISIT)
-        yue = _veteran(east.uuid, "拥军路2号", YUE, YUE_LAST_VISIT)
-        sima = _veteran(west.uuid, "拥军路3号", SIMA, None)
+        wei = _veteran(build, east.uuid, "拥军路1号", WEI, WEI_LAST_VISIT)
+        yue = _veteran(build, east.uuid, "拥军路2号", YUE, YUE_LAST_VISIT)
+        sima = _veteran(build, west.uuid, "拥军路3号", SIMA, None)
 
         # A campaign of the East village's veterans, two of them visited.
-        campaign = visits.create_campaign(ALICE, validate(CampaignIn, {
-            "name": SNAP_CAMPAIGN, "start_date": "2026-06-25", "end_date": "2026-07-05", "purpose": "festival",
-            "visitors": "王敏、李强", "default_cash": "300", "default_goods": "大米、食用油", "budget": "6000"},
-            today=TODAY), households_for_targets([TARGET_CATEGORY], east.path.rsplit("/", 1)[0]))
+        campaign = build.campaign(
+            households_for_targets([TARGET_CATEGORY], east.path.rsplit("/", 1)[0]), SNAP_CAMPAIGN,
+            start_date="2026-06-25", end_date="2026-07-05", purpose="festival", visitors="王敏、李强",
+            default_cash="300", default_goods="大米、食用油", budget="6000")
         targets = [u for (u,) in database.execute_sql(
             "SELECT h.uuid FROM campaign_target t JOIN household h ON h.id = t.household_id "
             "WHERE t.campaign_id = ? ORDER BY h.place_path, h.head_sort, h.id", (campaign.id,)).fetchall()]
-        assert len(targets) > SNAP_VISITED + 3, targets
+        assert len(targets) >= SNAP_VISITED + 3, targets  # three not yet visited
         for uuid in targets[:SNAP_VISITED]:
-            visits.campaign_visit(ALICE, campaign.uuid, uuid, date(2026, 6, 28))
+            build.campaign_visit(campaign.uuid, uuid, date(2026, 6, 28))
         return VisitRegister(path, base.two_char_uuid, wei, yue, sima, campaign.uuid)
-    finally:
-        db.close()
 
 
 def make_visit_app(path: Path, *, language: str = "zh_CN", intervals: dict[str, int] | None = None,
@@ -116,15 +100,6 @@ def make_visit_app(path: Path, *, language: str = "zh_CN", intervals: dict[str, 
     settings = load_settings(config, environ={}, overrides={"db_path": str(path), "language": language,
                                                             "office_name": OFFICE}, cwd=path.parent)
     return RegisterApp(settings, ALICE, staff_service.role_of(ALICE), today=today)
-
-
-def reset_remembered_choices() -> None:
-    """The visitor and goods choices are module lists that every app adds to: start each test
-    with what a freshly started program has."""
-    from tui_register.ui import options
-
-    options.VISITORS[:] = []
-    options.GOODS[:] = _DEFAULT_GOODS
 
 
 # ---------------------------------------------------------------- keys

@@ -8,9 +8,7 @@ what the screen shows and what the database holds afterwards.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -29,11 +27,8 @@ from tests.support.ui import (
     TWO_CHAR_ADDRESS,
     TWO_CHAR_NAME,
     Register,
-    build_register,
     compact,
-    copy_register,
     make_app,
-    open_db,
     press,
     resident_id,
     screen_segments,
@@ -50,21 +45,10 @@ pytestmark = pytest.mark.timeout(60)
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Register:
-    return build_register(tmp_path_factory.mktemp("ui-register") / "source.db", 300)
-
-
 @pytest.fixture
-def register(built: Register, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
+def built(ui_register: Register) -> Register:
+    """The register `register` copies for each test (tests/ui/conftest.py)."""
+    return ui_register
 
 
 def record_notifications(app) -> list[str]:
@@ -1013,33 +997,9 @@ async def test_close_form_default_date_is_accepted(register: Register):
         assert household(register.two_char_uuid).status_date == TODAY
 
 
-class QueriesOnTheEventLoop:
-    """Records SQL run on the main thread (the event loop) while `on` is set."""
-
-    def __init__(self) -> None:
-        import threading
-        import traceback
-
-        from tui_register.storage.models import database
-
-        self.on = False
-        self.calls: list[str] = []
-        db = database.obj
-        original = db.execute_sql
-
-        def execute_sql(sql, params=None, *args, **kwargs):
-            if self.on and threading.current_thread() is threading.main_thread():
-                where = [line.strip() for line in traceback.format_stack(limit=30)
-                         if "tui_register" in line and "tests" not in line]
-                self.calls.append(sql[:60] + " <- " + " | ".join(where[-2:]))
-            return original(sql, params, *args, **kwargs)
-
-        db.execute_sql = execute_sql
-
-
-async def test_everyday_work_reads_and_writes_in_worker_threads(register: Register):
+async def test_everyday_work_reads_and_writes_in_worker_threads(register: Register, queries_on_the_event_loop):
     """Searching, opening, paging, editing, revealing, closing: no query on the event loop."""
-    queries = QueriesOnTheEventLoop()
+    queries = queries_on_the_event_loop  # the guard of every interface test (tests/ui/conftest.py)
     app = make_app(register.path)
     async with app.run_test(size=SIZE) as pilot:
         queries.on = True
@@ -1063,11 +1023,11 @@ async def test_everyday_work_reads_and_writes_in_worker_threads(register: Regist
         assert queries.calls == []
 
 
-async def test_duplicate_check_reads_in_a_worker_thread(register: Register):
+async def test_duplicate_check_reads_in_a_worker_thread(register: Register, queries_on_the_event_loop):
     """Possible duplicates (with their addresses) are looked up off the event loop."""
     from tui_register.ui.screens.dialogs import ConfirmDialog
 
-    queries = QueriesOnTheEventLoop()
+    queries = queries_on_the_event_loop
     app = make_app(register.path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

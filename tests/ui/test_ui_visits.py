@@ -19,7 +19,6 @@ from tests.support.ui import (
     TWO_CHAR_NAME,
     compact,
     copy_register,
-    open_db,
     press,
     screen_text,
     settle,
@@ -34,9 +33,7 @@ from tests.support.visits import (
     WEI_LAST_VISIT,
     YUE,
     VisitRegister,
-    build_visit_register,
     make_visit_app,
-    reset_remembered_choices,
     type_chars,
 )
 
@@ -46,25 +43,10 @@ pytestmark = pytest.mark.timeout(60)
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> VisitRegister:
-    return build_visit_register(tmp_path_factory.mktemp("ui-visits") / "source.db")
-
-
 @pytest.fixture
-def register(built: VisitRegister, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from dataclasses import replace
-
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    reset_remembered_choices()
-    yield reg
-    reset_remembered_choices()  # the visitors typed here are no other test's choices
-    if not database.is_closed():
-        database.close()
+def built(ui_visit_register: VisitRegister) -> VisitRegister:
+    """The register `register` copies for each test (tests/ui/conftest.py)."""
+    return ui_visit_register
 
 
 # ---------------------------------------------------------------- small steps
@@ -273,6 +255,50 @@ async def test_log_a_visit_from_a_household(register: VisitRegister):
         assert _("ui.overdue_mark") not in row
 
 
+async def remembered_completion(pilot, form, field: str, typed: str) -> str:
+    """What the field holds after typing `typed` and taking the offered entry with Right."""
+    form.query_one(f"#f-{field}").focus()
+    await replace_text(pilot, typed)
+    await press(pilot, "right")
+    return form.values()[field]
+
+
+async def test_two_apps_in_one_process_do_not_share_remembered_choices(built: VisitRegister,
+                                                                        register: VisitRegister, tmp_path: Path):
+    """The visitors and goods one app remembers are its own: a second app on another
+    register, started in the same process, neither fills them in nor offers them."""
+    from tui_register.ui.forms.visit import VisitForm
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    first = make_visit_app(register.path)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_household(pilot, "ny")
+        await press(pilot, "v", "tab")
+        await type_chars(pilot, "奚梦溪")
+        await press(pilot, "tab", "tab", "tab")
+        await type_chars(pilot, "桂花糕")
+        await press(pilot, "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(first.screen, HouseholdDetailScreen), "the saved visit")
+        await press(pilot, "v")
+        form = first.screen
+        assert isinstance(form, VisitForm) and form.values()["visitors"] == "奚梦溪"
+        assert await remembered_completion(pilot, form, "goods", "桂") == "桂花糕"
+        assert await remembered_completion(pilot, form, "visitors", "奚") == "奚梦溪"
+
+    other = copy_register(built.path, tmp_path / "other.db")
+    second = make_visit_app(other)
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_household(pilot, "ny")
+        await press(pilot, "v")
+        form = second.screen
+        assert isinstance(form, VisitForm) and form.values()["visitors"] == ""
+        assert await remembered_completion(pilot, form, "goods", "桂") == "桂"
+        assert await remembered_completion(pilot, form, "visitors", "奚") == "奚"
+        assert await remembered_completion(pilot, form, "goods", "大") == "大米"  # the defaults stay
+
+
 async def test_the_visit_list_shows_a_visit_logged_since_it_was_opened(register: VisitRegister):
     app = make_visit_app(register.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -416,7 +442,7 @@ async def test_create_a_campaign_from_a_filter_and_work_it(register: VisitRegist
         assert isinstance(form, VisitForm)
         assert form.values() == {"visit_date": "2026-06-30", "visitors": "王敏、李强", "purpose": "festival",
                                  "cash": "300.00", "goods": "大米、食用油", "findings": "", "follow_up": "",
-                                 "follow_up_due": ""}
+                                 "follow_up_due": "", "outcome": "visited", "collector": ""}
         await press(pilot, "tab", "tab", "tab")
         assert app.focused.id == "f-cash"
         await replace_text(pilot, "500")

@@ -9,17 +9,13 @@ look at the SVGs under tests/__snapshots__/test_ui_visits_snapshots/ before comm
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.support.ui import SIZE, copy_register, open_db, press, settle, wait_until
+from tests.support.ui import SIZE, press, settle, wait_until
 from tests.support.visits import (
     SNAP_CAMPAIGN,
     VisitRegister,
-    build_visit_register,
     make_visit_app,
-    reset_remembered_choices,
 )
 
 pytestmark = pytest.mark.timeout(120)
@@ -27,25 +23,18 @@ pytestmark = pytest.mark.timeout(120)
 LANGUAGES = ["zh_CN", "en"]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> VisitRegister:
-    return build_visit_register(tmp_path_factory.mktemp("ui-visits-snapshots") / "source.db")
+@pytest.fixture
+def built(ui_visit_register: VisitRegister) -> VisitRegister:
+    """The register `register` copies for each test (tests/ui/conftest.py)."""
+    return ui_visit_register
 
 
 @pytest.fixture
-def app_for(built: VisitRegister, tmp_path: Path, monkeypatch):
+def app_for(register: VisitRegister, monkeypatch):
     """The app on a private copy of the register; colour as usual even where the developer's
     shell sets NO_COLOR."""
-    from tui_register.storage.models import database
-
     monkeypatch.delenv("NO_COLOR", raising=False)
-    path = copy_register(built.path, tmp_path / "register.db")
-    open_db(path)
-    reset_remembered_choices()
-    yield lambda language: make_visit_app(path, language=language)
-    reset_remembered_choices()
-    if not database.is_closed():
-        database.close()
+    return lambda language: make_visit_app(register.path, language=language)
 
 
 async def _header_drawn(pilot) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.builder import RegisterBuilder
 from tests.support.ui import (
     ALICE,
     SIZE,
@@ -18,7 +19,6 @@ from tests.support.ui import (
     compact,
     copy_register,
     make_app,
-    open_db,
     press,
     screen_text,
     settle,
@@ -39,31 +39,11 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Built:
-    from tui_register.domain.records import VolunteerIn, validate
-    from tui_register.storage.register import open_register
-    from tui_register.storage.volunteers import add_volunteer
-
     path = build_register(tmp_path_factory.mktemp("ui-volunteers") / "source.db", 40, extras=False)
-    db = open_register(path, ALICE, create=False)
-    try:
-        uuids = {name: add_volunteer(ALICE, validate(VolunteerIn, {"name": name, "phone": phone,
-                                                                   "organisation": "网格队"})).uuid
+    with RegisterBuilder(path, ALICE, create=False) as build:
+        uuids = {name: build.volunteer(name, phone=phone, organisation="网格队").uuid
                  for name, phone in ((NIE, "13800001111"), (OUYANG, "13800002222"), (SIMA, "13800003333"))}
-    finally:
-        db.close()
     return Built(path, uuids)
-
-
-@pytest.fixture
-def register(built: Built, tmp_path: Path):
-    """A private copy of the module's register; its connection is closed afterwards."""
-    from tui_register.storage.models import database
-
-    reg = Built(copy_register(built.path, tmp_path / "register.db"), built.uuids)
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
 
 
 def _(key: str, **kwargs) -> str:
@@ -106,6 +86,73 @@ async def new_activity(pilot, title: str, hours: str) -> None:
 
 
 # ---------------------------------------------------------------- volunteers
+
+
+async def organisation_after(pilot, typed: str) -> str:
+    """A new volunteer form's organisation after typing `typed` and Right (takes what is offered)."""
+    from tui_register.ui.forms.volunteer import VolunteerForm
+
+    await press(pilot, "n")
+    form = pilot.app.screen
+    assert isinstance(form, VolunteerForm)
+    form.query_one("#f-organisation").focus()
+    await type_text(pilot, typed)
+    await press(pilot, "right")
+    value = form.values()["organisation"]
+    await press(pilot, "escape", "y")  # left unsaved
+    return value
+
+
+async def test_a_second_app_does_not_offer_the_first_ones_organisations(built: Built, register: Built,
+                                                                         tmp_path: Path):
+    first = make_app(register.path)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "3", "n")
+        await type_text(pilot, "韩梅梅")
+        await press(pilot, "tab")
+        await type_text(pilot, "13912345678")
+        await press(pilot, "tab")
+        await type_text(pilot, "青松志愿队")
+        await press(pilot, "ctrl+s", "escape")
+        assert await organisation_after(pilot, "青") == "青松志愿队"
+
+    second = make_app(copy_register(built.path, tmp_path / "other.db"))
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        assert await organisation_after(pilot, "青") == "青"
+        assert await organisation_after(pilot, "团") == "团员青年"  # the defaults stay
+
+
+async def test_a_save_while_another_program_has_the_turn_says_busy_and_keeps_the_form(register: Built):
+    from tests.support.records import LockHolder
+    from tui_register.storage.models import Volunteer, database
+    from tui_register.ui.forms.volunteer import VolunteerForm
+
+    app = make_app(register.path)
+    database.obj.timeout = 0.2  # the busy timeout (10 s in use), cut short for the test
+    holder = LockHolder(Path(f"{register.path}.lock"))  # another program's write never ends
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "3", "n")
+            await type_text(pilot, "韩梅梅")
+            await press(pilot, "tab")
+            await type_text(pilot, "13912345678")
+            await press(pilot, "ctrl+s")
+            form = app.screen
+            assert isinstance(form, VolunteerForm)
+            assert compact(_("storage.busy")) in compact(screen_text(app))
+            assert (form.values()["name"], form.values()["phone"]) == ("韩梅梅", "13912345678")
+            assert Volunteer.select().where(Volunteer.name == "韩梅梅").count() == 0
+
+            holder.release()
+            await press(pilot, "ctrl+s")  # the same form, saved again
+            assert not isinstance(app.screen, VolunteerForm)
+            assert Volunteer.select().where(Volunteer.name == "韩梅梅").count() == 1
+    finally:
+        holder.release()
 
 
 async def test_create_a_volunteer_and_find_it(register: Built):

@@ -16,15 +16,20 @@ from pathlib import Path
 from typing import Sequence
 
 from tui_register import i18n
+from tui_register.cli.text import CellHelpFormatter, install_argparse_translation
 from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
 
 log = logging.getLogger("tui_register")
 
 
-
 class _Parser(argparse.ArgumentParser):
-    """argparse, with usage errors in the user's language and exit status 2."""
+    """argparse, with usage errors in the user's language, exit status 2, and help laid out
+    by display width (Chinese characters take two cells)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", CellHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -51,6 +56,7 @@ COMMAND_MODULES = ("register", "reports", "payments", "sync", "hub")
 def build_parser() -> argparse.ArgumentParser:
     import importlib
 
+    install_argparse_translation()
     parser = _Parser(prog="tui-register", description=_("cli.description"))
     parser.add_argument("--config", type=Path, metavar=_("cli.meta_file"), help=_("cli.opt_config"))
     parser.add_argument("--db", type=Path, metavar=_("cli.meta_path"), help=_("cli.opt_db"))
@@ -78,8 +84,9 @@ def _setup_logging(settings) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    hint = _language_hint(argv)
-    i18n.set_language(hint if hint in i18n.LANGUAGES else "zh_CN")
+    # A wrong --lang is reported in the language of the environment.
+    hint = next((h for h in (_language_hint(argv), _language_hint([])) if h in i18n.LANGUAGES), "zh_CN")
+    i18n.set_language(hint)
     args = build_parser().parse_args(argv)
 
     from tui_register.config import ConfigError, load_settings
@@ -110,6 +117,8 @@ def run_command(args: argparse.Namespace, settings) -> int:
     except StorageError as err:
         log.error("storage error: %s", err)
         print(_("cli.storage_error", detail=err.message()), file=sys.stderr)
+        if err.key == "db.missing":
+            print(_("cli.db_missing_hint"), file=sys.stderr)
         return ExitCode.PROBLEM
     except BrokenPipeError:
         # The reader went away (`| head`): nothing more to say to it.

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from tui_register.cli.text import cells, ljust
 from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _, get_language
 from tui_register.storage.clock import current_login
@@ -95,9 +96,11 @@ def stats(args: argparse.Namespace, settings) -> int:
         return ExitCode.OK
     names = integrity.category_names()
     zh = get_language() == "zh_CN"
+    # One label column for both tables, as wide as the widest label in cells.
+    width = max(cells(_("entity." + e)) for e in [*figures["entities"], *figures["statuses"]])
     print(_("cli.stats_entities"))
     for entity, n in figures["entities"].items():
-        print(f"  {_('entity.' + entity):<16} {n:>10,}")
+        print(f"  {ljust(_('entity.' + entity), width)} {n:>10,}")
     print(_("cli.stats_categories"))
     for code, counts in figures["categories"].items():
         if counts["households"] or counts["persons"]:
@@ -105,10 +108,18 @@ def stats(args: argparse.Namespace, settings) -> int:
             print("  " + _("cli.stats_category_line", name=label, **counts))
     print(_("cli.stats_statuses"))
     for entity, by_status in figures["statuses"].items():
-        parts = ", ".join(f"{status} {n:,}" for status, n in by_status.items())
-        print(f"  {_('entity.' + entity):<16} {parts}")
+        parts = _("cli.stats_separator").join(f"{_status_label(entity, status)} {n:,}"
+                                             for status, n in by_status.items())
+        print(f"  {ljust(_('entity.' + entity), width)} {parts}")
     print(_("cli.stats_change_log", n=figures["change_log"]))
     return ExitCode.OK
+
+
+def _status_label(entity: str, status: str) -> str:
+    """A status as the interface names it (staff have their own words); unknown codes as they are."""
+    key = ("staff_status." if entity == "staff" else "status.") + status
+    text = _(key)
+    return status if text == key else text
 
 
 def check(args: argparse.Namespace, settings) -> int:
@@ -145,7 +156,7 @@ def staff(args: argparse.Namespace, settings) -> int:
         for row in staff_store.list_staff():
             role = _("role." + row.role)
             state = _("staff_status." + row.status)
-            print(f"{row.login:<16} {row.display_name:<16} {role:<8} {state}")
+            print(f"{ljust(row.login, 16)} {ljust(row.display_name, 16)} {ljust(role, 8)} {state}")
         return ExitCode.OK
     if args.staff_command == "add":
         from tui_register.domain.errors import FieldError

@@ -51,20 +51,27 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     imp.set_defaults(handler=import_command)
 
 
-def _user_and_register(settings) -> str:
+def _user_and_register(settings, *, create: bool = False):
+    """The user, and the settings with the office the register keeps where the configuration
+    names none (file names and titles use it)."""
+    from tui_register.config import with_office
     from tui_register.storage.clock import current_login
+    from tui_register.storage.office import stored_office
     from tui_register.storage.register import open_register
 
     user = current_login()
-    open_register(settings.db_path, user, create=False)
-    return user
+    new = not settings.db_path.exists()
+    open_register(settings.db_path, user, create=create)
+    if new:
+        print(_("cli.register_created", db=str(settings.db_path), user=user), file=sys.stderr)
+    return user, with_office(settings, *stored_office())
 
 
 def export_command(args: argparse.Namespace, settings) -> int:
     from tui_register.progress import Progress
     from tui_register.reports import ExportOptions, export
 
-    user = _user_and_register(settings)
+    user, settings = _user_and_register(settings)
     options = ExportOptions(date_from=args.date_from, date_to=args.date_to, at=args.at, unit=args.unit,
                             out=args.out, full_ids=args.full_ids, **{n: getattr(args, n) for n in _FILTERS})
     try:
@@ -81,7 +88,13 @@ def import_command(args: argparse.Namespace, settings) -> int:
     from tui_register.progress import Progress
     from tui_register.reports.importer import ImportOptions, import_roster
 
-    user = _user_and_register(settings)
+    if not settings.db_path.exists() and not args.file.is_file():
+        # A mistyped file name does not leave an empty new register behind.
+        print(_("import.file_missing", path=str(args.file)), file=sys.stderr)
+        return ExitCode.PROBLEM
+    # Importing the roster the office keeps in Excel is how a new office starts: the register
+    # is created as the interface creates it on a first run, the importer its first supervisor.
+    user, settings = _user_and_register(settings, create=True)
     options = ImportOptions(sheet=args.sheet, column_map=args.column_map, dry_run=args.dry_run,
                             skip_invalid=args.skip_invalid)
     try:

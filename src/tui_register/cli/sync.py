@@ -27,13 +27,17 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
+    from tui_register.config import with_office
     from tui_register.storage.clock import current_login
+    from tui_register.storage.office import stored_office
     from tui_register.storage.register import open_register
 
     if not settings.db_path.exists():
         print(_("db.missing", path=str(settings.db_path)), file=sys.stderr)  # a wrong path is configuration
+        print(_("cli.db_missing_hint"), file=sys.stderr)
         return ExitCode.CONFIG
     open_register(settings.db_path, current_login(), create=False)
+    settings = with_office(settings, *stored_office())  # the configuration wins where it is set
     if args.sync_command == "status":
         return _status()
     if args.sync_command == "dismiss":

@@ -20,6 +20,9 @@ PERIODS = ("monthly", "yearly", "once")
 RELATIONS = ("head", "spouse", "son", "daughter", "son_in_law", "daughter_in_law",
              "grandchild", "father", "mother", "sibling", "other")
 VISIT_PURPOSES = ("festival", "routine", "data_check", "help", "policy", "info_collection")
+# What came of a visit: not_reached (未遇) is an attempt that counts nowhere; proxy (代领)
+# is a visit whose cash and goods someone else collected.
+VISIT_OUTCOMES = ("visited", "not_reached", "proxy")
 HOUSEHOLD_STATUSES = ("active", "suspended", "closed")
 PERSON_STATUSES = ("active", "deceased", "moved_out")
 # Any record entered by mistake is voided, never deleted: the year's figures must add up.
@@ -35,6 +38,7 @@ CODE_LISTS: dict[str, tuple[tuple, str]] = {
     "period": (PERIODS, "period"),
     "relation": (RELATIONS, "relation"),
     "purpose": (VISIT_PURPOSES, "purpose"),
+    "outcome": (VISIT_OUTCOMES, "outcome"),
     "household_status": (HOUSEHOLD_STATUSES, "status"),
     "person_status": (PERSON_STATUSES, "status"),
     "status": (CHANGE_STATUSES, "status"),

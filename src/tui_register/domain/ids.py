@@ -77,16 +77,50 @@ _REGION_NAMES: dict[str, str | None] = {}
 
 
 def _region_name(number: str) -> str | None:
-    """Province + county per stdnum's table, None if unknown for the birth year."""
+    """Province + county per stdnum's table, None if the code was never a county code in or
+    after the birth year.
+
+    A number's region is where it was issued, often years after birth (440306 宝安区 exists
+    from 1992 and holders born in 1980 are real), so a code created later is fine; stdnum's
+    own check (`ric.get_birth_place`) would refuse it. Only a code abolished before the birth
+    year, or unknown, cannot be right.
+    """
     key = number[:10]
     if key not in _REGION_NAMES:
-        try:
-            info = ric.get_birth_place(number)
-        except (StdnumError, ValueError):
-            _REGION_NAMES[key] = None
-        else:
-            _REGION_NAMES[key] = info.get("province", "") + info.get("county", "")
+        _REGION_NAMES[key] = _lookup_region(number[:6], int(number[6:10]))
     return _REGION_NAMES[key]
+
+
+def _lookup_region(code: str, year: int) -> str | None:
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    if "county" not in info:
+        return None
+    county = _county_at(info["county"], year)
+    return None if county is None else info.get("province", "") + county
+
+
+def _county_at(field: str, year: int) -> str | None:
+    """The name for `year` from a field like "[-1991]东郊区,[1992-]东丽区": the one in use
+    that year, else the first one given later; None if every name ended before `year`."""
+    later = None
+    for start, end, name in _periods(field):
+        if (start is None or year >= start) and (end is None or year <= end):
+            return name
+        if later is None and (end is None or year <= end):
+            later = name
+    return later
+
+
+def _periods(field: str) -> list[tuple[int | None, int | None, str]]:
+    periods = []
+    for part in field.split(","):
+        if not part.startswith("["):
+            periods.append((None, None, part))
+            continue
+        span, name = part[1:].split("]", 1)
+        start, end = span.split("-")
+        periods.append((int(start) if start else None, int(end) if end else None, name))
+    return periods
 
 
 def mask_id(number: str) -> str:
@@ -146,10 +180,5 @@ def known_region_codes(birth_year: int | None = None) -> list[str]:
 
 def _in_use(county: str, year: int) -> bool:
     """Whether a county field like "[-1991]东郊区,[1992-]东丽区" covers `year`."""
-    for part in county.split(","):
-        if not part.startswith("["):
-            return True
-        start, end = part[1:].split("]")[0].split("-")
-        if (not start or year >= int(start)) and (not end or year <= int(end)):
-            return True
-    return False
+    return any((start is None or year >= start) and (end is None or year <= end)
+               for start, end, _name in _periods(county))

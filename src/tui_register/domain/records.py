@@ -16,6 +16,7 @@ from typing import Annotated, Any, Callable, ClassVar, Iterable, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
+from tui_register.domain import rules
 from tui_register.domain.categories import code_for
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import check_not_future, parse_date, parse_hours, parse_money, parse_phone
@@ -259,8 +260,7 @@ class PlaceIn(_Input):
 
     @model_validator(mode="after")
     def _parent_needed(self) -> "PlaceIn":
-        if self.parent is None and self.level != "township":
-            raise FieldError("parent", "required")  # only townships are at the top
+        rules.parent_for_level(self.level, self.parent)
         return self
 
 
@@ -293,16 +293,12 @@ class PersonIn(_Input):
         if self.id_number:
             rid = parse_resident_id(self.id_number, allow_unknown_region=True,
                                     today=_today(info))
+            # Left blank, they are read from the ID; given, they must agree with it.
             if self.birth_date is None:
                 self.birth_date = rid.birth_date
-            elif self.birth_date != rid.birth_date:
-                errors.append(FieldError("birth_date", "id_birth_mismatch",
-                                         {"id_date": rid.birth_date.isoformat()}))
             if not self.sex:
                 self.sex = rid.sex
-            elif self.sex != rid.sex:
-                errors.append(FieldError("sex", "id_sex_mismatch"))
-            _raise(errors)
+            rules.agrees_with_id(rid, self.birth_date, self.sex)
             _check_id(self.id_number, info, errors)
         else:
             # Without an ID there is nothing to read them from.
@@ -330,14 +326,11 @@ class MembershipIn(_Input):
 
     @model_validator(mode="after")
     def _rules(self) -> "MembershipIn":
-        errors: list[FieldError] = []
-        if (self.person is None) == (self.household is None):
-            errors.append(FieldError("person", "person_or_household"))
-        if self.end_date is not None and self.end_date < self.start_date:
-            errors.append(FieldError("end_date", "end_before_start"))
-        if self.amount > 0 and not self.period:
-            errors.append(FieldError("period", "period_required"))
-        _raise(errors)
+        with rules.Problems() as problems:
+            if (self.person is None) == (self.household is None):
+                problems.add(FieldError("person", "person_or_household"))
+            problems.check(rules.end_not_before_start, self.start_date, self.end_date)
+            problems.check(rules.period_for_amount, self.amount, self.period)
         return self
 
 
@@ -355,15 +348,16 @@ class VisitIn(_Input):
     follow_up: LongText(500) = ""
     follow_up_due: OptionalDate = None  # may be in the future: it is a deadline
     campaign: OptionalRef = None
+    outcome: Choice("outcome", blank="visited") = "visited"
+    collector: Text(20) = ""  # who collected for the household (代领)
 
     @model_validator(mode="after")
     def _rules(self) -> "VisitIn":
-        errors: list[FieldError] = []
-        if self.follow_up and self.follow_up_due is None:
-            errors.append(FieldError("follow_up_due", "follow_up_due_required"))
-        if self.follow_up_due is not None and self.follow_up_due < self.visit_date:
-            errors.append(FieldError("follow_up_due", "follow_up_before_visit"))
-        _raise(errors)
+        with rules.Problems() as problems:
+            problems.check(rules.follow_up_due, self.follow_up, self.follow_up_due, self.visit_date)
+            problems.check(rules.outcome_details, self.outcome, self.collector, self.cash, self.goods)
+        if self.outcome != "proxy":
+            self.collector = ""
         return self
 
 
@@ -384,8 +378,7 @@ class CampaignIn(_Input):
 
     @model_validator(mode="after")
     def _rules(self) -> "CampaignIn":
-        if self.end_date < self.start_date:
-            raise FieldError("end_date", "end_before_start")
+        rules.end_not_before_start(self.start_date, self.end_date)
         return self
 
 

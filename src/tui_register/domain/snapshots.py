@@ -18,7 +18,15 @@ from typing import Annotated, Any, Callable, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
-from tui_register.domain.categories import PERIODS, PLACE_LEVELS, RELATIONS, VISIT_PURPOSES, category_by_code
+from tui_register.domain import rules
+from tui_register.domain.categories import (
+    PERIODS,
+    PLACE_LEVELS,
+    RELATIONS,
+    VISIT_OUTCOMES,
+    VISIT_PURPOSES,
+    category_by_code,
+)
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import MAX_FEN, MIN_DATE, check_not_future, format_money
 from tui_register.domain.ids import ResidentId, parse_resident_id
@@ -151,8 +159,7 @@ class PlaceSnapshot(_Snapshot):
 
     @model_validator(mode="after")
     def _parent_needed(self) -> "PlaceSnapshot":
-        if self.parent is None and self.level != "township":
-            raise FieldError("parent", "required")
+        rules.parent_for_level(self.level, self.parent)
         return self
 
 
@@ -188,14 +195,7 @@ class PersonSnapshot(_Snapshot):
     def _agrees_with_id(self, info: ValidationInfo) -> "PersonSnapshot":
         if not self.id_number:
             return self
-        rid = _resident_id(self.id_number, _today(info))
-        errors = []
-        if rid.birth_date != self.birth_date:
-            errors.append(FieldError("birth_date", "id_birth_mismatch", {"id_date": rid.birth_date.isoformat()}))
-        if rid.sex != self.sex:
-            errors.append(FieldError("sex", "id_sex_mismatch"))
-        if errors:
-            raise InputError(errors)
+        rules.agrees_with_id(_resident_id(self.id_number, _today(info)), self.birth_date, self.sex)
         return self
 
 
@@ -216,13 +216,9 @@ class MembershipSnapshot(_Snapshot):
 
     @model_validator(mode="after")
     def _rules(self) -> "MembershipSnapshot":
-        errors = []
-        if self.end_date is not None and self.end_date < self.start_date:
-            errors.append(FieldError("end_date", "end_before_start"))
-        if self.amount_fen > 0 and not self.period:
-            errors.append(FieldError("period", "period_required"))
-        if errors:
-            raise InputError(errors)
+        with rules.Problems() as problems:
+            problems.check(rules.end_not_before_start, self.start_date, self.end_date)
+            problems.check(rules.period_for_amount, self.amount_fen, self.period)
         return self
 
 
@@ -242,8 +238,7 @@ class CampaignSnapshot(_Snapshot):
 
     @model_validator(mode="after")
     def _rules(self) -> "CampaignSnapshot":
-        if self.end_date < self.start_date:
-            raise FieldError("end_date", "end_before_start")
+        rules.end_not_before_start(self.start_date, self.end_date)
         return self
 
 
@@ -271,16 +266,15 @@ class VisitSnapshot(_Snapshot):
     campaign: OptionalRef
     status: Literal["valid", "voided"]
     status_reason: Reason
+    # Since schema v7; an office not yet upgraded sends neither.
+    outcome: Literal[VISIT_OUTCOMES] = "visited"
+    collector: Text(20) = ""
 
     @model_validator(mode="after")
     def _rules(self) -> "VisitSnapshot":
-        errors = []
-        if self.follow_up and self.follow_up_due is None:
-            errors.append(FieldError("follow_up_due", "follow_up_due_required"))
-        if self.follow_up_due is not None and self.follow_up_due < self.visit_date:
-            errors.append(FieldError("follow_up_due", "follow_up_before_visit"))
-        if errors:
-            raise InputError(errors)
+        with rules.Problems() as problems:
+            problems.check(rules.follow_up_due, self.follow_up, self.follow_up_due, self.visit_date)
+            problems.check(rules.outcome_details, self.outcome, self.collector, self.cash_fen, self.goods)
         return self
 
 

@@ -13,6 +13,16 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 
 _SPACE_RUN = re.compile(r" {2,}")
 
+# Terminal escape sequences, whole (a paste from another terminal or a log brings them along):
+# strings (OSC, DCS, SOS, PM, APC) up to their terminator (or the end), then CSI with its
+# parameters, then the two- and three-character ESC sequences, then a lone ESC; the 8-bit
+# (C1) forms too.
+_ESCAPES = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+
 
 def _is_control(ch: str) -> bool:
     """C0, DEL, C1 or a bidi control."""
@@ -50,6 +60,29 @@ def clean_text(value: object, *, field: str, max_len: int, min_len: int = 0,
     if len(text) < min_len:
         raise FieldError(field, "required")
     return text
+
+
+def strip_escapes(text: str) -> str:
+    """`text` without terminal escape sequences (each removed whole, not just its ESC)."""
+    return _ESCAPES.sub("", text)
+
+
+def paste_lines(text: str) -> list[str]:
+    """The lines of a pasted text, as a one-line field would take them: escape sequences and
+    other control characters removed, tabs (between spreadsheet cells) as spaces, each line
+    stripped, blank lines dropped (a cell copied from a spreadsheet ends with a line break)."""
+    text = strip_escapes(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\t", " ")
+    text = "".join(ch for ch in text if ch == "\n" or not _is_control(ch))
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def clean_paste(text: str) -> str:
+    """A pasted text for a multi-line field: escape sequences and control characters removed
+    (line breaks and tabs kept), line breaks as \\n."""
+    text = strip_escapes(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or not _is_control(ch))
 
 
 def display_safe(s: str) -> str:

@@ -62,6 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} 应为 0 到 2000 之间的整数（毫秒）",
         "{key} must be a whole number of milliseconds from 0 to 2000",
     ),
+    "config.problem.cash_ceiling": (
+        "{key} 应为 0 到 9999999 之间的整数（元，0 表示不设上限）",
+        "{key} must be a whole number of yuan from 0 to 9999999 (0: no ceiling)",
+    ),
     "config.problem.mouse": ("{key} 应为 true 或 false", "{key} must be true or false"),
     "config.problem.visit_intervals": (
         "{key} 应为表，每项为 类别代码或分组 = 天数",

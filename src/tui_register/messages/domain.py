@@ -6,6 +6,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
     # ---- problems
     "err.required": ("不能为空", "is required"),
+    "err.office_code": ("最多 {max} 个字符，只能包含字母、数字、- 和 _", "must be at most {max} letters, digits, - or _"),
     "err.invalid": ("内容不正确", "is not valid"),
     "err.too_long": ("不能超过{max}个字", "must be at most {max} characters"),
     "err.too_many": ("最多只能填写{max}项", "may have at most {max} entries"),
@@ -51,6 +52,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.follow_up_due_required": ("填写了后续事项时必须填写跟进期限",
                                    "is required when a follow-up is noted"),
     "err.follow_up_before_visit": ("不能早于走访日期", "must not be before the visit date"),
+    "err.held_after_departure": ("该人员已于{date}死亡或迁出，享受类别须在此日期前结束",
+                                 "the person died or moved out on {date}: the membership must end by then"),
+    "err.collector_required": ("代领时必须填写代领人姓名", "is required when someone else collected"),
+    "err.not_reached_nothing_given": ("未遇（不在家）时没有发放，请清空",
+                                      "must be empty when the household was not reached"),
 
     # ---- field labels (field.<scope>.<name> overrides field.<name> for one record type)
     "field.name": ("名称", "Name"),
@@ -69,6 +75,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.household": ("所属户", "Household"),
     "field.membership.household": ("户", "Household"),
     "field.id_number": ("身份证号", "ID number"),
+    "field.office.name": ("单位名称", "Office name"),
+    "field.office.code": ("单位代码", "Office code"),
     "field.sex": ("性别", "Sex"),
     "field.birth_date": ("出生日期", "Date of birth"),
     "field.relation": ("与户主关系", "Relation to head"),
@@ -88,6 +96,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.follow_up": ("后续事项", "Follow-up"),
     "field.follow_up_due": ("跟进期限", "Follow-up due"),
     "field.campaign": ("慰问活动", "Campaign"),
+    "field.outcome": ("走访结果", "Outcome"),
+    "field.collector": ("代领人", "Collected by"),
     "field.default_cash": ("每户慰问金", "Cash per household"),
     "field.default_goods": ("每户慰问物品", "Goods per household"),
     "field.budget": ("预算", "Budget"),
@@ -128,6 +138,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "relation.mother": ("母亲", "Mother"),
     "relation.sibling": ("兄弟姐妹", "Sibling"),
     "relation.other": ("其他", "Other"),
+    "outcome.visited": ("已走访", "Visited"),
+    "outcome.not_reached": ("未遇（不在家）", "Not reached (not at home)"),
+    "outcome.proxy": ("代领", "Collected by someone else"),
     "purpose.festival": ("节日慰问", "Festival visit"),
     "purpose.routine": ("日常走访", "Routine visit"),
     "purpose.data_check": ("数据核查", "Data check"),

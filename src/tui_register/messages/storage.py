@@ -2,6 +2,10 @@
 
 MESSAGES = {
     "storage.error": ("数据库操作失败", "the database operation failed"),
+    "storage.busy": (
+        "数据库正忙(其他人正在保存),请稍后再试。本次未保存,您输入的内容仍然保留。",
+        "The database is busy (someone else is saving): try again in a moment. Nothing was saved; what you typed is kept.",
+    ),
     "storage.not_found": ("找不到该记录(可能已被他人更改)", "the record was not found (someone may have changed it)"),
     "storage.conflict": (
         "保存未成功:此记录已于 {when} 被 {who} 修改(现为第 {version} 版)。请重新载入或比对后再保存,您输入的内容仍然保留。",
@@ -28,8 +32,12 @@ MESSAGES = {
     "storage.move_not_here": ("人员迁户请用迁出/迁入办理", "Moving a person to another household is done by moving out and in"),
     "storage.bad_status": ("无效的状态:{status}", "invalid status: {status}"),
     "storage.end_before_start": ("结束日期不能早于开始日期", "the end date cannot be before the start date"),
+    "storage.held_after_departure": ("{name} 已于 {date} 死亡或迁出,享受类别须在此日期前结束(此后开始的请作废)", "{name} died or moved out on {date}: a membership must end by then (void one that starts later)"),
     "storage.already_voided": ("该记录已作废", "this record is already voided"),
-    "storage.already_visited_campaign": ("该户在本次活动中已有走访记录", "This household already has a visit in this campaign"),
+    "storage.already_visited_campaign": (
+        "该户在本次活动中已于 {date} 走访（{visitors}，慰问金 {cash}），不能再登记一次；如需更正请修改那次走访",
+        "This household was already visited in this campaign on {date} ({visitors}, cash {cash}); "
+        "correct that visit instead of adding another"),
     "storage.already_target": ("该户已在本次活动名单中", "This household is already on the campaign's list"),
     "storage.duplicate_volunteer": ("该志愿者已登记:{name}", "This volunteer is already registered: {name}"),
     "storage.already_participant": ("{name} 已在参加人员中", "{name} already takes part in this activity"),
@@ -42,6 +50,9 @@ MESSAGES = {
     "check.version": ("{entity} {uuid}:版本为 {version},变更日志为 {logged}", "{entity} {uuid}: version {version}, change log says {logged}"),
     "check.differs": ("{entity} {uuid}:内容与变更日志不符(是否在程序外被修改?)", "{entity} {uuid}: differs from its change-log entry (changed outside the program?)"),
     "check.orphan_log": ("{entity} {uuid}:变更日志中有,台账中却没有(是否被删除?)", "{entity} {uuid}: in the change log but not in the register (deleted?)"),
+    "check.derived": ("户 {uuid}:{column} 为 {stored},按成员、类别和走访记录应为 {expected}", "household {uuid}: {column} is {stored}, its members, categories and visits give {expected}"),
+    "check.held_after_departure": ("类别 {uuid}:{name} 已于 {date} 死亡或迁出,该类别在此日期后仍然有效", "membership {uuid}: {name} died or moved out on {date}, yet the membership is in force after that date"),
+    "check.campaign_visits": ("户 {uuid}:在活动「{campaign}」中有 {n} 条有效走访记录(每户每次活动只能有一条)", "household {uuid}: {n} valid visits in the campaign {campaign} (one per household and campaign)"),
     "check.version_gap": ("变更日志 {seq}:{uuid} 的版本从 {prev} 跳到 {version}", "change log {seq}: {uuid} goes from version {prev} to {version}"),
     "db.schema_files": ("程序安装不完整:数据库结构文件编号有误 {versions}", "the installation is damaged: schema files are numbered {versions}"),
     "db.missing": ("数据库 {path} 不存在", "there is no database at {path}"),

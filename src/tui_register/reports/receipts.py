@@ -2,7 +2,9 @@
 
 A household is on the sheet when it is one of the campaign's targets or was visited in it.
 A visited household shows what its visits gave; one not yet visited shows the campaign's
-standard cash and goods, which is what will be handed over when it signs.
+standard cash and goods, which is what will be handed over when it signs. A household that
+was not reached (未遇) is still open: it shows the standard cash, and 备注 says 未遇; one whose
+cash someone else collected says 代领 and the collector's name.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def columns(book: Book) -> list[Column]:
         Column(_("report.col.cash", unit=book.unit_label()), "money", total="sum"),
         Column(_("report.col.goods")),
         Column(_("report.col.signature"), "blank", width=18),
+        Column(_("report.col.remark")),
     ]
 
 
@@ -42,7 +45,7 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         raise ReportError("report.campaign_required")
     targets = CampaignTarget.select(CampaignTarget.household).where(
         (CampaignTarget.campaign == campaign.id) & (CampaignTarget.status == "active"))
-    visited = Visit.select(Visit.household).where((Visit.campaign == campaign.id) & (Visit.status == "valid"))
+    visited = Visit.select(Visit.household).where((Visit.campaign == campaign.id) & Visit.counted())
     cond = Household.id.in_(targets) | Household.id.in_(visited)
     households = household_filter(scope)
     if households is not None:
@@ -56,19 +59,20 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
     number = 0
     progress(0, total)
     for page in pages(query, (Household.place_path, Household.head_sort, Household.id), HOUSEHOLDS_PER_PAGE):
-        given = _given(campaign.id, [row[0] for row in page])
+        ids = [row[0] for row in page]
+        given, remarks = _given(campaign.id, ids), _remarks(campaign.id, ids)
         for hid, head, head_id, phone, address, codes, path, _sort, _id in page:
             number += 1
             cash, goods = given.get(hid, (campaign.default_cash_fen, campaign.default_goods))
             sheet.add((number, village_of(path), head, scope.id_text(head_id), phone, address,
-                       categories_text(codes), cash, goods, None))
+                       categories_text(codes), cash, goods, None, remarks.get(hid, "")))
         progress(number, total)
 
 
 def _given(campaign_id: int, household_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """Cash and goods of the campaign's valid visits, per household."""
+    """Cash and goods of the campaign's visits that count, per household."""
     query = (Visit.select(Visit.household, fn.SUM(Visit.cash_fen), fn.GROUP_CONCAT(Visit.goods, "、"))
-             .where((Visit.campaign == campaign_id) & (Visit.status == "valid")
+             .where((Visit.campaign == campaign_id) & Visit.counted()
                     & Visit.household.in_(household_ids))
              .group_by(Visit.household))
     found = {}
@@ -76,3 +80,22 @@ def _given(campaign_id: int, household_ids: list[int]) -> dict[int, tuple[int, s
         items = dict.fromkeys(g for g in (goods or "").split("、") if g)  # once each, in order
         found[hid] = (cash, "、".join(items))
     return found
+
+
+def _remarks(campaign_id: int, household_ids: list[int]) -> dict[int, str]:
+    """备注: 代领 and the collector when someone else collected; 未遇 when the household was
+    not reached and has no visit yet."""
+    query = (Visit.select(Visit.household, Visit.outcome, Visit.collector)
+             .where((Visit.campaign == campaign_id) & (Visit.status == "valid")
+                    & (Visit.outcome != "visited") & Visit.household.in_(household_ids))
+             .order_by(Visit.visit_date, Visit.id))
+    counted: set[int] = set(
+        hid for (hid,) in database.execute(Visit.select(Visit.household).where(
+            (Visit.campaign == campaign_id) & Visit.counted() & Visit.household.in_(household_ids))).fetchall())
+    remarks: dict[int, str] = {}
+    for hid, outcome, collector in database.execute(query).fetchall():
+        if outcome == "proxy":
+            remarks[hid] = _("report.remark.proxy", name=collector)
+        elif hid not in counted:
+            remarks.setdefault(hid, _("report.remark.not_reached"))
+    return remarks

@@ -14,7 +14,7 @@ Definitions (the same as the roster's, at the last day of the period):
   line's category; 发放人次 counts those lines, 发放人数 the distinct recipients (a person, or a
   household for a household's payment). A month's 应发 on the payments sheet is rounded once per
   month, so yearly amounts may differ from the category totals by a fen per membership;
-- visits: valid visits in the period as 人次, distinct households visited, distinct
+- visits: valid visits in the period (not voided, not 未遇) as 人次, distinct households visited, distinct
   households given cash, and the cash.
 """
 
@@ -94,7 +94,8 @@ def _visit_figures(*group: Any) -> list[Any]:
 
 
 def _valid_visits(scope: Scope) -> Expression:
-    return (Visit.status == "valid") & _between(Visit.visit_date, scope)
+    """The visits that count in the period: not voided, and not an attempt (未遇)."""
+    return Visit.counted() & _between(Visit.visit_date, scope)
 
 
 def visits_by_month(scope: Scope) -> list[tuple]:

@@ -1,4 +1,5 @@
-"""走访慰问台账: the visits of a period, one row each; voided visits are left out."""
+"""走访慰问台账: the visits of a period, one row each; voided visits and households not
+reached (未遇, an attempt, not a visit) are left out."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def columns(book: Book) -> list[Column]:
 
 
 def _conditions(scope: Scope) -> Expression:
-    cond = ((Visit.status == "valid") & (Visit.visit_date >= scope.date_from)
+    cond = (Visit.counted() & (Visit.visit_date >= scope.date_from)
             & (Visit.visit_date <= scope.date_to))
     if scope.purpose:
         cond &= Visit.purpose == scope.purpose

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tui_register.i18n import _
 from tui_register.reports.options import EXCEL_MAX_ROWS
+from tui_register.storage import clock
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -75,7 +76,8 @@ def excel_serial(value: str | date) -> int:
 class Book:
     """One workbook file; `sheet()` adds tables in order, `close()` writes the file."""
 
-    def __init__(self, path: Path, *, unit: str = "yuan", sheet_rows: int = EXCEL_MAX_ROWS) -> None:
+    def __init__(self, path: Path, *, unit: str = "yuan", sheet_rows: int = EXCEL_MAX_ROWS,
+                 printed: date | None = None) -> None:
         import xlsxwriter
 
         # Row data spools in a private folder beside the export (not a shared /tmp), removed
@@ -91,6 +93,8 @@ class Book:
         self.unit = unit
         self.money_divisor = _MONEY_DIVISOR[unit]
         self.sheet_rows = sheet_rows
+        # The print date as text: Excel's &D field is printed in the reader's locale (12/01/2026).
+        self.footer = _("report.footer", date=(printed or clock.today()).isoformat())
         self._formats: dict[tuple[str, bool], Format] = {}
         self._serials: dict[Any, int] = {}
         self._sheets: list[Sheet] = []
@@ -315,7 +319,7 @@ class Sheet:
         ws.hide_gridlines(0)  # gridlines on screen and on paper
         ws.center_horizontally()
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-        ws.set_footer(_("report.footer"))
+        ws.set_footer(self.book.footer)
         for w in self._writers:
             w.total = 0
         self._row = HEADER_ROW + 1

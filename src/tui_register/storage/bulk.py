@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
+from collections import defaultdict
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -17,14 +18,17 @@ from peewee import DateField, ForeignKeyField
 
 from tui_register.storage import search
 from tui_register.storage.db import PRAGMAS
-from tui_register.storage.models import ENTITY_OF, Record, database
+from tui_register.storage.households import derived_columns
+from tui_register.storage.models import ENTITY_OF, Household, Membership, Person, Place, Record, Visit, database
 
 
 class BulkWriter:
     """Assigns ids and UUIDs up front, buffers rows, and writes them in `flush()`.
 
     `add(model, values, at=...)` takes field values by field name; a reference is given as
-    the referenced row's id (as returned by an earlier `add`).
+    the referenced row's id (as returned by an earlier `add`). A household's derived columns
+    and search entry are computed at `flush()` from its persons, memberships and visits, which
+    must be added before the flush that writes the household.
     """
 
     def __init__(self, user: str, uuid_source: Callable[[], str] | None = None,
@@ -40,6 +44,7 @@ class BulkWriter:
         self._rows: dict[type[Record], list[dict[str, Any]]] = {}
         self._order: list[tuple[type[Record], dict[str, Any]]] = []
         self._search: list[tuple[int, str, set[str]]] = []
+        self._place_paths: dict[int, str] = {}
 
     def _new_id(self, model: type[Record]) -> int:
         if model not in self._next_id:
@@ -61,6 +66,8 @@ class BulkWriter:
                    updated_at=at, updated_by=self.user)
         self._rows.setdefault(model, []).append(row)
         self._order.append((model, row))
+        if model is Place:
+            self._place_paths[rid] = values["path"]
         return rid
 
     def patch_last(self, model: type[Record], values: dict[str, Any]) -> None:
@@ -93,8 +100,35 @@ class BulkWriter:
                json.dumps(snap, ensure_ascii=False, sort_keys=True), row["created_at"], self.user)
         return tuple(columns), log
 
-    def index_household(self, household_id: int, doc: str, grams: set[str]) -> None:
-        self._search.append((household_id, doc, grams))
+    def _place_path(self, place_id: int) -> str:
+        if place_id not in self._place_paths:
+            self._place_paths[place_id] = Place.get_by_id(place_id).path
+        return self._place_paths[place_id]
+
+    def _derive_households(self) -> None:
+        """Fill in the buffered households' derived columns and search entries from the rows
+        buffered with them, by the rules of the write path (`derived_columns`, `search`)."""
+        households = self._rows.get(Household, [])
+        if not households:
+            return
+        persons, memberships, visits = defaultdict(list), defaultdict(list), defaultdict(list)
+        for p in self._rows.get(Person, ()):
+            persons[p["household"]].append(p)
+        for m in self._rows.get(Membership, ()):
+            memberships[m["household"]].append((m["category"], m.get("status", "active")))
+        for v in self._rows.get(Visit, ()):
+            visits[v["household"]].append((v["visit_date"], v["purpose"], v.get("status", "valid"),
+                                           v.get("outcome", "visited")))
+        for h in households:
+            members = persons[h["id"]]
+            facts = [(p["id"], p["name"], p["name_pinyin"], p.get("id_number"), p.get("status", "active"))
+                     for p in members]
+            h.update(derived_columns(self._place_path(h["place"]), h.get("head"), facts,
+                                     memberships[h["id"]], visits[h["id"]]))
+            entries = [(p["name"], p["name_pinyin"], p["name_initials"], p.get("id_number") or "",
+                        p.get("phone", "")) for p in members]
+            self._search.append((h["id"], search.build_doc(h["address"], h.get("phone", ""), entries),
+                                 search.member_grams(entries)))
 
     def pending(self) -> int:
         return len(self._order)
@@ -104,6 +138,7 @@ class BulkWriter:
 
         Foreign keys are checked at commit (a household names its head, who belongs to it).
         """
+        self._derive_households()
         conn = database.connection()
         # A large page cache while loading: a million rows go into indexes keyed by random
         # UUIDs, and every page evicted early is written twice. Back to normal afterwards.
@@ -172,9 +207,3 @@ def restore_indexes() -> int:
             database.execute_sql(sql)
             database.execute_sql("DELETE FROM pending_index WHERE name = ?", (name,))
     return len(rows)
-
-
-def household_search_entry(address: str, phone: str,
-                           members: list[tuple[str, str, str, str, str]]) -> tuple[str, set[str]]:
-    """The search document and grams of a household, by the same rules as `search.reindex`."""
-    return search.build_doc(address, phone, members), search.member_grams(members)

@@ -8,19 +8,18 @@ and one change-log row carrying a snapshot of the record. The change log is the 
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import stat
 import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any, Iterator
 
-from peewee import ForeignKeyField
+from peewee import ForeignKeyField, OperationalError
 
 from tui_register.i18n import _
 from tui_register.storage.clock import local_time, now_iso
+from tui_register.storage.filelock import file_lock
 from tui_register.storage.models import ENTITY_OF, ChangeLog, Record, Staff, database
 
 
@@ -61,6 +60,12 @@ class NotSupervisor(PermissionDenied):
 
 class StaffDisabled(PermissionDenied):
     key = "storage.staff_disabled"
+
+
+class DatabaseBusy(StorageProblem):
+    """Another writer kept the database for longer than the busy timeout."""
+
+    key = "storage.busy"
 
 
 class RuleViolation(StorageProblem):
@@ -174,26 +179,31 @@ def writer_queue() -> Iterator[None]:
     SQLite's busy handler polls for the lock (up to every 100 ms), so a process that commits
     back to back nearly always wins it again and another's save can wait seconds, then fail.
     A blocking flock hands the turn over as soon as the lock is released. Writes last
-    milliseconds; SQLite's own lock and busy timeout still guard everything else.
+    milliseconds; the wait is given up after the database's busy timeout, as SQLite's is.
     """
     path = database.database
     if not path or path == ":memory:" or database.in_transaction():
         yield  # nested in a larger write that already has the turn
         return
-    lock_path = f"{path}.lock"
-    mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o600
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, mode)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with file_lock(Path(f"{path}.lock"), Path(path), wait=database.timeout, busy=DatabaseBusy):
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 @contextmanager
 def writing(user: str, *, supervisor: bool = False, check: bool = True) -> Iterator[Writer]:
     """One write transaction (BEGIN IMMEDIATE) for one user action."""
-    with writer_queue(), database.atomic("IMMEDIATE"):
+    with writer_queue(), _busy_is_a_problem(), database.atomic("IMMEDIATE"):
         if check:
             require_writer(user, supervisor=supervisor)
         yield Writer(user)
+
+
+@contextmanager
+def _busy_is_a_problem() -> Iterator[None]:
+    """SQLite's "database is locked" (the busy timeout ran out) as the message users get."""
+    try:
+        yield
+    except OperationalError as err:
+        if "database is locked" not in str(err):
+            raise
+        raise DatabaseBusy() from err

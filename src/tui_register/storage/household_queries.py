@@ -8,7 +8,7 @@ stays open while the interface waits for a key.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -68,6 +68,7 @@ class HouseholdRow:
     status: str
     address: str
     head_sort: str
+    matched_name: str = ""  # the member a search found, when not the head
 
     def key(self, sort: str) -> tuple[Any, ...]:
         """The keyset cursor of this row for a sort order."""
@@ -158,6 +159,9 @@ def household_page(flt: HouseholdFilter, sort: str = "place", *, after: tuple | 
     `before`, or (`last`) the last page."""
     sql, params = page_sql(flt, sort, after=after, before=before, last=last, limit=limit)
     rows = [_row(r) for r in database.execute_sql(sql, params).fetchall()]
+    matched = search.matched_members(database.execute_sql, flt.text, [r.id for r in rows])
+    if matched:
+        rows = [replace(r, matched_name=matched[r.id]) if r.id in matched else r for r in rows]
     return rows if before is None and not last else rows[::-1]
 
 
@@ -211,6 +215,9 @@ class HistoryEntry:
     op: str
     version: int
     changes: dict[str, tuple[Any, Any]]  # field -> (before, after)
+    # What the references among the changes are called (uuid -> a place's path, a person's
+    # name …), so that history shows names, never UUIDs; shared by the entries of one call.
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def _diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -226,8 +233,41 @@ def record_history(uuids: list[str], *, limit: int = 50) -> list[HistoryEntry]:
     rows = list(ChangeLog.select().where(ChangeLog.uuid.in_(uuids))
                 .order_by(ChangeLog.seq.desc()).limit(limit))
     previous = _previous_snapshots(rows)
-    return [HistoryEntry(r.seq, r.at, r.user, r.entity, r.uuid, r.op, r.version,
-                         _diff(previous.get(r.seq), json.loads(r.snapshot))) for r in rows]
+    entries = [HistoryEntry(r.seq, r.at, r.user, r.entity, r.uuid, r.op, r.version,
+                            _diff(previous.get(r.seq), json.loads(r.snapshot))) for r in rows]
+    names = _reference_names(entries)
+    for entry in entries:
+        entry.names.update(names)
+    return entries
+
+
+# Snapshot fields that refer to another record by UUID -> the model and how it is named.
+_REFERENCE_FIELDS = {"place": "place", "parent": "place", "household": "household", "head": "person",
+                     "person": "person", "campaign": "campaign", "volunteer": "volunteer",
+                     "activity": "activity"}
+
+
+def _reference_names(entries: list[HistoryEntry]) -> dict[str, str]:
+    """uuid -> display name of every record the entries' changes refer to (a few IN queries)."""
+    from tui_register.storage import models
+
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        for name, pair in entry.changes.items():
+            kind = _REFERENCE_FIELDS.get(name)
+            if kind:
+                wanted.setdefault(kind, set()).update(v for v in pair if isinstance(v, str) and v)
+    columns = {"place": (models.Place, models.Place.path), "person": (models.Person, models.Person.name),
+               "household": (models.Household, models.Household.head_name),
+               "campaign": (models.Campaign, models.Campaign.name),
+               "volunteer": (models.Volunteer, models.Volunteer.name),
+               "activity": (models.Activity, models.Activity.title)}
+    names: dict[str, str] = {}
+    for kind, uuids in wanted.items():
+        model, column = columns[kind]
+        for uuid, text in model.select(model.uuid, column).where(model.uuid.in_(sorted(uuids))).tuples():
+            names[uuid] = text
+    return names
 
 
 def _previous_snapshots(rows: list[ChangeLog]) -> dict[int, dict[str, Any]]:

@@ -8,10 +8,10 @@ the database (duplicates, who is head, states) is checked here.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
-from peewee import fn
-
+from tui_register.domain import rules
+from tui_register.domain.errors import FieldError
 from tui_register.domain.names import pinyin_keys
 from tui_register.domain.records import HouseholdIn, MembershipIn, PersonIn, PlaceIn, StatusChange
 from tui_register.storage import search
@@ -45,26 +45,48 @@ def create_place(user: str, data: PlaceIn) -> Place:
 
 # --- households -----------------------------------------------------------------------
 
+# Columns of a household computed from its other rows (never typed, never in the change log).
+DERIVED_COLUMNS = ("place_path", "head_name", "head_sort", "head_id_number", "member_count",
+                   "category_codes", "last_visit", "last_check")
+
+
+def derived_columns(place_path: str, head_id: int | None,
+                    persons: Iterable[tuple[int, str, str, str | None, str]],
+                    memberships: Iterable[tuple[str, str]],
+                    visits: Iterable[tuple[Any, str, str, str]]) -> dict[str, Any]:
+    """A household's derived columns from its facts; the one place they are computed (the
+    write path, the bulk loader and `check` all call it).
+
+    persons: (id, name, pinyin, id number, status); memberships: (category, status);
+    visits: (date, purpose, status, outcome); only those that count (`rules.counts_as_visit`) set
+    the last visit and check. Dates come back as given (date or ISO text).
+    """
+    persons = list(persons)
+    head = next((p for p in persons if p[0] == head_id), None)
+    codes = sorted({category for category, status in memberships if status == "active"})
+    valid = [(day, purpose) for day, purpose, status, outcome in visits if rules.counts_as_visit(status, outcome)]
+    return {
+        "place_path": place_path,
+        "head_name": head[1] if head else "",
+        "head_sort": head[2] if head else "",
+        "head_id_number": (head[3] or "") if head else "",
+        "member_count": sum(1 for p in persons if p[4] == "active"),
+        "category_codes": "," + ",".join(codes) + "," if codes else "",
+        "last_visit": max((day for day, _ in valid), default=None),
+        "last_check": max((day for day, purpose in valid if purpose == "data_check"), default=None),
+    }
+
+
 def refresh_household(household: Household) -> None:
     """Recompute a household's derived columns and search entry from its rows."""
-    members = list(Person.select().where(Person.household == household).order_by(Person.id))
-    active = [p for p in members if p.status == "active"]
-    head = next((p for p in members if p.id == household.head_id), None)
-    codes = sorted({m.category_id for m in Membership.select(Membership.category).where(
-        (Membership.household == household) & (Membership.status == "active"))})
-    valid = (Visit.household == household) & (Visit.status == "valid")
-    last = Visit.select(fn.max(Visit.visit_date)).where(valid).scalar()
-    last_check = Visit.select(fn.max(Visit.visit_date)).where(valid & (Visit.purpose == "data_check")).scalar()
-    Household.update(
-        place_path=household.place.path,
-        head_name=head.name if head else "",
-        head_sort=head.name_pinyin if head else "",
-        head_id_number=(head.id_number or "") if head else "",
-        member_count=len(active),
-        category_codes="," + ",".join(codes) + "," if codes else "",
-        last_visit=last,
-        last_check=last_check,
-    ).where(Household.id == household.id).execute()
+    persons = (Person.select(Person.id, Person.name, Person.name_pinyin, Person.id_number, Person.status)
+               .where(Person.household == household).order_by(Person.id).tuples())
+    memberships = (Membership.select(Membership.category, Membership.status)
+                   .where(Membership.household == household).tuples())
+    visits = (Visit.select(Visit.visit_date, Visit.purpose, Visit.status, Visit.outcome)
+              .where(Visit.household == household).tuples())
+    values = derived_columns(household.place.path, household.head_id, persons, memberships, visits)
+    Household.update(**values).where(Household.id == household.id).execute()
     search.reindex(_execute, household.id)
 
 
@@ -207,18 +229,32 @@ def set_person_status(user: str, uuid: str, base_version: int, change: StatusCha
         if not active:
             # A deceased or moved-out person's memberships end on that date.
             for m in Membership.select().where((Membership.person == person) & (Membership.status == "active")):
+                end = rules.departure_end(m.end_date, change.effective_date)
+                _check_holder(person, m.start_date, end)  # one that starts later must be voided first
                 w.update(Membership, m.uuid, None, op="status", status="ended",
-                         end_date=change.effective_date, status_reason=change.reason)
+                         end_date=end, status_reason=change.reason)
         refresh_household(person.household)
         return person
 
 
 # --- category memberships -------------------------------------------------------------
 
+def _check_holder(person: Person | None, start: date, end: date | None) -> None:
+    """A person who died or moved out holds no membership after that date."""
+    if person is None:
+        return
+    try:
+        rules.held_while_present(start, end, person.status, person.status_date)
+    except FieldError:
+        raise RuleViolation("storage.held_after_departure", name=person.name,
+                            date=person.status_date.isoformat()) from None
+
+
 def add_membership(user: str, data: MembershipIn) -> Membership:
     with writing(user) as w:
         person = w.load(Person, data.person) if data.person else None
         household = person.household if person else w.load(Household, data.household)
+        _check_holder(person, data.start_date, data.end_date)
         membership = w.create(Membership, category=data.category, household=household, person=person,
                               start_date=data.start_date, end_date=data.end_date,
                               amount_fen=data.amount, period=data.period, grade=data.grade, notes=data.notes)
@@ -231,8 +267,12 @@ def end_membership(user: str, uuid: str, base_version: int, end_date: date, reas
     """End a membership at a date (or void one entered by mistake); it stays on record."""
     with writing(user) as w:
         current = w.load(Membership, uuid)
-        if end_date < current.start_date:
-            raise RuleViolation("storage.end_before_start")
+        try:
+            rules.end_not_before_start(current.start_date, end_date)
+        except FieldError:
+            raise RuleViolation("storage.end_before_start") from None
+        if not void:
+            _check_holder(current.person, current.start_date, end_date)
         membership = w.update(Membership, uuid, base_version, op="status",
                               status="voided" if void else "ended",
                               end_date=end_date, status_reason=reason)

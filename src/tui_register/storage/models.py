@@ -45,6 +45,7 @@ class Record(BaseModel):
 
     # Fields that belong to the record's snapshot; derived columns are left out.
     SNAPSHOT_EXCLUDE: tuple[str, ...] = ()
+    SNAPSHOT_DEFAULTS: dict[str, object] = {}  # fields newer than some snapshots: their value there
 
 
 class Category(BaseModel):
@@ -139,6 +140,8 @@ class Membership(Record):
     notes = TextField(default="")
     status = CharField(default="active")  # active / ended / voided
     status_reason = CharField(default="")
+    # Added after memberships were logged (schema v9): what an older snapshot means.
+    SNAPSHOT_DEFAULTS = {"grade": ""}
 
     class Meta:
         indexes = ((("category", "household"), False),)
@@ -180,6 +183,16 @@ class Visit(Record):
     campaign = ForeignKeyField(Campaign, null=True, backref="visits", on_delete="RESTRICT")
     status = CharField(default="valid")  # valid / voided
     status_reason = CharField(default="")
+    # visited / not_reached (未遇: an attempt, counted nowhere) / proxy (代领 by `collector`)
+    outcome = CharField(default="visited")
+    collector = CharField(default="")
+    # Fields added after records were logged (schema v7): what an older snapshot means.
+    SNAPSHOT_DEFAULTS = {"outcome": "visited", "collector": ""}
+
+    @classmethod
+    def counted(cls):
+        """The visits that count (人次, households visited, cash, a campaign's progress)."""
+        return (cls.status == "valid") & (cls.outcome != "not_reached")
 
     class Meta:
         indexes = (
@@ -326,6 +339,13 @@ class Staff(Record):
     status = CharField(default="active")  # active / disabled
 
 
+class Setting(Record):
+    """The register's own settings (schema v8): the office's name and code, one row a key."""
+
+    key = CharField(unique=True)
+    value = TextField(default="")
+
+
 class ChangeLog(BaseModel):
     """One row per change: audit trail and sync outbox. AUTOINCREMENT: never reused."""
 
@@ -378,4 +398,11 @@ ENTITIES: dict[str, type[Record]] = {
     "staff": Staff,
 }
 ENTITY_OF: dict[type[Record], str] = {model: name for name, model in ENTITIES.items()}
-CORE_MODELS = [Category, *ENTITIES.values(), ChangeLog, AuditEvent]
+def counted_visit_sql(alias: str = "v") -> str:
+    """`Visit.counted()` in SQL, for a visit table named `alias`."""
+    return f"{alias}.status = 'valid' AND {alias}.outcome != 'not_reached'"
+
+
+# Logged like every record, but not an entity of the wire (the hub knows offices by their token).
+ENTITY_OF[Setting] = "setting"
+CORE_MODELS = [Category, *ENTITIES.values(), Setting, ChangeLog, AuditEvent]

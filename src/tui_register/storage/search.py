@@ -93,3 +93,55 @@ def match_sql(query: str) -> tuple[str, list[Any]]:
         clauses.append(f"h.id IN ({sql})")
         params += term_params
     return (" AND ".join(clauses) or "1"), params
+
+
+# --- which member a search found --------------------------------------------------------
+
+Member = tuple[int, str, str, str, str, str]  # id, name, pinyin, initials, ID number, phone
+
+_MEMBERS_SQL = """
+SELECT p.household_id, h.head_id, p.id, p.name, p.name_pinyin, p.name_initials,
+       coalesce(p.id_number, ''), p.phone
+FROM person p JOIN household h ON h.id = p.household_id
+WHERE p.household_id IN ({marks}) ORDER BY p.household_id, p.id
+"""
+
+
+def term_matches_member(term: str, member: Member) -> bool:
+    """Whether one normalised term matches this person, as the index matches it: a
+    substring of a field for three characters or more, one of the grams below that."""
+    _id, name, pinyin, initials, id_number, phone = member
+    if len(term) >= 3:
+        return any(term in field.lower() for field in (name, pinyin, initials, id_number, phone) if field)
+    return term in grams(name, pinyin, initials)
+
+
+def matched_member(terms: Sequence[str], head_id: int | None, members: Sequence[Member]) -> str:
+    """The name of the member the search found, when that is not the head ('' otherwise):
+    the one matching the most terms (the first such in the household's order)."""
+    def score(member: Member) -> int:
+        return sum(term_matches_member(term, member) for term in terms)
+
+    best, best_score = "", 0
+    for member in members:
+        if member[0] == head_id:
+            if score(member) > 0:
+                return ""  # the head is a match: the row already shows why
+            continue
+        if (member_score := score(member)) > best_score:
+            best, best_score = member[1], member_score
+    return best
+
+
+def matched_members(execute: Execute, query: str, household_ids: Sequence[int]) -> dict[int, str]:
+    """For a page of households found by `query`: household id -> the name of the member the
+    search found, where that is not the head. One query for the whole page."""
+    terms = normalise_query(query)
+    if not terms or not household_ids:
+        return {}
+    marks = ", ".join("?" for _ in household_ids)
+    by_household: dict[int, tuple[int | None, list[Member]]] = {}
+    for hid, head_id, *member in execute(_MEMBERS_SQL.format(marks=marks), list(household_ids)).fetchall():
+        by_household.setdefault(hid, (head_id, []))[1].append(tuple(member))
+    found = {hid: matched_member(terms, head_id, members) for hid, (head_id, members) in by_household.items()}
+    return {hid: name for hid, name in found.items() if name}

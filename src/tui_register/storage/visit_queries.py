@@ -1,7 +1,8 @@
 """Read queries of the visit register: visits with totals, campaigns and their checklists,
 and the due list (follow-ups, and periodic visits and data checks that have not happened).
 
-Voided visits are out of every total and every checklist. Lists are read in keyset pages.
+Voided visits are out of every total and every checklist; so is "not reached" (未遇), an
+attempt that is listed but never counted. Lists are read in keyset pages.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any, Callable
 
 from tui_register.storage import search
-from tui_register.storage.models import Campaign, Category, database
+from tui_register.storage.models import Campaign, Category, counted_visit_sql, database
 
 # --- visits ---------------------------------------------------------------------------------
 
@@ -47,6 +48,9 @@ class VisitRow:
     follow_up_due: date | None
     status: str
     campaign_name: str
+    outcome: str = "visited"
+    collector: str = ""
+    address: str = ""
 
     def key(self) -> tuple[str, int]:
         return (self.visit_date.isoformat(), self.id)
@@ -54,7 +58,8 @@ class VisitRow:
 
 _VISIT_COLUMNS = (
     "v.id, v.uuid, v.version, v.visit_date, h.uuid, h.head_name, h.place_path, v.purpose, v.visitors, "
-    "v.cash_fen, v.goods, v.follow_up, v.follow_up_due, v.status, coalesce(c.name, '')"
+    "v.cash_fen, v.goods, v.follow_up, v.follow_up_due, v.status, coalesce(c.name, ''), v.outcome, v.collector, "
+    "h.address"
 )
 _VISIT_FROM = "visit v JOIN household h ON h.id = v.household_id LEFT JOIN campaign c ON c.id = v.campaign_id"
 
@@ -94,7 +99,7 @@ def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
 
 def _visit_row(r: tuple) -> VisitRow:
     return VisitRow(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                    r[11], date.fromisoformat(r[12]) if r[12] else None, r[13], r[14])
+                    r[11], date.fromisoformat(r[12]) if r[12] else None, r[13], r[14], r[15], r[16], r[17])
 
 
 def visit_page(flt: VisitFilter, *, after: tuple | None = None, before: tuple | None = None,
@@ -135,8 +140,9 @@ def _from_for(flt: VisitFilter) -> str:
 
 
 def visit_totals(flt: VisitFilter) -> VisitTotals:
-    """人次, households and cash for the filter; voided visits never count."""
+    """人次, households and cash for the filter; voided visits and attempts never count."""
     clauses, params = _visit_where(replace(flt, include_voided=False))
+    clauses.append("v.outcome != 'not_reached'")
     sql = (f"SELECT count(*), count(DISTINCT v.household_id), coalesce(sum(v.cash_fen), 0) "
            f"FROM {_from_for(flt)} WHERE {' AND '.join(clauses) or '1'}")
     visits, households, cash = database.execute_sql(sql, params).fetchone()
@@ -162,6 +168,13 @@ def goods_choices(limit: int = 20) -> list[str]:
     return [g for g, _n in rows]
 
 
+def household_label(household_uuid: str) -> tuple[str, str]:
+    """The head's name and the address, which a visit form names in its title."""
+    row = database.execute_sql("SELECT head_name, address FROM household WHERE uuid = ?",
+                               (household_uuid,)).fetchone()
+    return (row[0], row[1]) if row else ("", "")
+
+
 # --- campaigns ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -180,8 +193,8 @@ def campaigns(include_closed: bool = False) -> list[CampaignProgress]:
     targets = dict(database.execute_sql(
         "SELECT campaign_id, count(*) FROM campaign_target WHERE status = 'active' GROUP BY campaign_id").fetchall())
     visited = {cid: (n, cash) for cid, n, cash in database.execute_sql(
-        "SELECT campaign_id, count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit "
-        "WHERE campaign_id IS NOT NULL AND status = 'valid' GROUP BY campaign_id").fetchall()}
+        "SELECT campaign_id, count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit v "
+        f"WHERE campaign_id IS NOT NULL AND {counted_visit_sql()} GROUP BY campaign_id").fetchall()}
     return [CampaignProgress(c, targets.get(c.id, 0), *visited.get(c.id, (0, 0))) for c in query]
 
 
@@ -192,9 +205,27 @@ def campaign_progress(campaign_uuid: str) -> CampaignProgress:
         "SELECT count(*) FROM campaign_target WHERE campaign_id = ? AND status = 'active'",
         (campaign.id,)).fetchone()[0]
     visited, cash = database.execute_sql(
-        "SELECT count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit "
-        "WHERE campaign_id = ? AND status = 'valid'", (campaign.id,)).fetchone()
+        "SELECT count(DISTINCT household_id), coalesce(sum(cash_fen), 0) FROM visit v "
+        f"WHERE campaign_id = ? AND {counted_visit_sql()}", (campaign.id,)).fetchone()
     return CampaignProgress(campaign, targets, visited, cash)
+
+
+@dataclass(frozen=True)
+class TargetVisit:
+    """The campaign visit of a checklist row, as the exception form shows it for correcting."""
+
+    uuid: str
+    version: int
+    visit_date: date
+    visitors: str
+    purpose: str
+    cash_fen: int
+    goods: str
+    findings: str
+    follow_up: str
+    follow_up_due: date | None
+    outcome: str
+    collector: str
 
 
 @dataclass(frozen=True)
@@ -209,42 +240,88 @@ class TargetRow:
     visit_date: date | None  # of the campaign visit, if visited
     cash_fen: int
     sort_key: tuple[str, str, int]
+    visit: TargetVisit | None = None  # the campaign visit (None: not visited, or not saved yet)
+    outcome: str = ""  # the visit's; "not_reached" when there were only attempts so far
+
+    @property
+    def visit_uuid(self) -> str | None:
+        return self.visit.uuid if self.visit else None
+
+    @property
+    def visit_version(self) -> int:
+        return self.visit.version if self.visit else 0
+
+
+def target_visit(visit: Any) -> TargetVisit:
+    """A saved `Visit` as a checklist row holds it."""
+    return TargetVisit(visit.uuid, visit.version, visit.visit_date, visit.visitors, visit.purpose, visit.cash_fen,
+                       visit.goods, visit.findings, visit.follow_up, visit.follow_up_due, visit.outcome,
+                       visit.collector)
+
+
+def visit_as_saved(visit_uuid: str) -> TargetVisit | None:
+    """A visit as it is stored now (the form's reload after a conflict)."""
+    from tui_register.storage.models import Visit
+
+    visit = Visit.get_or_none(Visit.uuid == visit_uuid)
+    return target_visit(visit) if visit is not None else None
 
 
 _TARGET_SQL = """
-SELECT t.uuid, h.uuid, h.head_name, h.head_id_number, h.place_path, h.address, h.category_codes,
-  (SELECT max(v.visit_date) FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
-     AND v.status = 'valid'),
-  (SELECT coalesce(sum(v.cash_fen), 0) FROM visit v WHERE v.campaign_id = t.campaign_id
-     AND v.household_id = h.id AND v.status = 'valid'),
-  h.place_path, h.head_sort, h.id
-FROM {source} JOIN campaign_target t ON t.household_id = h.id
-WHERE t.campaign_id = ? AND t.status = 'active' AND {where}
-ORDER BY h.place_path, h.head_sort, h.id LIMIT ?
+WITH page AS (
+  SELECT t.uuid AS target_uuid, h.uuid AS household_uuid, h.head_name, h.head_id_number, h.place_path,
+    h.address, h.category_codes, h.head_sort, h.id AS hid,
+    (SELECT v.id FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
+       AND {counted} ORDER BY v.visit_date LIMIT 1) AS visit_id,
+    EXISTS (SELECT 1 FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
+       AND v.status = 'valid' AND v.outcome = 'not_reached') AS attempted
+  FROM {source} JOIN campaign_target t ON t.household_id = h.id
+  WHERE t.campaign_id = ? AND t.status = 'active' AND {where}
+  ORDER BY h.place_path {order}, h.head_sort {order}, h.id {order} LIMIT ?)
+SELECT page.target_uuid, page.household_uuid, page.head_name, page.head_id_number, page.place_path,
+  page.address, page.category_codes, page.head_sort, page.hid, page.attempted,
+  v.uuid, v.version, v.visit_date, v.visitors, v.purpose, v.cash_fen, v.goods, v.findings, v.follow_up,
+  v.follow_up_due, v.outcome, v.collector
+FROM page LEFT JOIN visit v ON v.id = page.visit_id
+ORDER BY page.place_path, page.head_sort, page.hid
 """
 
 
+def _target_row(r: tuple) -> TargetRow:
+    visit = None
+    if r[10] is not None:
+        visit = TargetVisit(r[10], r[11], date.fromisoformat(r[12]), r[13], r[14], r[15], r[16], r[17], r[18],
+                            date.fromisoformat(r[19]) if r[19] else None, r[20], r[21])
+    outcome = visit.outcome if visit else ("not_reached" if r[9] else "")
+    return TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(c for c in r[6].split(",") if c),
+                     visit.visit_date if visit else None, visit.cash_fen if visit else 0, (r[4], r[7], r[8]),
+                     visit, outcome)
+
+
 def campaign_targets(campaign_uuid: str, text: str = "", *, after: tuple | None = None,
-                     limit: int = 50) -> list[TargetRow]:
-    """The checklist: targets in place and name order, with their campaign visit if any."""
+                     before: tuple | None = None, last: bool = False, limit: int = 50) -> list[TargetRow]:
+    """The checklist: targets in place and name order, with their campaign visit if any; the
+    page after `after`, the page before `before`, the last page, or the first."""
     campaign_id = Campaign.select(Campaign.id).where(Campaign.uuid == campaign_uuid).scalar()
     text_sql, params = search.match_sql(text)
     clauses = [text_sql]
+    backwards = last or before is not None
     if after is not None:
         clauses.append("(h.place_path, h.head_sort, h.id) > (?, ?, ?)")
         params += list(after)
+    elif before is not None:
+        clauses.append("(h.place_path, h.head_sort, h.id) < (?, ?, ?)")
+        params += list(before)
     targets = database.execute_sql("SELECT count(*) FROM (SELECT 1 FROM campaign_target WHERE campaign_id = ? "
                                    "LIMIT 2000)", (campaign_id,)).fetchone()[0]
     # A large list is read in the household index's order, stopping at the page's end.
     source = "household h INDEXED BY household_place_path_head_sort_id" if targets >= 2000 else "household h"
-    sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses))
-    rows = database.execute_sql(sql, [campaign_id, *params, limit]).fetchall()
-    return [TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(c for c in r[6].split(",") if c),
-                      date.fromisoformat(r[7]) if r[7] else None, r[8], (r[9], r[10], r[11])) for r in rows]
+    sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses), counted=counted_visit_sql(),
+                             order="DESC" if backwards else "ASC")
+    return [_target_row(r) for r in database.execute_sql(sql, [campaign_id, *params, limit]).fetchall()]
 
 
-def households_for_targets(categories: list[str], place_path: str | None) -> list[str]:
-    """UUIDs of active households in any of `categories` (all when empty) under a place."""
+def _target_where(categories: list[str], place_path: str | None) -> tuple[str, list[Any]]:
     clauses = ["h.status = 'active'"]
     params: list[Any] = []
     if categories:
@@ -253,8 +330,20 @@ def households_for_targets(categories: list[str], place_path: str | None) -> lis
     if place_path:
         clauses.append("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))")
         params += [place_path, place_path + "/", place_path + "0"]
-    sql = f"SELECT h.uuid FROM household h WHERE {' AND '.join(clauses)} ORDER BY h.place_path, h.head_sort, h.id"
+    return " AND ".join(clauses), params
+
+
+def households_for_targets(categories: list[str], place_path: str | None) -> list[str]:
+    """UUIDs of active households in any of `categories` (all when empty) under a place."""
+    where, params = _target_where(categories, place_path)
+    sql = f"SELECT h.uuid FROM household h WHERE {where} ORDER BY h.place_path, h.head_sort, h.id"
     return [u for (u,) in database.execute_sql(sql, params).fetchall()]
+
+
+def count_households_for_targets(categories: list[str], place_path: str | None) -> int:
+    """How many households `households_for_targets` would list (the campaign form shows it)."""
+    where, params = _target_where(categories, place_path)
+    return database.execute_sql(f"SELECT count(*) FROM household h WHERE {where}", params).fetchone()[0]
 
 
 # --- due list (待办) ---------------------------------------------------------------------------

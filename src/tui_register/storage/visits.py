@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui_register.domain.fields import fen_to_yuan
+from tui_register.domain.fields import fen_to_yuan, format_money
 from tui_register.domain.records import CampaignIn, VisitIn, validate
 from tui_register.storage.core import RuleViolation, Writer, writing
 from tui_register.storage.households import refresh_household
@@ -13,26 +13,66 @@ from tui_register.storage.models import Campaign, CampaignTarget, Household, Vis
 VISITOR_SEPARATOR = "、"
 
 
+def _visit_fields(data: VisitIn) -> dict:
+    return dict(visit_date=data.visit_date, visitors=VISITOR_SEPARATOR.join(data.visitors),
+                purpose=data.purpose, cash_fen=data.cash, goods=data.goods, findings=data.findings,
+                follow_up=data.follow_up, follow_up_due=data.follow_up_due, outcome=data.outcome,
+                collector=data.collector)
+
+
+def _check_once_per_campaign(household: Household, campaign: Campaign | None, outcome: str,
+                             editing: Visit | None = None) -> None:
+    """One visit that counts per household and campaign, whatever path writes it (form, one
+    key, import): a second would pay the campaign's money twice. Not reached (未遇) is an
+    attempt and may be recorded any number of times before the visit."""
+    if campaign is None or outcome == "not_reached":
+        return
+    query = Visit.select().where((Visit.campaign == campaign) & (Visit.household == household)
+                                 & Visit.counted())
+    if editing is not None:
+        query = query.where(Visit.id != editing.id)
+    existing = query.order_by(Visit.visit_date).first()
+    if existing is not None:
+        raise RuleViolation("storage.already_visited_campaign", date=existing.visit_date.isoformat(),
+                            visitors=existing.visitors, cash=format_money(existing.cash_fen))
+
+
+def _move_last_visit(household: Household, visit_date: date, purpose: str) -> None:
+    # Only a later date can move the household's last visit (or data check): no recount needed.
+    later = lambda column: column.is_null() | (column < visit_date)  # noqa: E731
+    Household.update(last_visit=visit_date).where(
+        (Household.id == household.id) & later(Household.last_visit)).execute()
+    if purpose == "data_check":
+        Household.update(last_check=visit_date).where(
+            (Household.id == household.id) & later(Household.last_check)).execute()
+
+
 def _insert_visit(w: Writer, data: VisitIn) -> Visit:
     household = w.load(Household, data.household)
     campaign = w.load(Campaign, data.campaign) if data.campaign else None
-    visit = w.create(Visit, household=household, visit_date=data.visit_date,
-                     visitors=VISITOR_SEPARATOR.join(data.visitors), purpose=data.purpose,
-                     cash_fen=data.cash, goods=data.goods, findings=data.findings,
-                     follow_up=data.follow_up, follow_up_due=data.follow_up_due, campaign=campaign)
-    # Only a later date can move the household's last visit (or data check): no recount needed.
-    later = lambda column: column.is_null() | (column < data.visit_date)  # noqa: E731
-    Household.update(last_visit=data.visit_date).where(
-        (Household.id == household.id) & later(Household.last_visit)).execute()
-    if data.purpose == "data_check":
-        Household.update(last_check=data.visit_date).where(
-            (Household.id == household.id) & later(Household.last_check)).execute()
+    _check_once_per_campaign(household, campaign, data.outcome)
+    visit = w.create(Visit, household=household, campaign=campaign, **_visit_fields(data))
+    if data.outcome != "not_reached":  # an attempt is not the household's last visit
+        _move_last_visit(household, data.visit_date, data.purpose)
     return visit
 
 
 def add_visit(user: str, data: VisitIn) -> Visit:
     with writing(user) as w:
         return _insert_visit(w, data)
+
+
+def update_visit(user: str, uuid: str, base_version: int, data: VisitIn) -> Visit:
+    """Correct a visit (its household and campaign stay): the version check, the change log,
+    and the one-visit-per-campaign rule as for a new one."""
+    with writing(user) as w:
+        visit = w.load(Visit, uuid)
+        if visit.status == "voided":
+            raise RuleViolation("storage.already_voided")
+        _check_once_per_campaign(visit.household, visit.campaign, data.outcome, editing=visit)
+        visit = w.update(Visit, uuid, base_version, **_visit_fields(data))
+        refresh_household(visit.household)  # the date or the outcome may have changed
+        return visit
 
 
 def void_visit(user: str, uuid: str, base_version: int, reason: str) -> Visit:
@@ -83,13 +123,9 @@ def remove_target(user: str, target_uuid: str, base_version: int) -> CampaignTar
 
 
 def campaign_visit(user: str, campaign_uuid: str, household_uuid: str, visit_date: date) -> Visit:
-    """The one-key path: a visit with the campaign's defaults (purpose, visitors, cash, goods)."""
+    """The one-key path: a visit with the campaign's defaults (purpose, visitors, cash, goods).
+    A second one for the household is refused by `add_visit`, as on every path."""
     campaign = Campaign.get(Campaign.uuid == campaign_uuid)
-    if (Visit.select().join(Household).where((Visit.campaign == campaign) & (Household.uuid == household_uuid)
-                                             & (Visit.status == "valid")).exists()):
-        # One default visit per household and campaign (a second key press is not a second visit);
-        # a different visit is entered through the form.
-        raise RuleViolation("storage.already_visited_campaign")
     data = validate(VisitIn, {
         "household": household_uuid, "visit_date": visit_date, "purpose": campaign.purpose,
         "visitors": campaign.visitors or user, "cash": str(fen_to_yuan(campaign.default_cash_fen)),

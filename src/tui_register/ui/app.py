@@ -10,23 +10,29 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from datetime import date
-from functools import partial
-from typing import Iterable
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from tui_register.domain.text import display_safe
+from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
-from tui_register.ui import options
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui import textual_text
+from tui_register.ui.bindings import bindings_of, keys_problem, translate_bindings
+from tui_register.ui.keymap import ORDER
+from tui_register.ui.palette import KeyCommands, RegisterPalette
+from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.dialogs import ConfirmDialog, HelpScreen
 from tui_register.ui.services import households as household_service
+from tui_register.ui.services import office as office_service
 from tui_register.ui.services import staff as staff_service
 from tui_register.ui.services import visits as visit_service
+from tui_register.ui.state import SessionState
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +44,7 @@ BUILTIN = {"Copy selected text": "key.copy", "Focus Next": "key.next_field",
 
 
 def describe(description: str) -> str:
-    return _(BUILTIN[description]) if description in BUILTIN else description
+    return _(BUILTIN[description]) if description in BUILTIN else textual_text.describe(description)
 
 
 # Section -> (title key, "module:Screen" opened on first use).
@@ -65,27 +71,22 @@ class RegisterApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui-register"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {KeyCommands}  # the registry's actions, not Textual's English system commands
     MODES = {name: _section_factory(screen) for name, _k, screen in SECTIONS}
-    BINDINGS = [
-        *(key(f"{i + 1},f{i + 2}", f"section('{name}')", f"key.section_{name}", f"app.section_{name}",
-              show=False) for i, (name, _k, _s) in enumerate(SECTIONS)),
-        key("question_mark,f1", "help", "key.help", "app.help"),
-        key("q", "quit", "key.quit", "app.quit"),
-        key("ctrl+q", "quit", "key.quit", "app.quit_anywhere", show=False, priority=True),
-        key("ctrl+p", "command_palette", "key.palette", "app.palette", show=False),
-    ]
+    BINDINGS = bindings_of("app")
 
     def __init__(self, settings, user: str, role: str | None = None, *, today: date | None = None) -> None:
         """`today` fixes the date shown (tests and snapshots); otherwise the real date."""
         # ansi_color: the terminal's own palette, not true colour: fewer bytes per change,
         # right in 16 colours, and under NO_COLOR every colour is dropped (bold and reverse stay).
+        textual_text.translate_textual_bindings()  # before any widget copies its bindings
         super().__init__(ansi_color=True)
         translate_bindings(self)
         self.settings = settings
         self.user = user
         self.role = role
         self._today = today
-        self.last_visitors = ""  # remembered for the next visit entered
+        self.state = SessionState()  # places and remembered entries, this app's own
         self.theme = "ansi-dark"
         if settings.keys:
             self.set_keymap(dict(settings.keys))
@@ -96,6 +97,7 @@ class RegisterApp(App):
     def on_mount(self) -> None:
         self.load_places()
         self.switch_mode("households")
+        self.load_office(ask=True)
         if self.role is None:
             self.notify(_("ui.read_only_notice", user=self.user), severity="warning", timeout=10)
 
@@ -104,9 +106,26 @@ class RegisterApp(App):
         """Choices that come from the database, read once in the background."""
         places = [(p.path.replace("/", " / "), p.uuid) for p in household_service.places() if p.level != "township"]
         goods, visitors = visit_service.goods_choices(), visit_service.visitor_names()
-        self.call_from_thread(options.set_places, places)
-        self.call_from_thread(options.remember, options.GOODS, goods)
-        self.call_from_thread(options.remember, options.VISITORS, visitors)
+        self.call_from_thread(self.state.set_places, places)
+        self.call_from_thread(self.state.remember, {"goods": goods, "visitors": visitors})
+
+    @work(thread=True, group="office")
+    def load_office(self, ask: bool = False) -> None:
+        """The office the register keeps, where the configuration names none (first run)."""
+        name, code = office_service.stored_office()
+        self.call_from_thread(self._office_loaded, name, code, ask)
+
+    def _office_loaded(self, name: str, code: str, ask: bool) -> None:
+        from tui_register.config import with_office
+
+        self.settings = with_office(self.settings, name, code)
+        for header in self.screen.query("AppHeader"):
+            header.refresh()
+        if ask and not self.settings.office_name and self.role == "supervisor":
+            from tui_register.ui.forms.office import OfficeForm
+
+            self.push_screen(OfficeForm(code=self.settings.office_code),
+                             lambda saved: self.load_office() if saved else self.notify(_("ui.office_later")))
 
     # --- sections, help, palette ------------------------------------------------------------
 
@@ -114,36 +133,48 @@ class RegisterApp(App):
         if self.current_mode != name:
             self.switch_mode(name)
 
-    def _screen_keys(self, screen: Screen) -> list[tuple[str, str, str, object]]:
-        """(keys, description, action, node) for every action of the screen, keys grouped."""
-        grouped: dict[tuple[str, str], tuple[list[str], object]] = {}
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Digits and F2-F6 switch sections only from a section's own screens: in a form or a
+        # dialog they belong to the fields (one Tab too many must not leave the form).
+        if action == "section":
+            return isinstance(self._working_screen(), SectionScreen)
+        return True
+
+    def _working_screen(self) -> Screen:
+        """The screen the user works on: under the command palette when it is open."""
+        stack = self.screen_stack
+        if isinstance(stack[-1], CommandPalette) and len(stack) > 1:
+            return stack[-2]
+        return stack[-1]
+
+    def screen_keys(self, screen: Screen) -> list[tuple[str, str, str, object, str | None]]:
+        """(keys, description, action, node, binding id) for every action of the screen, keys
+        grouped; the screen's own first, then those of everywhere, each in registry order."""
+        grouped: dict[tuple[str, str], tuple[list[str], object, str | None]] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
             description = describe(binding.description)
             if not description:
                 continue
-            keys, _node = grouped.setdefault((binding.action, description), ([], active.node))
+            keys, _node, _id = grouped.setdefault((binding.action, description), ([], active.node, binding.id))
             keys.append(self.get_key_display(binding))
-        return [(" / ".join(keys), description, action, node)
-                for (action, description), (keys, node) in grouped.items()]
+        rows = [(" / ".join(keys), description, action, node, binding_id)
+                for (action, description), (keys, node, binding_id) in grouped.items()]
+        # The screen's own keys, then its widgets' (list movement), then the app's.
+        rank = lambda row: 0 if row[3] is screen else 2 if row[3] is self else 1  # noqa: E731
+        return sorted(rows, key=lambda row: (rank(row), ORDER.get(row[4] or "", len(ORDER))))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        rows = sorted((keys, description) for keys, description, _a, _n in self._screen_keys(self.screen))
-        self.push_screen(HelpScreen(rows))
+        rows = self.screen_keys(self.screen)
+        own = [(keys, description) for keys, description, _a, node, _i in rows if node is not self]
+        everywhere = [(keys, description) for keys, description, _a, node, _i in rows if node is self]
+        self.push_screen(HelpScreen(own, everywhere))
 
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
-
-        if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("ui.palette_placeholder"), id="--command-palette"))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action of the screen, by its name in the interface language."""
-        for keys, description, action, node in self._screen_keys(screen):
-            if action != "command_palette":
-                yield SystemCommand(description, keys, partial(self.run_action, action, node))
+        if not RegisterPalette.is_open(self):
+            self.push_screen(RegisterPalette(placeholder=_("ui.palette_placeholder"), id="--command-palette"))
 
     def get_key_display(self, binding) -> str:
         # Arrows are of ambiguous width (two cells in many Chinese terminals): spell them.
@@ -180,6 +211,10 @@ class RegisterApp(App):
 
 
 def run_app(settings, user: str) -> int:
+    problem = keys_problem(settings.keys)
+    if problem:  # refused before any screen is built: a key that silently did nothing is worse
+        print(problem, file=sys.stderr)
+        return ExitCode.USAGE
     role = staff_service.role_of(user)
     RegisterApp(settings, user, role).run(mouse=settings.mouse)
-    return 0
+    return ExitCode.OK

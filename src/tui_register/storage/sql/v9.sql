@@ -1,4 +1,4 @@
--- Schema version 7: payments (发放). Standards per category (and grade) from a date, payment
+-- Schema version 9: payments (发放). Standards per category (and grade) from a date, payment
 -- accounts, payment rounds and their lines; a membership's grade for graded standards.
 ALTER TABLE "membership" ADD COLUMN "grade" VARCHAR(255) NOT NULL DEFAULT '';
 CREATE TABLE "payment_standard" ("id" INTEGER NOT NULL PRIMARY KEY, "uuid" VARCHAR(36) NOT NULL, "version" INTEGER NOT NULL, "created_at" VARCHAR(255) NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" VARCHAR(255) NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "category" VARCHAR(255) NOT NULL, "grade" VARCHAR(255) NOT NULL, "valid_from" DATE NOT NULL, "amount_fen" INTEGER NOT NULL, "period" VARCHAR(255) NOT NULL, "notes" TEXT NOT NULL, "status" VARCHAR(255) NOT NULL, "status_reason" VARCHAR(255) NOT NULL, FOREIGN KEY ("category") REFERENCES "category" ("code") ON DELETE RESTRICT);

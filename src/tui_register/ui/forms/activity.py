@@ -6,18 +6,17 @@ from datetime import date
 
 from tui_register.domain.records import ActivityIn
 from tui_register.ui.forms.base import Field, FormScreen
-from tui_register.ui.forms.volunteer import remember, suggestions
 from tui_register.ui.services import volunteers as volunteer_service
 
 REMEMBERED_FIELDS = ("kind", "place", "organiser", "partner_unit")
 ACTIVITY_FIELDS = (
     Field("activity_date", "field.activity.activity_date", placeholder="ui.date_placeholder"),
     Field("title", "field.activity.title"),
-    Field("kind", "field.activity.kind", suggestions=suggestions("kind")),
-    Field("place", "field.activity.place", suggestions=suggestions("place")),
-    Field("organiser", "field.activity.organiser", suggestions=suggestions("organiser")),
+    Field("kind", "field.activity.kind", suggestions="kind"),
+    Field("place", "field.activity.place", suggestions="place"),
+    Field("organiser", "field.activity.organiser", suggestions="organiser"),
     Field("partner_unit", "field.activity.partner_unit", placeholder="vol.partner_placeholder",
-          suggestions=suggestions("partner_unit")),
+          suggestions="partner_unit"),
     Field("default_hours", "vol.label_default_hours", placeholder="vol.default_hours_placeholder"),
     Field("notes", "field.activity.notes", kind="multiline"),
 )
@@ -35,5 +34,5 @@ class ActivityForm(FormScreen):
 
     def persist(self, model: ActivityIn) -> str:
         activity = volunteer_service.add_activity(self.app.user, model)
-        self.app.call_from_thread(remember, {name: [getattr(model, name)] for name in REMEMBERED_FIELDS})
+        self.app.call_from_thread(self.app.state.remember, {name: [getattr(model, name)] for name in REMEMBERED_FIELDS})
         return activity.uuid

@@ -24,9 +24,21 @@ from tui_register.domain.fields import parse_date
 from tui_register.domain.records import validate
 from tui_register.i18n import _
 from tui_register.storage.core import ConflictError, StorageProblem
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.screens.dialogs import CompareDialog, ConfirmDialog, ConflictDialog
+from tui_register.ui.screens.picker import PickerSelect
+from tui_register.ui.state import SessionState
 from tui_register.ui.text import field_label, safe
+from tui_register.ui.widgets.line_input import LineInput, LinesArea
+
+# One-line fields whose value is a single token (a name, an ID number, a date, an amount):
+# a paste of several lines is refused there, joining them would make a wrong value that
+# looks right. Other one-line fields (an address, a reason) join the lines with a space.
+STRICT_FIELD_ENDINGS = ("name", "id_number", "phone", "date", "due", "cash", "amount", "budget", "hours")
+
+
+def joins_pasted_lines(field_name: str) -> bool:
+    return not field_name.endswith(STRICT_FIELD_ENDINGS)
 
 
 @dataclass(frozen=True)
@@ -34,9 +46,10 @@ class Field:
     name: str  # the input model's field name
     label: str  # message key
     kind: str = "text"  # text / date / select / multiline
-    options: Callable[[], list[tuple[str, str]]] | None = None  # select: (label, value)
+    # select: (label, value), given the app's SessionState (where the places are)
+    options: Callable[[SessionState], list[tuple[str, str]]] | None = None
     placeholder: str = ""  # message key
-    suggestions: Callable[[], list[str]] | None = None  # remembered entries (Right accepts one)
+    suggestions: str | None = None  # the name of a remembered list in app.state (Right accepts one)
 
 
 @dataclass
@@ -53,14 +66,7 @@ class FormScreen(Screen[str | None]):
     MODEL: type = object
     FIELDS: tuple[Field, ...] = ()
     FORM_TITLE = ""
-    BINDINGS = [
-        key("ctrl+s", "save", "key.save", "form.save", priority=True),
-        key("escape", "cancel", "key.cancel", "form.cancel"),
-        # Priority, so that the focus moves before the next keys of a burst are delivered
-        # (over a slow link "Tab 张三" arrives in one read and must land in the next field).
-        key("tab", "next_field", "key.next_field", "form.next", show=False, priority=True),
-        key("shift+tab", "previous_field", "key.previous_field", "form.previous", show=False, priority=True),
-    ]
+    BINDINGS = bindings_of("form")
 
     def __init__(self, initial: dict[str, str] | None = None, *, base_version: int | None = None,
                  record_uuid: str | None = None) -> None:
@@ -88,16 +94,20 @@ class FormScreen(Screen[str | None]):
     def _widget(self, f: Field):
         value = self.initial.get(f.name, "")
         if f.kind == "select":
-            options = f.options() if f.options else []
-            return Select(options, value=value if value in {v for _l, v in options} else Select.NULL,
-                          id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True)
+            options = f.options(self.app.state) if f.options else []
+            # Many choices (43 places) are searched by name or initials in a picker.
+            return PickerSelect(options, value=value if value in {v for _l, v in options} else Select.NULL,
+                                id=f"f-{f.name}", compact=True, prompt=_("ui.choose"), type_to_search=True,
+                                title=field_label(f.label))
         if f.kind == "multiline":
-            area = TextArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
+            area = LinesArea(value, id=f"f-{f.name}", compact=True, show_line_numbers=False, tab_behavior="focus")
             area.cursor_blink = False
             return area
-        suggester = SuggestFromList(f.suggestions(), case_sensitive=False) if f.suggestions else None
-        widget = Input(value, id=f"f-{f.name}", compact=True, suggester=suggester,
-                       placeholder=_(f.placeholder) if f.placeholder else "")
+        suggester = (SuggestFromList(self.app.state.choices(f.suggestions), case_sensitive=False)
+                     if f.suggestions else None)
+        widget = LineInput(value, id=f"f-{f.name}", compact=True, suggester=suggester,
+                           placeholder=_(f.placeholder) if f.placeholder else "",
+                           join_lines=joins_pasted_lines(f.name))
         widget.cursor_blink = False
         return widget
 
@@ -160,6 +170,17 @@ class FormScreen(Screen[str | None]):
             line = self.query_one(f"#err-{f.name}", Static)
             line.update(safe("  ".join(problems), "bold"))
             line.set_class(bool(problems), "-shown")
+
+    @on(LineInput.PasteRefused)
+    def _paste_refused(self, event: LineInput.PasteRefused) -> None:
+        # Said under the field; what it held stays as it was, for the user to go on.
+        name = (event.field.id or "")[2:]
+        spec = next((f for f in self.FIELDS if f.name == name), None)
+        if spec is None:
+            return
+        line = self.query_one(f"#err-{name}", Static)
+        line.update(safe(_("ui.paste_refused", field=field_label(spec.label), lines=event.lines), "bold"))
+        line.set_class(True, "-shown")
 
     @on(Input.Blurred)
     def _left_input(self, event: Input.Blurred) -> None:
@@ -283,15 +304,27 @@ class FormScreen(Screen[str | None]):
             return
         theirs, version = current
         mine = self.values()
-        rows = [(field_label(f.label), mine.get(f.name, ""), theirs.get(f.name, "")) for f in self.FIELDS]
+        rows = [(field_label(f.label), _shown(f, mine.get(f.name, "")), _shown(f, theirs.get(f.name, "")))
+                for f in self.FIELDS]
 
         def chosen(keep_mine: bool | None) -> None:
             if keep_mine:
-                # The user has seen theirs and chooses to save over it: base on their version.
-                self.base_version = version
-                self.notify(_("ui.save_over_theirs"))
+                self._merge(theirs, version)
 
         self.app.push_screen(CompareDialog(rows), chosen)
+
+    def _merge(self, theirs: dict[str, str], version: int) -> None:
+        """Keep mine, three-way: the fields this user changed since the form was opened (or
+        reloaded) keep their typing; every other field takes what the other person saved, so
+        that their changes are not silently undone. The form is then based on their version."""
+        mine = self.values()
+        for f in self.FIELDS:
+            untouched = mine.get(f.name, "") == self.initial.get(f.name, "")
+            if untouched and f.name in theirs and theirs[f.name] != mine.get(f.name, ""):
+                self.set_value(f.name, theirs[f.name])
+        self.initial = {**self.initial, **theirs}
+        self.base_version = version
+        self.notify(_("ui.save_over_theirs"))
 
     # --- leaving --------------------------------------------------------------------------
 
@@ -301,6 +334,13 @@ class FormScreen(Screen[str | None]):
             return
         self.app.push_screen(ConfirmDialog(_("ui.discard_changes")),
                              lambda yes: self.dismiss(None) if yes else None)
+
+
+def _shown(f: Field, value: str) -> str:
+    """A value as the form shows it: a select's label (a place's path, 男, 配偶), not its code."""
+    if f.kind == "select" and value and f.options:
+        return next((label for label, code in f.options() if code == value), value)
+    return value
 
 
 def _warning_accept(code: str) -> str:

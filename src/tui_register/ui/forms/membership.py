@@ -23,12 +23,12 @@ class MembershipForm(FormScreen):
         members = [(_("ui.whole_household"), WHOLE_HOUSEHOLD)] + [
             (p.name, p.uuid) for p in detail.members if p.status == "active"]
         self.FIELDS = (
-            Field("category", "field.membership.category", kind="select", options=category_options),
-            Field("person", "field.membership.person", kind="select", options=lambda: members),
+            Field("category", "field.membership.category", kind="select", options=lambda _state: category_options()),
+            Field("person", "field.membership.person", kind="select", options=lambda _state: members),
             Field("start_date", "field.membership.start_date", kind="date", placeholder="ui.date_placeholder"),
             Field("end_date", "field.membership.end_date", kind="date", placeholder="ui.date_placeholder"),
             Field("amount", "field.membership.amount"),
-            Field("period", "field.membership.period", kind="select", options=lambda: code_options("period")),
+            Field("period", "field.membership.period", kind="select", options=lambda _state: code_options("period")),
             Field("notes", "field.membership.notes", kind="multiline"),
         )
         super().__init__({"person": WHOLE_HOUSEHOLD, "start_date": self.app.today().isoformat()})

@@ -18,11 +18,11 @@ DATE_HINT = "ui.date_placeholder"
 PERSON_FIELDS = (
     Field("name", "field.person.name"),
     Field("id_number", "field.person.id_number"),
-    Field("sex", "field.person.sex", kind="select", options=lambda: code_options("sex")),
+    Field("sex", "field.person.sex", kind="select", options=lambda _state: code_options("sex")),
     Field("birth_date", "field.person.birth_date", placeholder=DATE_HINT),
-    Field("relation", "field.person.relation", kind="select", options=lambda: code_options("relation")),
+    Field("relation", "field.person.relation", kind="select", options=lambda _state: code_options("relation")),
     Field("disability_grade", "field.person.disability_grade", kind="select",
-          options=lambda: code_options("disability_grade")),
+          options=lambda _state: code_options("disability_grade")),
     Field("phone", "field.person.phone"),
 )
 

@@ -16,7 +16,7 @@ from tui_register.ui.services import households as household_service
 
 def _status_field(codes: tuple[str, ...]) -> Field:
     return Field("status", "field.status.status", kind="select",
-                 options=lambda: [(_("status." + c), c) for c in codes])
+                 options=lambda _state: [(_("status." + c), c) for c in codes])
 
 
 REASON = Field("reason", "field.status.reason")
@@ -57,7 +57,7 @@ class EndMembershipForm(FormScreen):
     MODEL = StatusChange
     FORM_TITLE = "ui.form_end_category"
     FIELDS = (Field("status", "field.status.status", kind="select",
-                    options=lambda: [(_("status.ended"), "ended"), (_("status.voided"), "voided")]),
+                    options=lambda _state: [(_("status.ended"), "ended"), (_("status.voided"), "voided")]),
               REASON, WHEN)
 
     def __init__(self, membership: Membership) -> None:

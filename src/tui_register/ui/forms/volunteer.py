@@ -1,4 +1,4 @@
-"""New volunteer and editing one; the remembered entries of the volunteer forms."""
+"""New volunteer and editing one."""
 
 from __future__ import annotations
 
@@ -7,32 +7,11 @@ from tui_register.storage.models import Volunteer
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.services import volunteers as volunteer_service
 
-# Entries offered again as a field is typed (Right takes one), most used first: these
-# defaults until the register's own are read when the section opens, then each one saved.
-REMEMBERED: dict[str, list[str]] = {
-    "organisation": ["团员青年", "妇联", "网格队", "党员志愿者", "退休干部", "巾帼志愿队"],
-    "kind": ["拥军", "为老", "助残", "宣传", "环境"],
-    "place": [],
-    "organiser": [],
-    "partner_unit": [],
-}
-
-
-def remember(found: dict[str, list[str]]) -> None:
-    """Put the entries first in their field's choices, without repeats."""
-    for name, values in found.items():
-        REMEMBERED[name][:] = list(dict.fromkeys([*(v for v in values if v), *REMEMBERED[name]]))
-
-
-def suggestions(name: str):
-    return lambda: REMEMBERED[name]
-
-
 VOLUNTEER_FIELDS = (
     Field("name", "field.volunteer.name"),
     Field("phone", "field.volunteer.phone"),
     Field("organisation", "field.volunteer.organisation", placeholder="vol.organisation_placeholder",
-          suggestions=suggestions("organisation")),
+          suggestions="organisation"),
     Field("id_number", "field.volunteer.id_number"),
     Field("notes", "field.volunteer.notes", kind="multiline"),
 )
@@ -61,7 +40,7 @@ class VolunteerForm(FormScreen):
             saved = volunteer_service.add_volunteer(self.app.user, model)
         else:
             saved = volunteer_service.update_volunteer(self.app.user, self.volunteer.uuid, self.base_version, model)
-        self.app.call_from_thread(remember, {"organisation": [model.organisation]})
+        self.app.call_from_thread(self.app.state.remember, {"organisation": [model.organisation]})
         return saved.uuid
 
     def current_values(self) -> tuple[dict[str, str], int] | None:

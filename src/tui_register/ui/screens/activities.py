@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.volunteer_queries import ActivityRow
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.volunteers import hours_text
 from tui_register.ui.services import volunteers as volunteer_service
@@ -43,10 +43,7 @@ class ActivityTable(PagedTable[ActivityRow]):
 
 class ActivitiesScreen(SectionScreen):
     SECTION_KEY = "section.volunteers"
-    BINDINGS = [
-        key("n", "new_activity", "key.vol_new_activity", "activities.new"),
-        key("v,escape", "volunteers", "key.vol_volunteers", "activities.volunteers"),
-    ]
+    BINDINGS = bindings_of("activities")
 
     def compose_body(self) -> ComposeResult:
         yield ActivityTable(id="activities")

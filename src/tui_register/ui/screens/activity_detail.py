@@ -26,7 +26,7 @@ from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.storage.volunteer_queries import ActivityDetail, ParticipantRow, VolunteerMatch
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.activity_hours import HoursDialog
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.dialogs import ConfirmDialog
@@ -71,7 +71,7 @@ class NameInput(Input):
 class ParticipantTable(PagedTable[ParticipantRow]):
     """The participants in the order added; Enter edits the hours of one."""
 
-    BINDINGS = [key("enter", "open", "key.vol_hours", "list.open")]
+    BINDINGS = bindings_of("participants")
 
     def __init__(self, activity_uuid: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -109,14 +109,7 @@ class ActivityDetailScreen(SectionScreen):
     ActivityDetailScreen #matches { height: 5; padding: 0 1; }
     ActivityDetailScreen #activity-status { height: 1; padding: 0 1; }
     """
-    BINDINGS = [
-        key("escape", "back", "key.back", "activity.back"),
-        key("a", "focus_add", "key.vol_add", "activity.add"),
-        key("h", "edit_hours", "key.vol_hours", "activity.hours"),
-        key("x", "remove", "key.vol_remove", "activity.remove"),
-        key("down", "next_match", "key.vol_next_match", "activity.next_match", show=False),
-        key("up", "previous_match", "key.vol_previous_match", "activity.previous_match", show=False),
-    ]
+    BINDINGS = bindings_of("activity")
 
     def __init__(self, uuid: str) -> None:
         super().__init__()

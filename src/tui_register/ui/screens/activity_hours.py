@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from tui_register.domain.errors import FieldError
 from tui_register.domain.fields import parse_hours
 from tui_register.i18n import _
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.text import safe
 
 
@@ -24,7 +24,7 @@ class HoursDialog(ModalScreen[Decimal | None]):
     HoursDialog #hours { width: 12; }
     HoursDialog #hours-error { height: auto; text-style: bold; color: $error; }
     """
-    BINDINGS = [key("escape", "cancel", "key.cancel", "hours.cancel")]
+    BINDINGS = bindings_of("hours")
 
     def __init__(self, name: str, hours: str = "") -> None:
         super().__init__()

@@ -2,10 +2,15 @@
 
 On the checklist one key (Space) records a visit with the campaign's defaults for the
 household under the cursor; `e` opens the visit form prefilled for an exception (another
-amount, not at home, moved). Progress reads 已走访 18/26 with the cash given against the budget.
+amount, not at home, collected by someone else), or on a visited row the visit itself to
+correct it. Progress reads 已走访 18/26 with the cash given against the budget.
 """
 
 from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,8 +19,8 @@ from textual.widgets import Static
 from tui_register.domain.fields import format_money
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
-from tui_register.storage.visit_queries import CampaignProgress
-from tui_register.ui.bindings import key
+from tui_register.storage.visit_queries import CampaignProgress, TargetRow, TargetVisit
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.searchable import SearchableScreen
 from tui_register.ui.services import visits as visit_service
@@ -25,10 +30,7 @@ from tui_register.ui.widgets.visit_tables import CampaignTable, TargetTable
 
 class CampaignsScreen(SectionScreen):
     SECTION_KEY = "section.visits"
-    BINDINGS = [
-        key("escape", "back", "key.back", "campaigns.back"),
-        key("n", "new_campaign", "key.new_campaign", "campaigns.new"),
-    ]
+    BINDINGS = bindings_of("campaigns")
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("ui.campaigns_title"), classes="list-status")
@@ -41,12 +43,16 @@ class CampaignsScreen(SectionScreen):
 
     @on(CampaignTable.Chosen)
     def _open(self, event: CampaignTable.Chosen) -> None:
-        self.app.push_screen(ChecklistScreen(event.row), lambda _r: self.query_one(CampaignTable).reload())
+        self.app.push_screen(ChecklistScreen(event.row, on_change=self._reload), lambda _r: self._reload())
+
+    def _reload(self) -> None:
+        if self.is_attached and self.query(CampaignTable):
+            self.query_one(CampaignTable).reload()
 
     def action_new_campaign(self) -> None:
         from tui_register.ui.forms.campaign import CampaignForm
 
-        self.app.push_screen(CampaignForm(self.app.today(), self.app.last_visitors),
+        self.app.push_screen(CampaignForm(self.app.today(), self.app.state.last_visitors),
                              lambda _r: self.query_one(CampaignTable).reload())
 
     def action_back(self) -> None:
@@ -54,19 +60,23 @@ class CampaignsScreen(SectionScreen):
 
 
 class ChecklistScreen(SearchableScreen):
-    SECTION_KEY = "section.visits"
-    BINDINGS = [
-        key("escape", "back", "key.back", "checklist.back"),
-        key("space", "visited", "key.mark_visited", "checklist.visited"),
-        key("e", "exception", "key.visit_exception", "checklist.exception"),
-        key("a", "add_target", "key.add_target", "checklist.add"),
-        key("delete", "remove_target", "key.remove_target", "checklist.remove"),
-    ]
+    """Keys typed ahead act as if typed slowly: each acts on the row the cursor was on when
+    it arrived. Space marks the row and moves the cursor at once; the saves wait in one queue
+    and are written in order by one worker. While the next page is read, later keys wait for
+    it (`TargetTable.when_ready`)."""
 
-    def __init__(self, progress: CampaignProgress) -> None:
+    SECTION_KEY = "section.visits"
+    BINDINGS = bindings_of("checklist")
+
+    def __init__(self, progress: CampaignProgress, on_change: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.campaign = progress.campaign
         self.progress = progress
+        self.on_change = on_change  # told when saves end after the checklist was left
+        self._saves: deque[tuple[str, str]] = deque()  # (household, its outcome before the mark)
+        self._save_lock = threading.Lock()
+        self._saving = False
+        self._exception_after_save: str | None = None  # `e` on a row whose save is queued
 
     def compose_body(self) -> ComposeResult:
         yield Static(safe(self.campaign.name, "bold"), classes="list-status")
@@ -82,6 +92,10 @@ class ChecklistScreen(SearchableScreen):
     @property
     def table(self) -> TargetTable:
         return self.query_one(TargetTable)
+
+    def showing(self) -> bool:
+        """Still on the stack with its widgets (not left while saves were queued)."""
+        return self.is_attached and bool(self.query("#progress"))
 
     def _show_progress(self, p: CampaignProgress) -> None:
         self.progress = p
@@ -101,13 +115,14 @@ class ChecklistScreen(SearchableScreen):
         self.table.reload(text)
 
     def action_back(self) -> None:
-        """Esc: out of the search box first, then back to the campaigns."""
+        """Esc: out of the search box first, then back to the campaigns (after the keys
+        before it, when they wait for a page)."""
         if self.focused is self.search:
             self.action_clear_search()
         else:
-            self.dismiss(None)
+            self.table.when_ready(lambda: self.dismiss(None))
 
-    # --- working the list --------------------------------------------------------------------
+    # --- Space: visited with the campaign's defaults -------------------------------------------
 
     @on(TargetTable.Chosen)
     def _open(self, event: TargetTable.Chosen) -> None:
@@ -116,53 +131,105 @@ class ChecklistScreen(SearchableScreen):
         self.app.push_screen(HouseholdDetailScreen(event.row.household_uuid), lambda _r: self._after_change())
 
     def action_visited(self) -> None:
-        row, index = self.table.current, self.table.cursor_row
+        self.table.when_ready(self._visit_here)
+
+    def _visit_here(self) -> None:
+        table = self.table
+        row, index = table.current, table.cursor_row
         if row is None:
             return
         if row.visit_date is not None:
             self.notify(_("ui.already_visited", date=row.visit_date.isoformat()), severity="warning")
             return
-        # Shown as visited and moved on at once, so that a second Space of a fast burst goes
-        # to the next household; a refused save puts the row back.
-        self.table.mark_visited(index, self.app.today(), self.campaign.default_cash_fen)
-        if index < len(self.table.page_rows) - 1:
-            self.table.cursor_row = index + 1
-        self._record(index, row.household_uuid)
+        table.mark_visited(index, self.app.today(), self.campaign.default_cash_fen)
+        self._queue_save(row.household_uuid, row.outcome)
+        table.step_down()
 
-    @work(thread=True, group="campaign-visit")
-    def _record(self, index: int, household_uuid: str) -> None:
-        try:
-            visit = visit_service.campaign_visit(self.app.user, self.campaign.uuid, household_uuid, self.app.today())
-        except StorageProblem as err:
-            self.app.call_from_thread(self._not_recorded, index, household_uuid, err.message())
-            return
-        self.app.call_from_thread(self._recorded, visit.cash_fen)
+    def _queue_save(self, household_uuid: str, outcome_before: str) -> None:
+        with self._save_lock:
+            self._saves.append((household_uuid, outcome_before))
+            if self._saving:
+                return  # the running worker takes it after the ones before it
+            self._saving = True
+        # The app's worker, not the screen's: leaving the checklist (Esc at the end of a
+        # burst) must not cancel saves still queued.
+        app = self.app
+        app.run_worker(lambda: self._save_in_order(app, app.user, app.today()), thread=True,
+                       group="campaign-visit")
 
-    def _recorded(self, cash_fen: int) -> None:
+    def _save_in_order(self, app, user: str, day) -> None:
+        """The queued saves, oldest first (the app is passed in: the screen may be gone)."""
+        while True:
+            with self._save_lock:
+                if not self._saves:
+                    self._saving = False
+                    break
+                household_uuid, outcome_before = self._saves.popleft()
+            try:
+                visit = visit_service.campaign_visit(user, self.campaign.uuid, household_uuid, day)
+            except StorageProblem as err:
+                app.call_from_thread(self._not_recorded, household_uuid, outcome_before, err.message())
+                continue
+            app.call_from_thread(self._recorded, household_uuid, visit_service.target_visit(visit))
+        app.call_from_thread(self._saves_done)
+
+    def _saves_done(self) -> None:
+        if not self.showing() and self.on_change is not None:
+            self.on_change()
+
+    def _recorded(self, household_uuid: str, visit: TargetVisit) -> None:
+        if not self.showing():
+            return  # left the checklist meanwhile (Esc in the burst): saved all the same
         p = self.progress
-        self._show_progress(CampaignProgress(p.campaign, p.targets, p.visited + 1, p.cash_fen + cash_fen))
+        self._show_progress(CampaignProgress(p.campaign, p.targets, p.visited + 1, p.cash_fen + visit.cash_fen))
+        self.table.show_visit(household_uuid, visit)
+        self._exception_if_waiting(household_uuid)
 
-    def _not_recorded(self, index: int, household_uuid: str, message: str) -> None:
-        self.notify(message, severity="error")
-        rows = self.table.page_rows
-        if index < len(rows) and rows[index].household_uuid == household_uuid:
-            self.table.mark_visited(index, None, 0)
+    def _not_recorded(self, household_uuid: str, outcome_before: str, message: str) -> None:
+        self.app.notify(message, severity="error")
+        if not self.showing():
+            return
+        self.table.show_visit(household_uuid, None, outcome_before)
+        self._exception_if_waiting(household_uuid)
+
+    # --- e: an exception, or correcting the visit ----------------------------------------------
 
     def action_exception(self) -> None:
-        from tui_register.ui.forms.visit import VisitForm
+        self.table.when_ready(self._exception_here)
 
+    def _exception_here(self) -> None:
         row = self.table.current
         if row is None:
             return
-        form = VisitForm(row.household_uuid, campaign=self.campaign, visitors=self.app.last_visitors,
-                         today=self.app.today())
-        index = self.table.cursor_row
-        self.app.push_screen(form, lambda saved: self._after_change(index + 1 if saved else index))
+        if row.visit_date is not None and row.visit is None:
+            # Marked by Space, saved shortly: the form opens on the saved visit.
+            self._exception_after_save = row.household_uuid
+            return
+        self._open_form(self.table.cursor_row, row)
+
+    def _exception_if_waiting(self, household_uuid: str) -> None:
+        if self._exception_after_save != household_uuid:
+            return
+        self._exception_after_save = None
+        for index, row in enumerate(self.table.page_rows):
+            if row.household_uuid == household_uuid:
+                self._open_form(index, row)
+
+    def _open_form(self, index: int, row: TargetRow) -> None:
+        from tui_register.ui.forms.visit import VisitForm
+
+        form = VisitForm(row.household_uuid, campaign=self.campaign, visitors=self.app.state.last_visitors,
+                         today=self.app.today(), household=(row.head_name, row.address), visit=row.visit)
+        # After a new visit the cursor moves on, as after Space; after a correction it stays.
+        moved = index if row.visit is not None else index + 1
+        self.app.push_screen(form, lambda saved: self._after_change(moved if saved else index))
 
     def _after_change(self, cursor_row: int | None = None) -> None:
         """Read the page shown again (the cursor stays, or moves on past a visit entered)."""
         self.table.reload_page(cursor_row)
         self._count()
+
+    # --- the list itself -------------------------------------------------------------------------
 
     def action_add_target(self) -> None:
         from tui_register.ui.screens.picker import HouseholdPicker
@@ -171,7 +238,7 @@ class ChecklistScreen(SearchableScreen):
             if uuid:
                 self._add(uuid)
 
-        self.app.push_screen(HouseholdPicker("ui.pick_household_target"), picked)
+        self.table.when_ready(lambda: self.app.push_screen(HouseholdPicker("ui.pick_household_target"), picked))
 
     @work(thread=True, group="targets")
     def _add(self, household_uuid: str) -> None:
@@ -183,6 +250,9 @@ class ChecklistScreen(SearchableScreen):
         self.app.call_from_thread(self._after_change)
 
     def action_remove_target(self) -> None:
+        self.table.when_ready(self._remove_here)
+
+    def _remove_here(self) -> None:
         from tui_register.ui.screens.dialogs import ConfirmDialog
 
         row = self.table.current
@@ -199,4 +269,3 @@ class ChecklistScreen(SearchableScreen):
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return
         self.app.call_from_thread(self._after_change)
-

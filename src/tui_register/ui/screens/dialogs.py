@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -9,17 +10,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tui_register.i18n import _
-from tui_register.ui.bindings import key, translate_bindings
-from tui_register.ui.text import safe
+from tui_register.ui.bindings import bindings_of, translate_bindings
+from tui_register.ui.text import fit, safe
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """A question answered with y/Enter (yes) or n/Esc (no)."""
 
-    BINDINGS = [
-        key("y,enter", "answer(True)", "key.yes", "confirm.yes"),
-        key("n,escape", "answer(False)", "key.no", "confirm.no"),
-    ]
+    BINDINGS = bindings_of("confirm")
 
     def __init__(self, question: str, detail: str = "") -> None:
         super().__init__()
@@ -41,11 +39,7 @@ class ConfirmDialog(ModalScreen[bool]):
 class ConflictDialog(ModalScreen[str]):
     """Someone else saved the record meanwhile: reload theirs, compare, or keep editing."""
 
-    BINDINGS = [
-        key("r", "choose('reload')", "key.reload", "conflict.reload"),
-        key("c", "choose('compare')", "key.compare", "conflict.compare"),
-        key("escape", "choose('keep')", "key.keep_editing", "conflict.keep"),
-    ]
+    BINDINGS = bindings_of("conflict")
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -64,10 +58,7 @@ class ConflictDialog(ModalScreen[str]):
 class CompareDialog(ModalScreen[bool]):
     """Yours against theirs, field by field; `o` keeps yours (to save over theirs on purpose)."""
 
-    BINDINGS = [
-        key("o", "answer(True)", "key.keep_mine", "compare.mine"),
-        key("escape", "answer(False)", "key.back", "compare.back"),
-    ]
+    BINDINGS = bindings_of("compare")
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         super().__init__()
@@ -90,25 +81,50 @@ class CompareDialog(ModalScreen[bool]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the screen underneath, with what it does."""
+    """Every key of the screen underneath, with what it does: the screen's own keys first,
+    then those that work everywhere. Up/Down (j/k) and PgUp/PgDn scroll it."""
 
-    BINDINGS = [key("escape,q,question_mark,f1", "close", "key.close", "help.close")]
+    BINDINGS = bindings_of("help")
+    KEYS_WIDTH = 18  # cells of the key column
 
-    def __init__(self, bindings: list[tuple[str, str]]) -> None:
+    def __init__(self, own: list[tuple[str, str]], everywhere: list[tuple[str, str]] = ()) -> None:
         super().__init__()
         translate_bindings(self)
-        self.bindings = bindings
+        self.own = list(own)
+        self.everywhere = list(everywhere)
+        self.bindings = self.own + self.everywhere  # (keys, description) in the order shown
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(_("ui.help_title"), classes="dialog-title")
-            with VerticalScroll():
-                table = DataTable(cursor_type="none", zebra_stripes=False, show_cursor=False)
-                table.add_columns(_("ui.col_key"), _("ui.col_action"))
-                for keys, description in self.bindings:
-                    table.add_row(keys, description)
-                yield table
+            header = fit(_("ui.col_key"), self.KEYS_WIDTH)
+            yield Static(Text(header + " " * (self.KEYS_WIDTH - cell_len(header)) + "  " + _("ui.col_action"),
+                              "bold underline"))
+            with VerticalScroll(id="help-list", can_focus=False):
+                yield Static(self._text(), id="help-text")
             yield Static(_("ui.help_keys"), classes="dialog-keys")
+
+    def _text(self) -> Text:
+        text = Text()
+        for heading, rows in ((_("ui.help_own"), self.own), (_("ui.help_everywhere"), self.everywhere)):
+            if not rows:
+                continue
+            if text:
+                text.append("\n")
+            text.append(heading + "\n", "bold")
+            for keys, description in rows:
+                text.append(fit(keys, self.KEYS_WIDTH).ljust(self.KEYS_WIDTH) + "  ")
+                text.append(safe(description))
+                text.append("\n")
+        text.rstrip()
+        return text
+
+    def action_scroll_help(self, step: int) -> None:
+        self.query_one("#help-list", VerticalScroll).scroll_relative(y=step, animate=False, immediate=True)
+
+    def action_page_help(self, step: int) -> None:
+        scroll = self.query_one("#help-list", VerticalScroll)
+        scroll.scroll_relative(y=step * max(1, scroll.size.height - 1), animate=False, immediate=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

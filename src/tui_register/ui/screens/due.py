@@ -11,7 +11,7 @@ from textual.widgets import Static
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.storage.visit_queries import DueList
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import visits as visit_service
 from tui_register.ui.text import safe
@@ -20,11 +20,7 @@ from tui_register.ui.widgets.visit_tables import DueTable
 
 class DueScreen(SectionScreen):
     SECTION_KEY = "section.visits"
-    BINDINGS = [
-        key("escape", "back", "key.back", "due.back"),
-        key("v", "visit", "key.log_visit", "due.visit"),
-        key("o", "done", "key.follow_up_done", "due.done"),
-    ]
+    BINDINGS = bindings_of("due")
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("ui.due_title"), classes="list-status")
@@ -59,7 +55,7 @@ class DueScreen(SectionScreen):
         item = self.query_one(DueTable).current
         if item is None:
             return
-        form = VisitForm(item.household_uuid, visitors=self.app.last_visitors, today=self.app.today())
+        form = VisitForm(item.household_uuid, visitors=self.app.state.last_visitors, today=self.app.today())
         if item.kind == "data_check":
             form.initial["purpose"] = "data_check"
 

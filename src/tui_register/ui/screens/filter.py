@@ -11,17 +11,14 @@ from textual.widgets import Label, Select, Static
 from tui_register.domain.categories import HOUSEHOLD_STATUSES, load_categories
 from tui_register.i18n import _
 from tui_register.storage.household_queries import HouseholdFilter
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.services import households as household_service
 
 ALL = "*"
 
 
 class FilterScreen(ModalScreen[tuple[HouseholdFilter, str] | None]):
-    BINDINGS = [
-        key("ctrl+s", "apply", "key.apply", "filter.apply", priority=True),
-        key("escape", "cancel", "key.cancel", "filter.cancel"),
-    ]
+    BINDINGS = bindings_of("filter")
 
     def __init__(self, flt: HouseholdFilter, sort: str) -> None:
         super().__init__()

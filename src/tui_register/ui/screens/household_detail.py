@@ -17,10 +17,11 @@ from textual.widgets import DataTable, Static
 from tui_register.domain.categories import category_by_code, label
 from tui_register.domain.fields import format_money
 from tui_register.domain.ids import mask_id
+from tui_register.domain.masking import is_masked, mask_field
 from tui_register.i18n import _
 from tui_register.storage.clock import local_time
-from tui_register.storage.household_queries import HouseholdDetail
-from tui_register.ui.bindings import key
+from tui_register.storage.household_queries import HistoryEntry, HouseholdDetail
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import households as household_service
 from tui_register.ui.services import staff as staff_service
@@ -36,18 +37,7 @@ def age(birth: date | None, today: date | None = None) -> str:
 
 class HouseholdDetailScreen(SectionScreen):
     SECTION_KEY = "section.households"
-    BINDINGS = [
-        key("escape", "back", "key.back", "detail.back"),
-        key("e", "edit", "key.edit", "detail.edit"),
-        key("a", "add_member", "key.add_member", "detail.add_member"),
-        # Less frequent keys stay out of the footer (80 columns): `?` and Ctrl+P list them.
-        key("c", "add_category", "key.add_category", "detail.add_category", show=False),
-        key("x", "end_category", "key.end_category", "detail.end_category", show=False),
-        key("d", "status", "key.status", "detail.status"),
-        key("m", "member_status", "key.member_status", "detail.member_status", show=False),
-        key("v", "visit", "key.log_visit", "detail.visit"),
-        key("r", "reveal", "key.reveal", "detail.reveal"),
-    ]
+    BINDINGS = bindings_of("detail")
 
     def __init__(self, uuid: str) -> None:
         super().__init__()
@@ -98,6 +88,10 @@ class HouseholdDetailScreen(SectionScreen):
             return ""
         return number if self.revealed else mask_id(number)
 
+    def _private(self, name: str, value: str) -> str:
+        """Personal data (a phone) masked as the lists mask it, until revealed."""
+        return value if self.revealed else mask_field(name, value)
+
     def _show_summary(self, d: HouseholdDetail) -> None:
         h = d.household
         head = next((p for p in d.members if p.id == h.head_id), None)
@@ -108,7 +102,7 @@ class HouseholdDetailScreen(SectionScreen):
             (_("ui.head") + ":", "bold"), safe(head.name if head else _("ui.no_head")), "  ",
             (_("ui.col_status") + ":", "bold"), safe(status), "\n",
             (_("ui.address") + ":", "bold"), safe(h.address), "  ", safe(d.place.path.replace("/", " ")), "\n",
-            (_("ui.phone") + ":", "bold"), safe(h.phone), "  ",
+            (_("ui.phone") + ":", "bold"), safe(self._private("phone", h.phone)), "  ",
             (_("ui.version") + ":", "bold"), f"{h.version}  ", safe(_("ui.updated", who=h.updated_by,
                                                                         when=local_time(h.updated_at))),
         )
@@ -137,6 +131,8 @@ class HouseholdDetailScreen(SectionScreen):
         lines = Text(_("ui.recent_visits") + "\n", style="bold")
         for v in d.visits or []:
             mark = _("ui.voided_mark") if v.status == "voided" else ""
+            if v.outcome == "not_reached":  # an attempt, not a visit
+                mark = f"{_('ui.mark_not_reached')} {mark}".strip()
             cash = format_money(v.cash_fen) if v.cash_fen else ""
             lines.append_text(safe(f"{iso(v.visit_date)} {label('purpose', v.purpose)} {v.visitors} "
                                    f"{cash} {v.goods} {mark}".rstrip()))
@@ -159,9 +155,10 @@ class HouseholdDetailScreen(SectionScreen):
         text = Text(_("ui.history") + "\n", style="bold")
         for entry in d.history:
             what = _("history." + entry.entity)
-            changes = "; ".join(_change(entry.entity, k, before, after)
-                                for k, (before, after) in list(entry.changes.items())[:4])
-            text.append_text(safe(f"{local_time(entry.at)} {entry.user} {_('op.' + entry.op)} {what} {changes}"))
+            changes = [_change(entry, name, before, after, own=self.uuid, revealed=self.revealed)
+                       for name, (before, after) in entry.changes.items()]
+            shown = "; ".join([c for c in changes if c][:4])
+            text.append_text(safe(f"{local_time(entry.at)} {entry.user} {_('op.' + entry.op)} {what} {shown}".rstrip()))
             text.append("\n")
         self.query_one("#history", Static).update(text)
 
@@ -233,22 +230,37 @@ class HouseholdDetailScreen(SectionScreen):
         from tui_register.ui.forms.visit import VisitForm
 
         if self.detail:
-            self.app.push_screen(VisitForm(self.uuid, visitors=self.app.last_visitors, today=self.app.today()),
+            self.app.push_screen(VisitForm(self.uuid, visitors=self.app.state.last_visitors, today=self.app.today()),
                                  self._after_form)
 
+    def action_history(self) -> None:
+        """The history at the top of the screen, the page keys scrolling through it."""
+        scroll = self.query_one("#detail", VerticalScroll)
+        scroll.focus()
+        scroll.scroll_to_widget(self.query_one("#history"), top=True, animate=False, immediate=True)
+
     def action_reveal(self) -> None:
+        if self.detail is None:
+            return
         if self.revealed:
             self.revealed = False
-            self._show_members(self.detail)
+            self._show_private(self.detail)
             return
         self._reveal()
+
+    def _show_private(self, d: HouseholdDetail) -> None:
+        """Everything that shows personal data: redrawn when it is revealed or masked again."""
+        self._show_summary(d)
+        self._show_members(d)
+        self._show_history(d)
 
     @work(thread=True, exclusive=True, group="reveal")
     def _reveal(self) -> None:
         from tui_register.storage.core import StorageProblem
 
         try:
-            staff_service.record_audit(self.app.user, "reveal_id", "household", self.uuid)
+            # A supervisor's reveal, audited (it covers the members and the history alike).
+            staff_service.record_audit(self.app.user, "reveal_id", "household", self.uuid, supervisor=True)
         except StorageProblem as err:
             self.app.call_from_thread(self.notify, err.message(), severity="error")
             return
@@ -256,21 +268,48 @@ class HouseholdDetailScreen(SectionScreen):
 
     def _show_revealed(self) -> None:
         self.revealed = True
-        self._show_members(self.detail)
+        self._show_private(self.detail)
         self.notify(_("ui.revealed"))
 
 
-REFERENCES = {"household", "head", "place", "person", "campaign", "parent", "activity", "volunteer"}
+# Snapshot fields that say nothing to staff.
+NOT_SHOWN = {"uuid"}
+# Snapshot fields referring to another record by UUID: shown by name (storage gives the names).
+REFERENCE_FIELDS = {"household", "head", "place", "person", "campaign", "parent", "activity", "volunteer"}
+# Snapshot fields holding a code, and the code list that names it.
+CODED_FIELDS = {"category": "category", "relation": "relation", "sex": "sex", "status": "status",
+                "purpose": "purpose", "period": "period", "level": "place_level",
+                "disability_grade": "disability_grade"}
 
 
-def _change(entity: str, name: str, before: object, after: object) -> str:
-    """One changed field as staff read it: its label, and old -> new (references by label only)."""
-    label_text = field_label(f"field.{entity}.{name}")
-    if name in REFERENCES:
-        return label_text
-    if before is None or before == "":
-        return f"{label_text}: {_short(after, name)}"
-    return f"{label_text}: {_short(before, name)} -> {_short(after, name)}"
+def _change(entry: HistoryEntry, name: str, before: object, after: object, *, own: str,
+            revealed: bool) -> str:
+    """One changed field as staff read it: its label, and old -> new in the words of the forms
+    (labels for codes, names for references, personal data masked until revealed); '' when
+    there is nothing to say (the household's own members refer to it)."""
+    if name in NOT_SHOWN:
+        return ""
+    label_text = field_label(f"field.{entry.entity}.{name}")
+    old, new = (_shown(entry, name, v, revealed) for v in (before, after))
+    if name == "household" and after == own and before in (None, "", own):
+        return ""
+    if (not new and not old) or (before is None and name.endswith("_fen") and after == 0):
+        return ""  # nothing, or no amount on a new record
+    if not old:
+        return f"{label_text}: {new}"
+    return f"{label_text}: {old} -> {new}"
+
+
+def _shown(entry: HistoryEntry, name: str, value: object, revealed: bool) -> str:
+    if value is None or value == "":
+        return ""
+    if name in CODED_FIELDS:
+        return label(CODED_FIELDS[name], value)
+    if name in REFERENCE_FIELDS:
+        return _short(entry.names.get(str(value), "").replace("/", " "))
+    if is_masked(name):
+        return str(value) if revealed else mask_field(name, value)
+    return _short(value, name)
 
 
 def _short(value: object, name: str = "") -> str:

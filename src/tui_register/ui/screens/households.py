@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tui_register.domain.categories import category_by_code
 from tui_register.i18n import _
 from tui_register.storage.household_queries import HouseholdFilter
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.searchable import SearchableScreen
 from tui_register.ui.services import households as household_service
 from tui_register.ui.text import safe
@@ -23,11 +23,7 @@ SORT_ORDER = ("place", "name", "last_visit")
 
 class HouseholdsScreen(SearchableScreen):
     SECTION_KEY = "section.households"
-    BINDINGS = [
-        key("n", "new_household", "key.new", "households.new"),
-        key("f", "filter", "key.filter", "households.filter"),
-        key("s", "next_sort", "key.sort", "households.sort"),
-    ]
+    BINDINGS = bindings_of("households")
 
     _totals_timer: Timer | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Input, Label, Select, Static
@@ -13,17 +13,15 @@ from textual.widgets import Input, Label, Select, Static
 from tui_register.i18n import _
 from tui_register.reports import ReportError
 from tui_register.storage.core import StorageProblem
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
+from tui_register.ui.messages import WorkDone, WorkProgress, reporter
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.text import safe
 
 
 class ImportScreen(SectionScreen):
     SECTION_KEY = "section.reports"
-    BINDINGS = [
-        key("ctrl+s", "run", "key.run_import", "import.run", priority=True),
-        key("escape", "back", "key.back", "import.back"),
-    ]
+    BINDINGS = bindings_of("import")
     DEFAULT_CSS = """
     ImportScreen #import-grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1; height: auto; padding: 0 1; }
     ImportScreen #import-status { height: auto; padding: 1 1; }
@@ -63,9 +61,9 @@ class ImportScreen(SectionScreen):
         from tui_register.ui.services import reports as report_service
 
         try:
-            result = report_service.import_roster(path, self.app.settings, self.app.user, options)
+            result = report_service.import_roster(path, self.app.settings, self.app.user, options, reporter(self))
         except (ReportError, StorageProblem) as err:
-            self.app.call_from_thread(self._status, err.message())
+            self.post_message(WorkDone(err.message()))
             return
         counts = result.counts()
         done = "import.cli.done" if result.written else ("import.cli.checked" if options.dry_run else
@@ -73,7 +71,15 @@ class ImportScreen(SectionScreen):
         lines = [_(done, **counts)]
         if result.report is not None:
             lines.append(_("import.cli.report", path=str(result.report), n=len(result.problems)))
-        self.app.call_from_thread(self._status, "\n".join(lines))
+        self.post_message(WorkDone("\n".join(lines)))
+
+    @on(WorkProgress)
+    def _progress(self, event: WorkProgress) -> None:
+        self._status(_("ui.import_progress", done=f"{event.done:,}", total=f"{event.total:,}"))
+
+    @on(WorkDone)
+    def _done(self, event: WorkDone) -> None:
+        self._status(event.text)
 
     def _status(self, text: str) -> None:
         self.query_one("#import-status", Static).update(Text("\n").join(safe(line) for line in text.split("\n")))

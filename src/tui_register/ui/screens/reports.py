@@ -4,7 +4,6 @@ the keyboard stays free."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -18,9 +17,11 @@ from tui_register.domain.fields import parse_date
 from tui_register.i18n import _
 from tui_register.reports import KINDS, ExportOptions, ReportError, applicable
 from tui_register.storage.core import StorageProblem
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
+from tui_register.ui.messages import WorkDone, WorkProgress, reporter
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import safe
 
 ANY = "*"
@@ -33,7 +34,7 @@ OPTION_FIELDS = {
     "place": ("ui.place", "text"),
     "status": ("ui.col_status", lambda: code_options("household_status")),
     "purpose": ("ui.col_purpose", lambda: code_options("purpose")),
-    "campaign": ("ui.col_campaign", "text"),
+    "campaign": ("ui.col_campaign", "campaign"),
     "unit": ("ui.report_unit", lambda: [(_("ui.unit_yuan"), "yuan"), (_("ui.unit_wan"), "wan")]),
     "full_ids": ("ui.report_full_ids", lambda: [(_("key.no"), "no"), (_("key.yes"), "yes")]),
 }
@@ -41,12 +42,7 @@ OPTION_FIELDS = {
 
 class ReportsScreen(SectionScreen):
     SECTION_KEY = "section.reports"
-    BINDINGS = [
-        key("ctrl+s", "export", "key.export", "reports.export", priority=True),
-        key("ctrl+o", "import_roster", "key.import_roster", "reports.import"),
-        key("tab", "next_field", "key.next_field", "reports.next", show=False, priority=True),
-        key("shift+tab", "previous_field", "key.previous_field", "reports.previous", show=False, priority=True),
-    ]
+    BINDINGS = bindings_of("reports")
     DEFAULT_CSS = """
     ReportsScreen #report-form { height: 1fr; padding: 0 1; }
     ReportsScreen #report-grid { grid-size: 2; grid-columns: 16 1fr; grid-rows: 1; height: auto; }
@@ -68,6 +64,11 @@ class ReportsScreen(SectionScreen):
         yield Static("", id="report-status")
 
     def _widget(self, name: str, widget):
+        if widget == "campaign":
+            # Chosen by typing part of its name (2027年春节) or its initials: the campaigns
+            # are read when the section opens.
+            return PickerSelect([(_("ui.all"), ANY)], value=ANY, allow_blank=False, id="opt-campaign",
+                                compact=True, title=_("ui.col_campaign"), always_pick=True)
         if callable(widget):
             return Select([(_("ui.all"), ANY), *widget()], value="no" if name == "full_ids" else (
                 "yuan" if name == "unit" else ANY), allow_blank=False, id=f"opt-{name}", compact=True)
@@ -79,6 +80,21 @@ class ReportsScreen(SectionScreen):
     def on_mount(self) -> None:
         self._show_applicable("summary")
         self.query_one("#kind", Select).focus()
+        self._read_campaigns()
+
+    @work(thread=True, group="report-campaigns")
+    def _read_campaigns(self) -> None:
+        from tui_register.ui.services import visits as visit_service
+
+        campaigns = [(p.campaign.name, p.campaign.uuid) for p in visit_service.campaigns(include_closed=True)]
+        self.app.call_from_thread(self._show_campaigns, campaigns)
+
+    def _show_campaigns(self, campaigns: list[tuple[str, str]]) -> None:
+        box = self.query_one("#opt-campaign", PickerSelect)
+        chosen = box.value
+        box.set_options([(_("ui.all"), ANY), *campaigns])
+        if chosen in {value for _name, value in campaigns}:
+            box.value = chosen
 
     def action_next_field(self) -> None:
         self.focus_next()
@@ -134,20 +150,20 @@ class ReportsScreen(SectionScreen):
     def _export(self, kind: str, options: ExportOptions) -> None:
         from tui_register.ui.services import reports as report_service
 
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] > 0.5:  # a progress line twice a second is enough on a slow link
-                last[0] = now
-                self.app.call_from_thread(self._status, _("ui.export_progress", done=f"{done:,}", total=f"{total:,}"))
-
         try:
-            path = report_service.export(kind, self.app.settings, self.app.user, options, progress)
+            path = report_service.export(kind, self.app.settings, self.app.user, options, reporter(self))
         except (ReportError, StorageProblem) as err:
-            self.app.call_from_thread(self._status, err.message())
+            self.post_message(WorkDone(err.message()))
             return
-        self.app.call_from_thread(self._status, _("ui.exported", path=str(path)))
+        self.post_message(WorkDone(_("ui.exported", path=str(path))))
+
+    @on(WorkProgress)
+    def _progress(self, event: WorkProgress) -> None:
+        self._status(_("ui.export_progress", done=f"{event.done:,}", total=f"{event.total:,}"))
+
+    @on(WorkDone)
+    def _done(self, event: WorkDone) -> None:
+        self._status(event.text)
 
     def _status(self, text: str) -> None:
         self.query_one("#report-status", Static).update(safe(text, "bold"))

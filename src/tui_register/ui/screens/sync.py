@@ -3,7 +3,6 @@ list with the reasons in plain words, and "sync now" in a worker with progress."
 
 from __future__ import annotations
 
-import time
 from typing import Sequence
 
 from rich.text import Text
@@ -14,7 +13,8 @@ from textual.widgets import Static
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.sync.service import QuarantineItem
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
+from tui_register.ui.messages import WorkDone, WorkProgress, reporter
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import sync as sync_service
 from tui_register.ui.text import safe
@@ -51,11 +51,7 @@ class QuarantineTable(PagedTable[QuarantineItem]):
 
 class SyncScreen(SectionScreen):
     SECTION_KEY = "section.sync"
-    BINDINGS = [
-        key("s", "sync_now", "key.sync_now", "sync.now"),
-        key("x", "dismiss_change", "key.dismiss_change", "sync.dismiss"),
-        key("r", "refresh_view", "key.refresh", "sync.refresh"),
-    ]
+    BINDINGS = bindings_of("sync")
     DEFAULT_CSS = """
     SyncScreen #sync-summary { height: auto; padding: 0 1; }
     SyncScreen #sync-progress { height: 1; padding: 0 1; }
@@ -103,19 +99,18 @@ class SyncScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="sync-run")
     def _sync(self) -> None:
-
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] > 0.5:
-                last[0] = now
-                self.app.call_from_thread(self._progress, _("ui.sync_progress", done=done, total=total))
-
-        summary = sync_service.run_sync(self.app.settings, self.app.user, on_progress=progress)
+        summary = sync_service.run_sync(self.app.settings, self.app.user, on_progress=reporter(self))
         problem = summary.problem_message()
-        self.app.call_from_thread(self._progress, summary.line() + (f"  {problem}" if problem else ""))
-        self.app.call_from_thread(self.action_refresh_view)
+        self.post_message(WorkDone(summary.line() + (f"  {problem}" if problem else "")))
+
+    @on(WorkProgress)
+    def _sent(self, event: WorkProgress) -> None:
+        self._progress(_("ui.sync_progress", done=event.done, total=event.total))
+
+    @on(WorkDone)
+    def _synced(self, event: WorkDone) -> None:
+        self._progress(event.text)
+        self.action_refresh_view()
 
     def _progress(self, text: str) -> None:
         self.query_one("#sync-progress", Static).update(safe(text, "bold"))

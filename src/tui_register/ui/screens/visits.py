@@ -17,8 +17,7 @@ from tui_register.domain.errors import FieldError
 from tui_register.domain.fields import format_money, parse_date
 from tui_register.i18n import _
 from tui_register.storage.visit_queries import VisitFilter, VisitTotals
-from tui_register.ui import options
-from tui_register.ui.bindings import key, translate_bindings
+from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import visits as visit_service
@@ -30,14 +29,12 @@ ALL = "*"
 
 class VisitsScreen(SectionScreen):
     SECTION_KEY = "section.visits"
-    BINDINGS = [
-        key("n", "new_visit", "key.new_visit", "visits.new"),
-        key("f", "filter", "key.filter", "visits.filter"),
-        key("x", "void", "key.void", "visits.void"),
-        key("c", "campaigns", "key.campaigns", "visits.campaigns"),
-        key("d", "due", "key.due", "visits.due"),
-    ]
+    BINDINGS = bindings_of("visits")
     _totals_timer: Timer | None = None
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.campaign_names: dict[str, str] = {}  # UUID -> name, as the filter dialog read them
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="visit-filter", classes="list-status")
@@ -73,8 +70,8 @@ class VisitsScreen(SectionScreen):
         if f.place_path:
             parts.append(f.place_path.split("/")[-1])
         if f.campaign:
-            parts.append(_("ui.filter_campaign"))
-        self.query_one("#visit-filter", Static).update(safe(" | ".join(parts)))
+            parts.append(self.campaign_names.get(f.campaign, ""))
+        self.query_one("#visit-filter", Static).update(safe(" | ".join(p for p in parts if p)))
 
     @on(VisitTable.Loaded)
     def _loaded(self) -> None:
@@ -94,8 +91,9 @@ class VisitsScreen(SectionScreen):
             cash=format_money(totals.cash_fen))))
 
     def action_filter(self) -> None:
-        def apply(flt: VisitFilter | None) -> None:
-            if flt is not None:
+        def apply(chosen: tuple[VisitFilter, dict[str, str]] | None) -> None:
+            if chosen is not None:
+                flt, self.campaign_names = chosen
                 self.table.reload(flt)
                 self._show_filter()
 
@@ -115,7 +113,7 @@ class VisitsScreen(SectionScreen):
 
         def picked(uuid: str | None) -> None:
             if uuid:
-                self.app.push_screen(VisitForm(uuid, visitors=self.app.last_visitors, today=self.app.today()),
+                self.app.push_screen(VisitForm(uuid, visitors=self.app.state.last_visitors, today=self.app.today()),
                                      lambda _r: self.table.reload())
 
         self.app.push_screen(HouseholdPicker("ui.pick_household_visit"), picked)
@@ -126,7 +124,8 @@ class VisitsScreen(SectionScreen):
         row = self.table.current
         if row is None or row.status == "voided":
             return
-        self.app.push_screen(VoidVisitForm(row.uuid, row.version, self.app.today()),
+        self.app.push_screen(VoidVisitForm(row.uuid, row.version, self.app.today(), household_uuid=row.household_uuid,
+                                           household=(row.head_name, row.address), visit_date=row.visit_date),
                              lambda _r: self.table.reload(self.table.filter))
 
     def action_campaigns(self) -> None:
@@ -140,18 +139,17 @@ class VisitsScreen(SectionScreen):
         self.app.push_screen(DueScreen(), lambda _r: self.table.reload())
 
 
-class VisitFilterScreen(ModalScreen[VisitFilter | None]):
-    """Date range, purpose, visitor, place, category."""
+class VisitFilterScreen(ModalScreen[tuple[VisitFilter, dict[str, str]] | None]):
+    """Date range, purpose, visitor, place, category, campaign. Answers the filter and the
+    campaigns' names (the status line names the campaign chosen)."""
 
-    BINDINGS = [
-        key("ctrl+s", "apply", "key.apply", "visit_filter.apply", priority=True),
-        key("escape", "cancel", "key.cancel", "visit_filter.cancel"),
-    ]
+    BINDINGS = bindings_of("visit_filter")
 
     def __init__(self, flt: VisitFilter) -> None:
         super().__init__()
         translate_bindings(self)
         self.flt = flt
+        self.campaign_names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         f = self.flt
@@ -171,7 +169,7 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
                 yield Select([(_("ui.all"), ALL), *category_options()], value=f.category or ALL,
                              allow_blank=False, id="category", compact=True)
                 yield Label(_("ui.place"))
-                paths = [(text, text.replace(" / ", "/")) for text, _uuid in options.PLACES]
+                paths = [(text, text.replace(" / ", "/")) for text, _uuid in self.app.state.places]
                 yield Select([(_("ui.all"), ALL), *paths], value=f.place_path if f.place_path in
                              {p for _t, p in paths} else ALL, allow_blank=False, id="place", compact=True)
                 yield Label(_("ui.col_campaign"))
@@ -189,6 +187,7 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
         self.app.call_from_thread(self._set_campaigns, choices)
 
     def _set_campaigns(self, choices: list[tuple[str, str]]) -> None:
+        self.campaign_names = {uuid: name for name, uuid in choices}
         select = self.query_one("#campaign", Select)
         select.set_options([(_("ui.all"), ALL), *choices])
         select.value = self.flt.campaign if self.flt.campaign in {c for _n, c in choices} else ALL
@@ -208,9 +207,10 @@ class VisitFilterScreen(ModalScreen[VisitFilter | None]):
             self.query_one("#filter-error", Static).update(safe(err.problem(), "bold"))
             return
         visitor = self.query_one("#visitor", Input).value.strip() or None
-        self.dismiss(replace(self.flt, date_from=start, date_to=end, purpose=self._choice("purpose"),
-                             visitor=visitor, category=self._choice("category"), place_path=self._choice("place"),
-                             campaign=self._choice("campaign")))
+        flt = replace(self.flt, date_from=start, date_to=end, purpose=self._choice("purpose"), visitor=visitor,
+                      category=self._choice("category"), place_path=self._choice("place"),
+                      campaign=self._choice("campaign"))
+        self.dismiss((flt, self.campaign_names))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -13,7 +13,7 @@ from tui_register.domain.ids import mask_id
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.volunteer_queries import ServiceRow, VolunteerDetail
-from tui_register.ui.bindings import key
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.volunteers import hours_text, reply
 from tui_register.ui.services import volunteers as volunteer_service
@@ -53,10 +53,7 @@ class VolunteerDetailScreen(SectionScreen):
     VolunteerDetailScreen #volunteer-years { margin-top: 1; }
     VolunteerDetailScreen #services-title { margin-top: 1; padding: 0 1; text-style: bold; }
     """
-    BINDINGS = [
-        key("escape", "back", "key.back", "volunteer.back"),
-        key("e", "edit", "key.edit", "volunteer.edit"),
-    ]
+    BINDINGS = bindings_of("volunteer")
 
     def __init__(self, uuid: str) -> None:
         super().__init__()

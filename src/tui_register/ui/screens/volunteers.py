@@ -13,8 +13,7 @@ from textual.widgets import Static
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
 from tui_register.storage.volunteer_queries import VolunteerRow
-from tui_register.ui.bindings import key
-from tui_register.ui.forms.volunteer import remember
+from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.searchable import SearchableScreen
 from tui_register.ui.services import volunteers as volunteer_service
 from tui_register.ui.text import safe
@@ -81,10 +80,7 @@ class VolunteerTable(PagedTable[VolunteerRow]):
 class VolunteersScreen(SearchableScreen):
     SECTION_KEY = "section.volunteers"
     SEARCH_PLACEHOLDER = "vol.search_placeholder"
-    BINDINGS = [
-        key("n", "new_volunteer", "key.vol_new_volunteer", "volunteers.new"),
-        key("a", "activities", "key.vol_activities", "volunteers.activities"),
-    ]
+    BINDINGS = bindings_of("volunteers")
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_search()
@@ -103,7 +99,7 @@ class VolunteersScreen(SearchableScreen):
     @work(thread=True, group="choices")
     def load_choices(self) -> None:
         """The organisations, kinds and places used so far, offered again in the forms."""
-        self.app.call_from_thread(remember, volunteer_service.remembered_choices())
+        self.app.call_from_thread(self.app.state.remember, volunteer_service.remembered_choices())
 
     # --- search ----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ def export(kind, settings, user, options, progress):
 
 
 @db_call
-def import_roster(path, settings, user, options):
+def import_roster(path, settings, user, options, progress=None):
     from tui_register.reports.importer import import_roster as run_import
 
-    return run_import(path, settings, user, options)
+    return run_import(path, settings, user, options, progress)

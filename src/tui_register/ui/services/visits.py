@@ -13,10 +13,15 @@ campaigns = db_call(visit_queries.campaigns)
 campaign_progress = db_call(visit_queries.campaign_progress)
 campaign_targets = db_call(visit_queries.campaign_targets)
 households_for_targets = db_call(visit_queries.households_for_targets)
+count_households_for_targets = db_call(visit_queries.count_households_for_targets)
 due_list = db_call(visit_queries.due_list)
+household_label = db_call(visit_queries.household_label)
+visit_as_saved = db_call(visit_queries.visit_as_saved)
+target_visit = visit_queries.target_visit  # no query: the fields of a visit just saved
 
 _VISITS = "tui_register.storage.visits"
 add_visit = later(_VISITS, "add_visit")
+update_visit = later(_VISITS, "update_visit")
 void_visit = later(_VISITS, "void_visit")
 complete_follow_up = later(_VISITS, "complete_follow_up")
 create_campaign = later(_VISITS, "create_campaign")

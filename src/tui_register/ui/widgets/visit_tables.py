@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import replace
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
+
+from rich.cells import cell_len
+from textual import events
 
 from tui_register.domain.categories import category_by_code, label
 from tui_register.domain.fields import format_money
 from tui_register.domain.ids import mask_id
 from tui_register.domain.text import display_safe
 from tui_register.i18n import _
-from tui_register.storage.visit_queries import CampaignProgress, DueItem, TargetRow, VisitFilter, VisitRow
+from tui_register.storage.visit_queries import (
+    CampaignProgress,
+    DueItem,
+    TargetRow,
+    TargetVisit,
+    VisitFilter,
+    VisitRow,
+)
 from tui_register.ui.services import visits as visit_service
 from tui_register.ui.text import iso, village_of
 from tui_register.ui.widgets.paged_table import PagedTable, PageRequest
@@ -45,14 +56,19 @@ class VisitTable(PagedTable[VisitRow]):
 
     def cells(self, row: VisitRow) -> Sequence[str]:
         purpose = label("purpose", row.purpose) + (_("ui.voided_mark") if row.status == "voided" else "")
+        # An attempt (未遇) gave nothing: its cash column says so.
+        cash = _("ui.mark_not_reached") if row.outcome == "not_reached" else money(row.cash_fen)
         cells = [iso(row.visit_date), display_safe(row.head_name), display_safe(village_of(row.place_path)),
-                 purpose, money(row.cash_fen).rjust(10), display_safe(row.visitors)]
+                 purpose, " " * max(0, 10 - cell_len(cash)) + cash, display_safe(row.visitors)]
         if self.size.width >= 100:
             cells += [display_safe(row.goods), display_safe(row.campaign_name)]
         return cells
 
     def row_key(self, row: VisitRow) -> tuple:
         return row.key()
+
+    def key_past_end(self) -> tuple:
+        return ("", 0)  # before every date (newest first): `before` it is the oldest page
 
     def key_before(self, row: VisitRow) -> tuple:
         day, vid = row.key()
@@ -92,14 +108,28 @@ class CampaignTable(PagedTable[CampaignProgress]):
 
 
 class TargetTable(PagedTable[TargetRow]):
-    """A campaign's checklist: [x] visited, [ ] not yet."""
+    """A campaign's checklist: [x] visited, [ ] not yet, 未遇 not reached (still open).
 
-    SUPPORTS_LAST = False
+    Keys typed ahead must act as if typed slowly: while a page is being read (after the cursor
+    moved past the last row), movement and the screen's row actions wait in `pending` and run,
+    in order, when the page is there.
+    """
 
     def __init__(self, campaign_uuid: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.campaign_uuid = campaign_uuid
         self.text = ""
+        self.reading = False
+        self.pending: deque[Callable[[], None]] = deque()
+        self._acting = False
+        self._latest: PageRequest | None = None
+        self._page_height = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Only a new height is a new page size: coming back from a form must not lose the cursor.
+        if event.size.height == self._page_height and self.page_rows:
+            event.prevent_default()
+        self._page_height = event.size.height
 
     def reload(self, text: str | None = None) -> None:
         if text is not None:
@@ -112,9 +142,15 @@ class TargetTable(PagedTable[TargetRow]):
 
     def cells(self, row: TargetRow) -> Sequence[str]:
         cats = " ".join(category_by_code(c).short() for c in row.category_codes)
-        return ["[x]" if row.visit_date else "[ ]", display_safe(row.head_name),
+        return [self.mark(row), display_safe(row.head_name),
                 mask_id(row.head_id_number) if row.head_id_number else "",
                 display_safe(village_of(row.place_path)), cats, money(row.cash_fen).rjust(10), iso(row.visit_date)]
+
+    @staticmethod
+    def mark(row: TargetRow) -> str:
+        if row.visit_date is not None:
+            return _("ui.mark_proxy") if row.outcome == "proxy" else "[x]"
+        return _("ui.mark_not_reached") if row.outcome == "not_reached" else "[ ]"
 
     def row_key(self, row: TargetRow) -> tuple:
         return row.sort_key
@@ -124,17 +160,84 @@ class TargetTable(PagedTable[TargetRow]):
         return (path, sort, hid - 1)  # ids are whole numbers: nothing lies between
 
     def fetch(self, request: PageRequest, limit: int) -> list[TargetRow]:
-        if request.before is not None:
-            return []  # the checklist pages forward; g goes back to the start
-        return visit_service.campaign_targets(self.campaign_uuid, self.text, after=request.after, limit=limit)
+        return visit_service.campaign_targets(self.campaign_uuid, self.text, after=request.after,
+                                              before=request.before, last=request.last, limit=limit)
 
     def mark_visited(self, index: int, when: date | None, cash_fen: int) -> None:
-        """Show a row as visited at once (the database already says so)."""
-        self.page_rows[index] = replace(self.page_rows[index], visit_date=when, cash_fen=cash_fen)
+        """Show a row as visited at once (its save is queued)."""
+        outcome = "visited" if when else self.page_rows[index].outcome
+        self.page_rows[index] = replace(self.page_rows[index], visit_date=when, cash_fen=cash_fen, outcome=outcome)
         self.redraw_rows()
+
+    def show_visit(self, household_uuid: str, visit: TargetVisit | None, outcome: str = "") -> None:
+        """The saved campaign visit of a household's row (or none), if the row is still shown."""
+        for index, row in enumerate(self.page_rows):
+            if row.household_uuid == household_uuid:
+                self.page_rows[index] = replace(
+                    row, visit=visit, visit_date=visit.visit_date if visit else None,
+                    cash_fen=visit.cash_fen if visit else 0, outcome=visit.outcome if visit else outcome)
+                self.redraw_rows()
 
     def empty_text(self) -> str:
         return _("ui.no_targets")
+
+    # --- keys typed ahead while a page is read ---------------------------------------------------
+
+    def when_ready(self, action: Callable[[], None]) -> None:
+        """Run `action` now, or after the page being read (and the actions before it). Called
+        from inside an action, it runs at once: that action is the one whose turn it is."""
+        if self._acting or not (self.reading or self.pending):
+            self._act(action)
+        else:
+            self.pending.append(action)
+
+    def _act(self, action: Callable[[], None]) -> None:
+        outer, self._acting = self._acting, True
+        try:
+            action()
+        finally:
+            self._acting = outer
+
+    def step_down(self) -> None:
+        """The cursor to the next row, or the next page's first (when this page is full)."""
+        if self.cursor_row < len(self.page_rows) - 1:
+            self.cursor_row += 1
+        elif len(self.page_rows) >= self.page_size:
+            self.when_ready(super().action_next_page)
+
+    def _load(self, request: PageRequest) -> None:  # type: ignore[override]
+        self.reading = True
+        self._latest = request
+        super()._load(request)
+
+    def _show(self, rows: list[TargetRow], request: PageRequest) -> None:
+        if request is not self._latest:
+            return  # an older read that finished anyway: the newer one decides the page
+        self.reading = False
+        super()._show(rows, request)
+        while self.pending and not self.reading:
+            self._act(self.pending.popleft())
+
+    def action_cursor_down(self) -> None:
+        self.when_ready(super().action_cursor_down)
+
+    def action_cursor_up(self) -> None:
+        self.when_ready(super().action_cursor_up)
+
+    def action_next_page(self) -> None:
+        self.when_ready(super().action_next_page)
+
+    def action_previous_page(self) -> None:
+        self.when_ready(super().action_previous_page)
+
+    def action_first_page(self) -> None:
+        self.when_ready(super().action_first_page)
+
+    def action_last_page(self) -> None:
+        self.when_ready(super().action_last_page)
+
+    def action_open(self) -> None:
+        self.when_ready(super().action_open)
 
 
 class DueTable(PagedTable[DueItem]):

@@ -1,0 +1,111 @@
+"""The list keys in a real terminal (tmux at 80x24): a burst sent in one `tmux send-keys` call
+ends on the same screen as the same keys sent one at a time with pauses.
+
+The app runs as the command line starts it, with household pages slowed down (a launcher
+script wraps the service) so that the burst arrives while a search is still being read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.terminal_lists import Terminal, need_tmux
+from tests.support.ui import TWO_CHAR_ADDRESS, TWO_CHAR_NAME, build_register
+
+pytestmark = pytest.mark.timeout(120)
+
+LAUNCHER = """\
+import sys
+import time
+
+from tui_register.ui.services import households as household_service
+
+page = household_service.page
+
+
+def slow_page(*args, **kwargs):
+    time.sleep(0.3)  # a busy server
+    return page(*args, **kwargs)
+
+
+household_service.page = slow_page
+
+from tui_register.cli import main
+
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture(scope="module")
+def command(tmp_path_factory) -> list[str]:
+    """The command that opens the interface on a small register, with slow pages."""
+    from tui_register.storage import staff
+    from tui_register.storage.clock import current_login
+    from tui_register.storage.register import open_register
+
+    need_tmux()
+    folder = tmp_path_factory.mktemp("terminal-lists")
+    path = build_register(folder / "register.db", 300).path
+    db = open_register(path, "alice", create=False)
+    try:
+        if current_login() != "alice":  # the login the terminal runs as: staff, no read-only notice
+            staff.add_staff("alice", current_login(), "Test", "clerk")
+    finally:
+        db.close()
+    launcher = folder / "slow_app.py"
+    launcher.write_text(LAUNCHER)
+    return [sys.executable, str(launcher), "--db", str(path), "--lang", "zh_CN"]
+
+
+def _(key: str, **kwargs) -> str:
+    from tui_register.i18n import _ as translate
+
+    return translate(key, **kwargs)
+
+
+TMUX_KEYS = {"Enter", "Down", "Up", "Escape", "Space"}
+
+
+def run_keys(command: list[str], groups: list[list[str]], *, one_call: bool, until: str) -> str:
+    """The screen after `groups` of keys: all in one send-keys call, or one call per key
+    with the screen left to settle in between; `until` is text of the screen they open."""
+    with Terminal(command, cwd=Path(command[1]).parent) as term:
+        term.wait_for(_("ui.col_head"))
+        term.settle()
+        keys = [k for group in groups for k in group]
+        if one_call:
+            term.send(*keys)
+        else:
+            for k in keys:
+                for single in [k] if k in TMUX_KEYS else list(k):  # text: one character at a time
+                    term.send(single)
+                    term.settle()
+        term.wait_for(until)
+        return term.settle()
+
+
+@pytest.mark.parametrize("burst", [
+    ["/", TWO_CHAR_NAME, "Enter", "Enter"],
+    ["/", "zh", "Enter", "Down", "Enter"],
+], ids=["search-enter-enter", "search-enter-down-enter"])
+def test_a_burst_ends_where_slow_typing_ends(command: list[str], burst: list[str]):
+    from tests.support.ui import open_db
+    from tui_register.storage.household_queries import HouseholdFilter, household_page
+
+    db_path = Path(command[command.index("--db") + 1])
+    db = open_db(db_path)
+    try:
+        rows = household_page(HouseholdFilter(text=burst[1]), "place", limit=5)
+    finally:
+        db.close()
+    opened = rows[1 if "Down" in burst else 0].address
+    if TWO_CHAR_NAME in burst:
+        assert opened == TWO_CHAR_ADDRESS
+
+    slow = run_keys(command, [burst], one_call=False, until=opened)
+    fast = run_keys(command, [burst], one_call=True, until=opened)
+    assert fast == slow
+    assert opened in "".join(fast.split())
