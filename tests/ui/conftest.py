@@ -22,7 +22,7 @@ import pytest
 import textual
 
 from tests.support.ui import Register, build_register, copy_register, open_db
-from tests.support.visits import VisitRegister, build_visit_register, reset_remembered_choices
+from tests.support.visits import VisitRegister, build_visit_register
 from tui_register import ui as ui_package
 
 
@@ -117,14 +117,12 @@ def ui_visit_register(tmp_path_factory) -> VisitRegister:
 @pytest.fixture
 def register(built, tmp_path: Path):
     """A private copy of the module's `built` register (a dataclass with its `path`), bound to
-    the storage layer, with the remembered visitor and goods choices of a fresh start; its
-    connection is closed afterwards."""
+    the storage layer; its connection is closed afterwards. (Remembered choices live on each
+    app, so a test starts with none.)"""
     from tui_register.storage.models import database
 
     reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
     open_db(reg.path)
-    reset_remembered_choices()
     yield reg
-    reset_remembered_choices()  # the visitors typed here are no other test's choices
     if not database.is_closed():
         database.close()

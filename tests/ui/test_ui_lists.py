@@ -474,14 +474,11 @@ def visit_built(tmp_path_factory):
 
 @pytest.fixture
 def visit_register(visit_built, tmp_path: Path):
-    from tests.support.visits import reset_remembered_choices
     from tui_register.storage.models import database
 
     reg = replace(visit_built, path=copy_register(visit_built.path, tmp_path / "register.db"))
     open_db(reg.path)
-    reset_remembered_choices()
     yield reg
-    reset_remembered_choices()
     if not database.is_closed():
         database.close()
 

@@ -33,7 +33,6 @@ from tests.support.visits import (
     VisitRegister,
     build_visit_register,
     make_visit_app,
-    reset_remembered_choices,
     type_chars,
 )
 
@@ -79,9 +78,7 @@ def big(built, tmp_path: Path):
     reg, campaign_uuid, targets = built
     reg = replace(reg, path=copy_register(reg.path, tmp_path / "register.db"))
     open_db(reg.path)
-    reset_remembered_choices()
     yield Big(reg, campaign_uuid, targets)
-    reset_remembered_choices()
     if not database.is_closed():
         database.close()
 
