@@ -374,16 +374,14 @@ def many_places(register: Register) -> Register:
     return register
 
 
-def places_by_initials() -> dict[str, tuple[str, str]]:
+def places_by_initials(app) -> dict[str, tuple[str, str]]:
     """Initials of a place's path (城关街道 / 东关社区 → cgjddgsq) -> (label, uuid), for the
     places whose initials no other place has."""
     from collections import Counter
 
     from tui_register.domain.names import pinyin_keys
-    from tui_register.ui import options
-
     keyed = [(pinyin_keys("".join(label.replace("/", " ").split()))[1], (label, uuid))
-             for label, uuid in options.PLACES]
+             for label, uuid in app.state.places]
     counts = Counter(k for k, _v in keyed)
     return {k: v for k, v in keyed if counts[k] == 1}
 
@@ -399,13 +397,12 @@ async def open_place_picker(pilot) -> None:
 
 async def test_the_place_picker_finds_a_place_by_initials_in_one_burst(many_places: Register):
     register = many_places
-    from tui_register.ui import options
 
     app = make_app(register.path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert len(options.PLACES) > 20  # more than a screenful: the case to solve
-        initials, (label, uuid) = list(places_by_initials().items())[-1]  # far down the list
+        assert len(app.state.places) > 20  # more than a screenful: the case to solve
+        initials, (label, uuid) = list(places_by_initials(app).items())[-1]  # far down the list
         await open_place_picker(pilot)
         burst(pilot, [*initials, "enter"])
         await settle(pilot)
@@ -416,22 +413,21 @@ async def test_the_place_picker_finds_a_place_by_initials_in_one_burst(many_plac
 
 async def test_the_place_picker_filters_as_you_type_and_down_moves_among_the_matches(many_places: Register):
     register = many_places
-    from tui_register.ui import options
     from tui_register.ui.screens.picker import ChoicePicker
 
     app = make_app(register.path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        grid = next(label for label, _uuid in options.PLACES if label.count(" / ") == 2)
+        grid = next(label for label, _uuid in app.state.places if label.count(" / ") == 2)
         village = grid.split(" / ")[1]  # a village: itself and its grids match
-        under = [(label, uuid) for label, uuid in options.PLACES if village in label]
+        under = [(label, uuid) for label, uuid in app.state.places if village in label]
         assert len(under) >= 2
         await open_place_picker(pilot)
         await type_text(pilot, village)
         assert isinstance(app.screen, ChoicePicker)
         text = compact(screen_text(app))
         assert all(compact(label) in text for label, _uuid in under[:5])
-        others = [label for label, _uuid in options.PLACES if village not in label]
+        others = [label for label, _uuid in app.state.places if village not in label]
         assert others and not any(compact(label) in text for label in others)
         await press(pilot, "down", "enter")
         assert app.focused.value == under[1][1]
@@ -544,3 +540,45 @@ async def test_volunteer_search_enter_enter_in_one_burst_opens_the_volunteer(reg
         await settle(pilot)
         assert isinstance(app.screen, VolunteerDetailScreen)
         assert app.screen.uuid == uuid
+
+
+async def test_a_pasted_date_of_two_lines_is_refused_in_the_visit_filter_with_its_label(register: Register):
+    from textual.widgets import Input
+
+    from tui_register.ui.screens.visits import VisitFilterScreen
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "2", "f")
+        assert isinstance(app.screen, VisitFilterScreen)
+        box = app.screen.query_one("#from", Input)
+        box.focus()
+        await settle(pilot)
+        before = box.value
+        paste(pilot, "2025-01-01\n2025-12-31")
+        await settle(pilot)
+        assert box.value == before  # nothing half-pasted
+        notices = " ".join(str(n.message) for n in app._notifications)
+        assert _("ui.paste_refused", field=_("ui.from"), lines=2) in notices
+
+
+async def test_the_filter_dialogs_search_their_places(many_places: Register):
+    from tui_register.ui.screens.filter import FilterScreen
+    from tui_register.ui.screens.picker import ChoicePicker
+
+    app = make_app(many_places.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f")
+        assert isinstance(app.screen, FilterScreen)
+        await press(pilot, "tab")  # category -> place
+        assert app.focused.id == "place"
+        await settle(pilot)
+        initials, (label, _uuid) = list(places_by_initials(app).items())[-1]
+        burst(pilot, [*initials])
+        await settle(pilot)
+        assert isinstance(app.screen, ChoicePicker)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, FilterScreen)
+        assert app.focused.value == label.replace(" / ", "/")  # the filter keeps place paths

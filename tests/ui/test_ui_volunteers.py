@@ -364,3 +364,22 @@ async def test_remove_a_participant_added_by_mistake(register: Built):
         await add_participant(pilot, "smg")
         assert participants(app) == [(NIE, 20), (SIMA, 20)]
         assert Participation.get_by_id(removed.id).status == "valid"
+
+
+async def test_a_pasted_list_of_names_adds_each_participant(register: Built):
+    """A column copied from a sign-in sheet: each line is a name entered, in order."""
+    from textual import events
+
+    from tui_register.storage.models import Activity
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        await new_activity(pilot, "重阳节敬老", "2")
+        Activity.get(Activity.uuid == app.screen.uuid)
+        assert app.focused.id == "add"
+        app.post_message(events.Paste(f"{NIE}\r\n\x1b[31m{OUYANG}\x1b[0m\r\n{SIMA}\r\n"))
+        await settle(pilot)
+        assert participants(app) == [(NIE, 20), (OUYANG, 20), (SIMA, 20)]
+        assert app.focused.id == "add" and app.focused.value == ""

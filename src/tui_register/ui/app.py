@@ -101,6 +101,16 @@ class RegisterApp(App):
         if self.role is None:
             self.notify(_("ui.read_only_notice", user=self.user), severity="warning", timeout=10)
 
+    def on_line_input_paste_refused(self, event) -> None:
+        """A paste of several lines refused outside the forms (which say it under the field):
+        a notice naming the field by the label beside it. Matched by name, so that the start
+        does not import the text widgets."""
+        siblings = list(event.field.parent.children) if event.field.parent is not None else []
+        index = siblings.index(event.field) if event.field in siblings else 0
+        label = siblings[index - 1] if index > 0 else None
+        name = str(label.content) if type(label).__name__ == "Label" else (event.field.placeholder or "")
+        self.notify(_("ui.paste_refused", field=name, lines=event.lines), severity="warning", markup=False)
+
     @work(thread=True, group="places")
     def load_places(self) -> None:
         """Choices that come from the database, read once in the background."""

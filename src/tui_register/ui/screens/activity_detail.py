@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_register.domain.records import ParticipationIn, validate
-from tui_register.domain.text import display_safe
+from tui_register.domain.text import clean_paste, display_safe
 from tui_register.i18n import _
 from tui_register.storage.core import StorageProblem
 from tui_register.storage.volunteer_queries import ActivityDetail, ParticipantRow, VolunteerMatch
@@ -66,6 +66,21 @@ class NameInput(Input):
             event.prevent_default()
             self.post_message(self.Entered(self.value))
             self.value = ""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # A pasted list of names (a column copied from a sign-in sheet): each line is a name
+        # entered, as if typed with Enter after it; the last line stays in the box unless the
+        # paste ends with a line break. Escape sequences never come along.
+        event.stop()
+        event.prevent_default()
+        text = clean_paste(event.text)
+        *whole, last = text.split("\n")
+        for line in whole:
+            name = (self.value + line).strip()
+            self.value = ""
+            if name:
+                self.post_message(self.Entered(name))
+        self.insert_text_at_cursor(last)
 
 
 class ParticipantTable(PagedTable[ParticipantRow]):

@@ -15,6 +15,7 @@ from tui_register.domain.fields import parse_hours
 from tui_register.i18n import _
 from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.text import safe
+from tui_register.ui.widgets.line_input import LineInput
 
 
 class HoursDialog(ModalScreen[Decimal | None]):
@@ -35,7 +36,7 @@ class HoursDialog(ModalScreen[Decimal | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(safe(_("vol.hours_title", name=self.person), "bold"), classes="dialog-title")
-            yield Input(self.hours, id="hours", compact=True)
+            yield LineInput(self.hours, id="hours", compact=True, join_lines=False)
             yield Static(id="hours-error")
             yield Static(_("vol.hours_keys"), classes="dialog-keys")
 

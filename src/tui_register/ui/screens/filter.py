@@ -12,6 +12,7 @@ from tui_register.domain.categories import HOUSEHOLD_STATUSES, load_categories
 from tui_register.i18n import _
 from tui_register.storage.household_queries import HouseholdFilter
 from tui_register.ui.bindings import bindings_of, translate_bindings
+from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.services import households as household_service
 
 ALL = "*"
@@ -34,10 +35,11 @@ class FilterScreen(ModalScreen[tuple[HouseholdFilter, str] | None]):
             yield Static(_("ui.filter_title"), classes="dialog-title")
             with Grid(id="filter-grid"):
                 yield Label(_("ui.col_categories"))
-                yield Select([(_("ui.all"), ALL), *categories], value=self.flt.category or ALL,
-                             allow_blank=False, id="category", compact=True)
+                yield PickerSelect([(_("ui.all"), ALL), *categories], value=self.flt.category or ALL,
+                                   allow_blank=False, id="category", compact=True, title=_("ui.col_categories"))
                 yield Label(_("ui.place"))
-                yield Select([(_("ui.all"), ALL)], value=ALL, allow_blank=False, id="place", compact=True)
+                yield PickerSelect([(_("ui.all"), ALL)], value=ALL, allow_blank=False, id="place", compact=True,
+                                   title=_("ui.place"))
                 yield Label(_("ui.col_status"))
                 yield Select([(_("ui.all"), ALL), *statuses], value=self.flt.status or ALL,
                              allow_blank=False, id="status", compact=True)

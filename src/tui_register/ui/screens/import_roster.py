@@ -17,6 +17,7 @@ from tui_register.ui.bindings import bindings_of
 from tui_register.ui.messages import WorkDone, WorkProgress, reporter
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.text import safe
+from tui_register.ui.widgets.line_input import LineInput
 
 
 class ImportScreen(SectionScreen):
@@ -31,9 +32,9 @@ class ImportScreen(SectionScreen):
         yes_no = [(_("key.no"), "no"), (_("key.yes"), "yes")]
         with Grid(id="import-grid"):
             yield Label(_("ui.import_file"))
-            yield Input(id="file", compact=True, placeholder=_("ui.import_file_placeholder"))
+            yield LineInput(id="file", compact=True, placeholder=_("ui.import_file_placeholder"), join_lines=False)
             yield Label(_("ui.import_sheet"))
-            yield Input(id="sheet", compact=True)
+            yield LineInput(id="sheet", compact=True, join_lines=False)
             yield Label(_("ui.import_dry_run"))
             yield Select(yes_no, value="yes", allow_blank=False, id="dry-run", compact=True)
             yield Label(_("ui.import_skip_invalid"))

@@ -23,6 +23,7 @@ from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import safe
+from tui_register.ui.widgets.line_input import LineInput
 
 ANY = "*"
 # Option -> (label key, widget): "date", "text", or a function giving select choices.
@@ -59,7 +60,8 @@ class ReportsScreen(SectionScreen):
                     yield Label(_(label_key), id=f"label-{name}")
                     yield self._widget(name, widget)
                 yield Label(_("ui.report_out"))
-                yield Input(id="opt-out", compact=True, placeholder=_("ui.report_out_placeholder"))
+                yield LineInput(id="opt-out", compact=True, placeholder=_("ui.report_out_placeholder"),
+                                join_lines=False)
             yield Static(_("ui.report_keys"), classes="dialog-keys")
         yield Static("", id="report-status")
 
@@ -73,7 +75,7 @@ class ReportsScreen(SectionScreen):
             return Select([(_("ui.all"), ANY), *widget()], value="no" if name == "full_ids" else (
                 "yuan" if name == "unit" else ANY), allow_blank=False, id=f"opt-{name}", compact=True)
         placeholder = _("ui.date_short") if widget == "date" else ""
-        field = Input(id=f"opt-{name}", compact=True, placeholder=placeholder)
+        field = LineInput(id=f"opt-{name}", compact=True, placeholder=placeholder, join_lines=False)
         field.cursor_blink = False
         return field
 

@@ -20,8 +20,10 @@ from tui_register.storage.visit_queries import VisitFilter, VisitTotals
 from tui_register.ui.bindings import bindings_of, translate_bindings
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.screens.base import SectionScreen
+from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.services import visits as visit_service
 from tui_register.ui.text import iso, safe
+from tui_register.ui.widgets.line_input import LineInput
 from tui_register.ui.widgets.visit_tables import VisitTable
 
 ALL = "*"
@@ -157,23 +159,27 @@ class VisitFilterScreen(ModalScreen[tuple[VisitFilter, dict[str, str]] | None]):
             yield Static(_("ui.visit_filter_title"), classes="dialog-title")
             with Grid(id="filter-grid"):
                 yield Label(_("ui.from"))
-                yield Input(iso(f.date_from), id="from", compact=True, placeholder=_("ui.date_short"))
+                yield LineInput(iso(f.date_from), id="from", compact=True, placeholder=_("ui.date_short"),
+                                join_lines=False)
                 yield Label(_("ui.to"))
-                yield Input(iso(f.date_to), id="to", compact=True, placeholder=_("ui.date_short"))
+                yield LineInput(iso(f.date_to), id="to", compact=True, placeholder=_("ui.date_short"),
+                                join_lines=False)
                 yield Label(_("ui.col_purpose"))
                 yield Select([(_("ui.all"), ALL), *code_options("purpose")], value=f.purpose or ALL,
                              allow_blank=False, id="purpose", compact=True)
                 yield Label(_("ui.col_visitors"))
-                yield Input(f.visitor or "", id="visitor", compact=True)
+                yield LineInput(f.visitor or "", id="visitor", compact=True)
                 yield Label(_("ui.col_categories"))
-                yield Select([(_("ui.all"), ALL), *category_options()], value=f.category or ALL,
-                             allow_blank=False, id="category", compact=True)
+                yield PickerSelect([(_("ui.all"), ALL), *category_options()], value=f.category or ALL,
+                                   allow_blank=False, id="category", compact=True, title=_("ui.col_categories"))
                 yield Label(_("ui.place"))
                 paths = [(text, text.replace(" / ", "/")) for text, _uuid in self.app.state.places]
-                yield Select([(_("ui.all"), ALL), *paths], value=f.place_path if f.place_path in
-                             {p for _t, p in paths} else ALL, allow_blank=False, id="place", compact=True)
+                yield PickerSelect([(_("ui.all"), ALL), *paths], value=f.place_path if f.place_path in
+                                   {p for _t, p in paths} else ALL, allow_blank=False, id="place", compact=True,
+                                   title=_("ui.place"))
                 yield Label(_("ui.col_campaign"))
-                yield Select([(_("ui.all"), ALL)], value=ALL, allow_blank=False, id="campaign", compact=True)
+                yield PickerSelect([(_("ui.all"), ALL)], value=ALL, allow_blank=False, id="campaign", compact=True,
+                                   title=_("ui.col_campaign"))
             yield Static("", id="filter-error", classes="form-error -shown")
             yield Static(_("ui.dialog_keys"), classes="dialog-keys")
 
