@@ -26,6 +26,7 @@ from tests.support.ui import (
     screen_text,
     settle,
     type_text,
+    wait_until,
 )
 
 pytestmark = pytest.mark.timeout(60)
@@ -582,3 +583,24 @@ async def test_the_filter_dialogs_search_their_places(many_places: Register):
         await press(pilot, "enter")
         assert isinstance(app.screen, FilterScreen)
         assert app.focused.value == label.replace(" / ", "/")  # the filter keeps place paths
+
+
+async def test_keys_after_the_enter_that_opens_a_household_act_on_it(register: Register, slow_pages, monkeypatch):
+    """`/name Enter Enter e` in one burst: the household opens and `e` edits it, although its
+    details arrive after the `e` did."""
+    from tui_register.ui.forms.household import HouseholdForm
+    from tui_register.ui.services import households as household_service
+
+    detail = household_service.detail
+
+    def slow_detail(*args, **kwargs):
+        time.sleep(SLOW)
+        return detail(*args, **kwargs)
+
+    monkeypatch.setattr(household_service, "detail", slow_detail)
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, ["slash", *keys_of(TWO_CHAR_NAME), "enter", "enter", "e"])
+        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdForm), "the edit form")
+        assert app.screen.household.uuid == register.two_char_uuid

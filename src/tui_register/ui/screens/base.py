@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -12,13 +13,43 @@ from tui_register.ui.widgets.app_header import AppHeader
 
 
 class SectionScreen(Screen):
-    """A screen with the app header; subclasses yield their body from `compose_body`."""
+    """A screen with the app header; subclasses yield their body from `compose_body`.
+
+    A screen that reads its content in a worker sets `HOLDS_KEYS` and calls `release_keys()`
+    once the content is shown: keys typed meanwhile (an `e` right behind the Enter that opened
+    a household, over a slow link) wait from the moment the screen exists, then run in the
+    order they came, as if typed after the content arrived."""
 
     SECTION_KEY = ""
+    HOLDS_KEYS = False  # True: keys wait for `release_keys()` (the content has been read)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         translate_bindings(self)
+        self._holding = self.HOLDS_KEYS
+        self._held: list[events.Key] = []
+
+    def hold_keys(self) -> None:
+        self._holding = True
+
+    def release_keys(self) -> None:
+        self._holding = False
+        self.call_later(self._replay_held)
+
+    async def on_key(self, event: events.Key) -> None:
+        if self._holding:
+            event.stop()
+            event.prevent_default()
+            self._held.append(event)
+
+    async def _replay_held(self) -> None:
+        while self._held and not self._holding:
+            event = self._held.pop(0)
+            if self.app.screen is not self:
+                # A key opened another screen: the rest go where the focus is now.
+                self.app.post_message(events.Key(event.key, event.character))
+            else:
+                await self.app._check_bindings(event.key)  # Textual 8.2 (pinned): the non-priority bindings
 
     def compose(self) -> ComposeResult:
         app = self.app

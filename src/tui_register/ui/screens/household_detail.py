@@ -38,6 +38,7 @@ def age(birth: date | None, today: date | None = None) -> str:
 class HouseholdDetailScreen(SectionScreen):
     SECTION_KEY = "section.households"
     BINDINGS = bindings_of("detail")
+    HOLDS_KEYS = True  # until the household is read
 
     def __init__(self, uuid: str) -> None:
         super().__init__()
@@ -72,6 +73,7 @@ class HouseholdDetailScreen(SectionScreen):
 
     def _show(self, detail: HouseholdDetail | None) -> None:
         if detail is None:
+            self.release_keys()
             self.notify(_("storage.not_found"), severity="error")
             self.dismiss(None)
             return
@@ -82,6 +84,7 @@ class HouseholdDetailScreen(SectionScreen):
         self._show_visits(detail)
         self._show_history(detail)
         self.query_one("#members", DataTable).focus()
+        self.release_keys()
 
     def _shown_id(self, number: str | None) -> str:
         if not number:

@@ -48,6 +48,7 @@ class ServiceTable(PagedTable[ServiceRow]):
 
 class VolunteerDetailScreen(SectionScreen):
     SECTION_KEY = "section.volunteers"
+    HOLDS_KEYS = True  # until the volunteer is read
     DEFAULT_CSS = """
     VolunteerDetailScreen #volunteer-summary, VolunteerDetailScreen #volunteer-years { height: auto; padding: 0 1; }
     VolunteerDetailScreen #volunteer-years { margin-top: 1; }
@@ -80,6 +81,7 @@ class VolunteerDetailScreen(SectionScreen):
         reply(self, self._show, detail)
 
     def _show(self, detail: VolunteerDetail | None) -> None:
+        self.release_keys()
         if detail is None:
             self.notify(_("storage.not_found"), severity="error")
             self.dismiss(None)

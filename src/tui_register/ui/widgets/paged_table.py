@@ -264,8 +264,9 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
             await self._run_key(event)
 
     async def _run_key(self, event: events.Key) -> None:
-        if not self.screen.is_current:
+        if self.app.screen is not self.screen:
             # The key opened something meanwhile (a household): the rest go where the focus is now.
+            # (Not `is_current`, which is true of a screen still visible behind another.)
             self.app.post_message(events.Key(event.key, event.character))
         elif self.has_focus:
             # The bindings of the list, its screen and the app, as Textual runs them for a
@@ -344,6 +345,10 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
     def action_open(self) -> None:
         if self.current is not None:
             self.post_message(self.Chosen(self.current))
+            # The screen opens the row when Chosen reaches it: keys after this one wait until
+            # it has, so that they go to what it opened (`e` right behind Enter edits it).
+            self.hold()
+            self.call_later(lambda: self.screen.call_later(self.release))
 
     def move_cursor(self, row: int) -> None:
         if self.page_rows:
