@@ -66,7 +66,7 @@ class Faults:
     answering. `max_body`: 413 for bodies over this many bytes (as a proxy would). `pause`: hold
     a request, then pass it on. `before` / `after`: hold a request before the hub sees it (then
     drop it) or after the hub applied it (then drop the answer). `delay`: seconds before each
-    request reaches the hub. `posts` logs (batch id, outcome).
+    request reaches the hub. `posts` logs (batch id, outcome); `answered` the hub's own statuses.
     """
 
     def __init__(self, app: Any) -> None:
@@ -79,6 +79,7 @@ class Faults:
         self.after: Gate | None = None
         self.delay = 0.0
         self.posts: list[tuple[str, str]] = []
+        self.answered: list[int] = []  # the statuses the hub itself answered to passed-on batches
         self._count = 0
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
@@ -109,7 +110,13 @@ class Faults:
         if self.drop_after_apply or (self.after is not None and self._count == self.after.nth):
             return await self._apply_then_drop(scope, receive, send, key)
         self.posts.append((key, "200"))
-        await self.app(scope, receive, send)
+
+        async def noting(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                self.answered.append(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, noting)
 
     async def _apply_then_drop(self, scope: dict, receive: Any, send: Any, key: str) -> None:
         answer: list[dict] = []

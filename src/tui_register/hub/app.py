@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_COMPRESSED = MAX_BATCH_BYTES  # the body as sent (gzip or not)
 MAX_JSON = MAX_BATCH_BYTES  # the JSON once inflated: a batch's memory is bounded by this
+MAX_CHANGES = protocol.MAX_BATCH_CHANGES
 BATCH_SLOTS = 2  # batches read, parsed and applied at once; the others wait unread (memory)
 RETRY_AFTER = "2"  # seconds, when the database is away or busy
 
@@ -118,11 +119,13 @@ async def _body(request: Request) -> bytes:
 def _batch(data: bytes) -> Batch:
     """The batch, or 413 (too many changes) or 422 naming the first change that is wrong."""
     try:
-        return Batch.model_validate_json(data)
+        batch = Batch.model_validate_json(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)
-    if any(e["type"] == "too_long" and tuple(e["loc"]) == ("changes",) for e in errors):
-        raise _Refusal(413, "too_many_changes", max_changes=protocol.MAX_BATCH_CHANGES) from None
+    else:
+        if len(batch.changes) > MAX_CHANGES:
+            raise _Refusal(413, "too_many_changes", max_changes=MAX_CHANGES)
+        return batch
     errors.sort(key=lambda e: tuple(e["loc"][:1]) != ("changes",))  # a change's own problem first
     problems = [_problem(data, e) for e in errors[:20]]
     first = problems[0]

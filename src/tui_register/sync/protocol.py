@@ -61,7 +61,7 @@ class Batch(BaseModel):
     batch_id: str = Field(pattern=_UUID_PATTERN)
     first_seq: int = Field(ge=1, le=MAX_INT)
     last_seq: int = Field(ge=1, le=MAX_INT)
-    changes: list[Change] = Field(min_length=1, max_length=MAX_BATCH_CHANGES)
+    changes: list[Change] = Field(min_length=1)  # at most MAX_BATCH_CHANGES: checked by the centre (413)
 
     @model_validator(mode="after")
     def _in_order(self) -> "Batch":
