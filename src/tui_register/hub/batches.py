@@ -9,7 +9,9 @@ snapshot go back); anything else is applied. A batch id seen before gets its sto
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from datetime import date
 from typing import Any, NamedTuple
@@ -17,7 +19,7 @@ from typing import Any, NamedTuple
 from peewee import chunked, fn
 
 from tui_register.domain.snapshots import SNAPSHOTS, check_snapshot
-from tui_register.hub.db import write_transaction
+from tui_register.hub.db import is_postgres, write_transaction
 from tui_register.hub.models import HubBatch, HubChange, HubRecord, Office, hub_database
 from tui_register.i18n import _
 from tui_register.storage.clock import now_iso
@@ -36,7 +38,12 @@ def content_hash(raw: bytes) -> str:
 
 
 def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[str, Any]:
-    """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future."""
+    """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future.
+
+    The rules that need no database (most of the work) are checked before the write transaction,
+    so that the database is held for the reads and writes only (SQLite has one writer at a time).
+    """
+    checked = {change.seq: _checked(change, today) for change in batch.changes}
     with write_transaction():
         _lock(office)
         stored = HubBatch.get_or_none((HubBatch.office == office) & (HubBatch.batch_id == batch.batch_id))
@@ -44,7 +51,7 @@ def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[
             if stored.body_hash != body_hash:
                 raise IdempotencyMismatch()
             return _replay(json.loads(stored.answer))
-        answer = _apply(office, batch, today)
+        answer = _apply(office, batch, checked)
         HubBatch.create(office=office, batch_id=batch.batch_id, body_hash=body_hash,
                         first_seq=batch.first_seq, last_seq=batch.last_seq, changes=len(batch.changes),
                         answer=json.dumps(answer, ensure_ascii=False), received_at=now_iso())
@@ -70,7 +77,7 @@ class _Current(NamedTuple):
 
     entity: str
     version: int
-    snapshot: str | dict  # JSON text (SQLite, or just applied) or parsed (JSONB read from PostgreSQL)
+    snapshot: str | None  # JSON when applied in this batch; read from the hub only for a conflict
 
 
 def _sql(template: str) -> str:
@@ -94,8 +101,10 @@ class _State:
 
     def __init__(self, office: str, changes: list[Change]) -> None:
         self.office = office
-        self.records = {uuid: _Current(entity, version, snapshot) for uuid, entity, version, snapshot in _select(
-            "SELECT uuid, entity, version, snapshot FROM hub_record WHERE office = ? AND uuid IN ({marks})",
+        # Not the snapshots: only a conflict needs one (`snapshot`), and reading every touched
+        # record's JSON (JSONB parsed by the driver on PostgreSQL) cost more than the rest.
+        self.records = {uuid: _Current(entity, version, None) for uuid, entity, version in _select(
+            "SELECT uuid, entity, version FROM hub_record WHERE office = ? AND uuid IN ({marks})",
             office, list({c.uuid for c in changes}))}
         self.applied = {seq for (seq,) in _select(
             "SELECT seq FROM hub_change WHERE office = ? AND seq IN ({marks})", office, [c.seq for c in changes])}
@@ -106,14 +115,29 @@ class _State:
         record = self.records.get(uuid)
         return record.version if record is not None else 0
 
-    def apply(self, change: Change, batch_id: str, at: str) -> None:
-        snapshot = json.dumps(change.snapshot, ensure_ascii=False, sort_keys=True)
+    def snapshot(self, uuid: str) -> dict[str, Any] | None:
+        """The hub's snapshot of a record it holds (for a conflict's answer)."""
+        record = self.records.get(uuid)
+        if record is None:
+            return None
+        if record.snapshot is not None:
+            return json.loads(record.snapshot)
+        rows = hub_database.execute_sql(_sql("SELECT snapshot FROM hub_record WHERE office = ? AND uuid = ?"),
+                                        (self.office, uuid)).fetchall()
+        value = rows[0][0] if rows else None
+        return json.loads(value) if isinstance(value, str) else value  # JSONB arrives parsed
+
+    def apply(self, change: Change, snapshot: str, batch_id: str, at: str) -> None:
         self.records[change.uuid] = _Current(change.entity, change.version, snapshot)
         self.dirty[change.uuid] = (self.office, change.entity, change.uuid, change.version, snapshot, change.seq, at)
         self.applied.add(change.seq)
         self.new_changes.append((self.office, change.seq, batch_id, change.entity, change.uuid, change.version, at))
 
     def save(self) -> None:
+        if is_postgres():
+            _copy_rows(_UPSERT_RECORD, list(self.dirty.values()), staging="hub_record_in")
+            _copy_rows(_INSERT_CHANGE, self.new_changes)
+            return
         _insert_rows(_UPSERT_RECORD, list(self.dirty.values()))
         _insert_rows(_INSERT_CHANGE, self.new_changes)
 
@@ -127,6 +151,25 @@ def _insert_rows(template: str, rows: list[tuple]) -> None:
         hub_database.execute_sql(sql, [value for row in part for value in row])
 
 
+def _copy_rows(template: str, rows: list[tuple], staging: str | None = None) -> None:
+    """PostgreSQL: the rows by COPY (CSV), three times faster than a multi-row INSERT there; an
+    upsert goes through a session's temporary table (`staging`), emptied at commit."""
+    if not rows:
+        return
+    head = template.split(" VALUES ")[0]  # INSERT INTO table (columns)
+    table, columns = head.removeprefix("INSERT INTO ").split(" ", 1)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
+    cursor = hub_database.cursor()
+    if staging is None:
+        cursor.copy_expert(f"COPY {table} {columns} FROM STDIN WITH (FORMAT csv)", buffer)
+        return
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DELETE ROWS")
+    cursor.copy_expert(f"COPY {staging} {columns} FROM STDIN WITH (FORMAT csv)", buffer)
+    cursor.execute(template.replace("VALUES {rows}", f"SELECT {columns[1:-1]} FROM {staging}"))
+
+
 # A record's uuid occurs once per statement (`dirty` is keyed by it), as PostgreSQL requires.
 _UPSERT_RECORD = (
     "INSERT INTO hub_record (office, entity, uuid, version, snapshot, seq, updated_at) VALUES {rows} "
@@ -135,38 +178,51 @@ _UPSERT_RECORD = (
 _INSERT_CHANGE = "INSERT INTO hub_change (office, seq, batch_id, entity, uuid, version, applied_at) VALUES {rows}"
 
 
-def _apply(office: str, batch: Batch, today: date) -> dict[str, Any]:
+class _Checked(NamedTuple):
+    """A change's checks that need no database, and its snapshot as stored."""
+
+    refusal: dict[str, Any] | None  # reason, message (and errors): rejected whatever the versions
+    snapshot: str  # JSON
+
+
+def _checked(change: Change, today: date) -> _Checked:
+    return _Checked(_refusal(change, today), json.dumps(change.snapshot, ensure_ascii=False, sort_keys=True))
+
+
+def _apply(office: str, batch: Batch, checked: dict[int, _Checked]) -> dict[str, Any]:
     state = _State(office, batch.changes)
     at = now_iso()
-    results = [_one(state, change, batch.batch_id, at, today) for change in batch.changes]
+    results = [_one(state, change, checked[change.seq], batch.batch_id, at) for change in batch.changes]
     state.save()
     return {"protocol": protocol.PROTOCOL_VERSION, "office": office, "batch_id": batch.batch_id,
             "replay": False, "results": results}
 
 
-def _one(state: _State, change: Change, batch_id: str, at: str, today: date) -> dict[str, Any]:
+def _one(state: _State, change: Change, checked: _Checked, batch_id: str, at: str) -> dict[str, Any]:
     version = state.version(change.uuid)
     if change.seq in state.applied:
         return {"seq": change.seq, "result": protocol.DUPLICATE, "version": version}
-    refusal = _refusal(state, change, today)
+    refusal = checked.refusal
+    current = state.records.get(change.uuid)
+    if (current is not None and current.entity != change.entity
+            and (refusal is None or refusal["reason"] != protocol.UNKNOWN_ENTITY)):
+        refusal = {"reason": protocol.BAD_CHANGE, "message": _("hub.rejected.bad_change")}  # another kind's uuid
     if refusal is not None:
         return {"seq": change.seq, "result": protocol.REJECTED, "version": version, **refusal}
     if change.base_version != version:
-        current = state.records[change.uuid].snapshot if version else None
         return {"seq": change.seq, "result": protocol.CONFLICT, "version": version,
                 "reason": protocol.VERSION_CONFLICT, "message": _("hub.conflict", version=version),
-                "snapshot": json.loads(current) if isinstance(current, str) else current}
-    state.apply(change, batch_id, at)
+                "snapshot": state.snapshot(change.uuid) if version else None}
+    state.apply(change, checked.snapshot, batch_id, at)
     return {"seq": change.seq, "result": protocol.APPLIED, "version": change.version}
 
 
-def _refusal(state: _State, change: Change, today: date) -> dict[str, Any] | None:
-    """reason, message (and errors) when the change cannot be taken whatever the versions."""
+def _refusal(change: Change, today: date) -> dict[str, Any] | None:
+    """reason, message (and errors) when the change cannot be taken whatever the versions and
+    whatever the hub holds (a uuid of another kind of record is checked in `_one`)."""
     if change.entity not in SNAPSHOTS:
         return {"reason": protocol.UNKNOWN_ENTITY, "message": _("hub.rejected.unknown_entity", entity=change.entity)}
-    current = state.records.get(change.uuid)
-    if (change.snapshot.get("uuid") != change.uuid or change.snapshot.get("version") != change.version
-            or (current is not None and current.entity != change.entity)):
+    if change.snapshot.get("uuid") != change.uuid or change.snapshot.get("version") != change.version:
         return {"reason": protocol.BAD_CHANGE, "message": _("hub.rejected.bad_change")}
     problems = check_snapshot(change.entity, change.snapshot, today=today)
     if problems:
