@@ -108,6 +108,7 @@ class _State:
             office, list({c.uuid for c in changes}))}
         self.applied = {seq for (seq,) in _select(
             "SELECT seq FROM hub_change WHERE office = ? AND seq IN ({marks})", office, [c.seq for c in changes])}
+        self.stored = set(self.records)  # records the hub held before this batch
         self.dirty: dict[str, tuple] = {}
         self.new_changes: list[tuple] = []
 
@@ -134,12 +135,16 @@ class _State:
         self.new_changes.append((self.office, change.seq, batch_id, change.entity, change.uuid, change.version, at))
 
     def save(self) -> None:
-        if is_postgres():
-            _copy_rows(_UPSERT_RECORD, list(self.dirty.values()), staging="hub_record_in")
-            _copy_rows(_INSERT_CHANGE, self.new_changes)
+        records = list(self.dirty.values())
+        if not is_postgres():
+            _insert_rows(_UPSERT_RECORD, records)
+            _insert_rows(_INSERT_CHANGE, self.new_changes)
             return
-        _insert_rows(_UPSERT_RECORD, list(self.dirty.values()))
-        _insert_rows(_INSERT_CHANGE, self.new_changes)
+        # PostgreSQL: new rows by COPY, a few times faster there than INSERT; the office's row
+        # lock (`_lock`) keeps anyone else from adding the same records meanwhile.
+        _copy_rows("hub_record", _RECORD_COLUMNS, [r for r in records if r[2] not in self.stored])
+        _update_records([r for r in records if r[2] in self.stored])
+        _copy_rows("hub_change", _CHANGE_COLUMNS, self.new_changes)
 
 
 def _insert_rows(template: str, rows: list[tuple]) -> None:
@@ -151,25 +156,29 @@ def _insert_rows(template: str, rows: list[tuple]) -> None:
         hub_database.execute_sql(sql, [value for row in part for value in row])
 
 
-def _copy_rows(template: str, rows: list[tuple], staging: str | None = None) -> None:
-    """PostgreSQL: the rows by COPY (CSV), three times faster than a multi-row INSERT there; an
-    upsert goes through a session's temporary table (`staging`), emptied at commit."""
+def _copy_rows(table: str, columns: str, rows: list[tuple]) -> None:
+    """PostgreSQL: rows appended by COPY (CSV)."""
     if not rows:
         return
-    head = template.split(" VALUES ")[0]  # INSERT INTO table (columns)
-    table, columns = head.removeprefix("INSERT INTO ").split(" ", 1)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     buffer.seek(0)
-    cursor = hub_database.cursor()
-    if staging is None:
-        cursor.copy_expert(f"COPY {table} {columns} FROM STDIN WITH (FORMAT csv)", buffer)
-        return
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DELETE ROWS")
-    cursor.copy_expert(f"COPY {staging} {columns} FROM STDIN WITH (FORMAT csv)", buffer)
-    cursor.execute(template.replace("VALUES {rows}", f"SELECT {columns[1:-1]} FROM {staging}"))
+    hub_database.cursor().copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
+def _update_records(rows: list[tuple]) -> None:
+    """PostgreSQL: records the hub held, updated CHUNK at a time by one UPDATE ... FROM VALUES."""
+    for part in chunked(rows, CHUNK):
+        values = ", ".join("(%s, %s, %s, %s::bigint, %s::jsonb, %s::bigint, %s)" for _ in part)
+        hub_database.execute_sql(
+            f"UPDATE hub_record AS r SET entity = v.entity, version = v.version, snapshot = v.snapshot, "
+            f"seq = v.seq, updated_at = v.updated_at FROM (VALUES {values}) "
+            f"AS v({_RECORD_COLUMNS}) WHERE r.office = v.office AND r.uuid = v.uuid",
+            [value for row in part for value in row])
+
+
+_RECORD_COLUMNS = "office, entity, uuid, version, snapshot, seq, updated_at"
+_CHANGE_COLUMNS = "office, seq, batch_id, entity, uuid, version, applied_at"
 # A record's uuid occurs once per statement (`dirty` is keyed by it), as PostgreSQL requires.
 _UPSERT_RECORD = (
     "INSERT INTO hub_record (office, entity, uuid, version, snapshot, seq, updated_at) VALUES {rows} "
