@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 MAX_COMPRESSED = MAX_BATCH_BYTES  # the body as sent (gzip or not)
 MAX_JSON = MAX_BATCH_BYTES  # the JSON once inflated: a batch's memory is bounded by this
 MAX_CHANGES = protocol.MAX_BATCH_CHANGES
-BATCH_SLOTS = 3  # batches read, parsed and applied at once; the others wait unread (memory)
+BATCH_SLOTS = 2  # batches read, parsed and applied at once; the others wait unread (memory)
 RETRY_AFTER = "2"  # seconds, when the database is away or busy
 
 _slots: asyncio.Semaphore | None = None

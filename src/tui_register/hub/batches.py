@@ -157,13 +157,12 @@ def _insert_rows(template: str, rows: list[tuple]) -> None:
 
 
 def _copy_rows(table: str, columns: str, rows: list[tuple]) -> None:
-    """PostgreSQL: rows appended by COPY (CSV)."""
-    if not rows:
-        return
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
-    hub_database.cursor().copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+    """PostgreSQL: rows appended by COPY (CSV), CHUNK at a time."""
+    for part in chunked(rows, CHUNK):  # CHUNK rows of CSV at a time in memory
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(part)
+        buffer.seek(0)
+        hub_database.cursor().copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
 def _update_records(rows: list[tuple]) -> None:
