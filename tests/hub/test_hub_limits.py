@@ -121,3 +121,22 @@ def test_an_unexpected_error_is_a_json_500(hub, monkeypatch):
     monkeypatch.setattr(hub_app.batches, "apply_batch", broken)
     response = post(hub, batch(change(1, 1, 0)))
     assert response.status_code == 500 and response.json()["error"] == "internal"
+
+
+def test_a_postgresql_hub_created_before_is_widened_in_place():
+    from tests.support.sync import hub_rows, pg_database
+    from tui_register.hub.db import open_hub_database
+
+    with pg_database() as url:
+        db = open_hub_database(url)
+        db.execute_sql("ALTER TABLE hub_record ALTER COLUMN version TYPE integer, "
+                       "ALTER COLUMN snapshot TYPE text")  # as an older release created it
+        db.execute_sql("INSERT INTO hub_record VALUES ('GL-03', 'household', 'u-1', 3, '{\"a\": 1}', 7, 'now')")
+        db.close()
+
+        open_hub_database(url).close()
+
+        types = dict(hub_rows(url, "SELECT column_name, data_type FROM information_schema.columns "
+                                   "WHERE table_name = ?", ("hub_record",)))
+        assert (types["version"], types["snapshot"]) == ("bigint", "jsonb")
+        assert hub_rows(url, "SELECT version, snapshot FROM hub_record", ()) == [(3, {"a": 1})]
