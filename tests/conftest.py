@@ -32,9 +32,16 @@ def reg(db_path: Path):
 
 
 @pytest.fixture
-def hub(tmp_path: Path):
-    """A running reference hub on 127.0.0.1 with its own SQLite database."""
-    from tests.support.sync import HubServer
+def hub_backend() -> str:
+    """The hub's database for the `hub` fixture; tests/hub runs on both (tests/hub/conftest.py)."""
+    return "sqlite"
 
-    with HubServer(tmp_path / "hub.db") as server:
+
+@pytest.fixture
+def hub(tmp_path: Path, hub_backend: str):
+    """A running reference hub on 127.0.0.1 with its own database (SQLite unless `hub_backend`
+    says postgresql: then a fresh database in the TUI_REGISTER_TEST_PG cluster, or a skip)."""
+    from tests.support.sync import hub_server
+
+    with hub_server(hub_backend, tmp_path) as server:
         yield server

@@ -144,3 +144,16 @@ def test_stats(hub):
     stats = httpx.get(hub.url + f"/v1/offices/{OFFICE}/stats", headers=headers)
     assert stats.json() == {"office": OFFICE, "records": {"household": 1}, "max_seq": 2, "batches": 1}
     assert httpx.get(hub.url + f"/v1/offices/{OFFICE}/stats").status_code == 401
+
+
+def test_a_later_batch_updates_the_record_and_a_conflict_returns_the_stored_snapshot(hub):
+    from tests.support.sync import hub_records
+
+    assert results(post(hub, batch(change(1, 1, 0)))) == [(1, "applied", 1)]
+    assert results(post(hub, batch(change(2, 2, 1, notes="改")))) == [(2, "applied", 2)]
+    ((entity, version, stored),) = hub_records(hub.db).values()
+    assert (entity, version, stored["notes"], stored["version"]) == ("household", 2, "改", 2)
+
+    stale = post(hub, batch(change(3, 2, 1, notes="旧底")))
+    assert results(stale) == [(3, "conflict", 2)]
+    assert stale.json()["results"][0]["snapshot"] == stored

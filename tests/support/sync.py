@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import uuid as uuidlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from pydantic import SecretStr
 
 from tests.support.builder import RegisterBuilder, category, member
@@ -49,7 +54,7 @@ class Faults:
     answering. `max_body`: 413 for bodies over this many bytes (as a proxy would). `pause`: hold
     a request, then pass it on. `before` / `after`: hold a request before the hub sees it (then
     drop it) or after the hub applied it (then drop the answer). `delay`: seconds before each
-    request reaches the hub. `posts` logs (batch id, outcome).
+    request reaches the hub. `posts` logs (batch id, outcome); `answered` the hub's own statuses.
     """
 
     def __init__(self, app: Any) -> None:
@@ -62,6 +67,7 @@ class Faults:
         self.after: Gate | None = None
         self.delay = 0.0
         self.posts: list[tuple[str, str]] = []
+        self.answered: list[int] = []  # the statuses the hub itself answered to passed-on batches
         self._count = 0
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
@@ -92,7 +98,13 @@ class Faults:
         if self.drop_after_apply or (self.after is not None and self._count == self.after.nth):
             return await self._apply_then_drop(scope, receive, send, key)
         self.posts.append((key, "200"))
-        await self.app(scope, receive, send)
+
+        async def noting(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                self.answered.append(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, noting)
 
     async def _apply_then_drop(self, scope: dict, receive: Any, send: Any, key: str) -> None:
         answer: list[dict] = []
@@ -123,10 +135,63 @@ class Faults:
 
 # ---------------------------------------------------------------- the hub server
 
-class HubServer:
-    """The hub on 127.0.0.1 at a free port, in a thread, with `OFFICE` registered (`token`)."""
+PG_ENV = "TUI_REGISTER_TEST_PG"  # postgresql://...: the hub tests run on PostgreSQL too (.ci/postgres)
+PG_DIR_ENV = "TUI_REGISTER_TEST_PG_DIR"  # the cluster's folder, for tests that stop and start it
+BACKENDS = ("sqlite", "postgresql")
 
-    def __init__(self, db: Path) -> None:
+
+def pg_url() -> str:
+    """The test cluster's URL, or skip the test with the reason."""
+    url = os.environ.get(PG_ENV, "")
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set: start a test cluster with `eval \"$(.ci/postgres start DIR)\"`")
+    return url
+
+
+@contextmanager
+def pg_database() -> Iterator[str]:
+    """A fresh database in the test cluster for one test (dropped afterwards); its URL."""
+    base = pg_url()
+    name = f"hub_{uuidlib.uuid4().hex[:12]}"
+    _pg_admin(base, f"CREATE DATABASE {name}")
+    try:
+        yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+    finally:
+        from tui_register.hub.models import hub_database
+
+        if hub_database.obj is not None and not hub_database.obj.is_closed():
+            hub_database.obj.close()
+        _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # a connection of its own: the
+        # test may have restarted the server
+
+
+def _pg_admin(url: str, statement: str) -> None:
+    import psycopg2
+
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    try:
+        admin.cursor().execute(statement)
+    finally:
+        admin.close()
+
+
+def pg_server(action: str) -> None:
+    """Stop (`pause`) or start (`resume`) the test cluster: a PostgreSQL restart."""
+    folder = os.environ.get(PG_DIR_ENV, "")
+    if not folder:
+        pytest.skip(f"{PG_DIR_ENV} is not set: the test cluster was not started by .ci/postgres")
+    subprocess.run([str(Path(__file__).parents[2] / ".ci" / "postgres"), action, folder], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class HubServer:
+    """The hub on 127.0.0.1 at a free port, in a thread, with `OFFICE` registered (`token`).
+
+    `db` is its database: a SQLite file (Path) or a PostgreSQL URL (str).
+    """
+
+    def __init__(self, db: Path | str) -> None:
         self.db = db
         self.token = ""
         self.url = ""
@@ -162,6 +227,36 @@ class HubServer:
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(10)
+
+
+@contextmanager
+def hub_server(backend: str, tmp_path: Path) -> Iterator[HubServer]:
+    """A running hub on the backend ("sqlite" or "postgresql"; the latter skips without a cluster)."""
+    if backend == "sqlite":
+        with HubServer(tmp_path / "hub.db") as server:
+            yield server
+        return
+    with pg_database() as url, HubServer(url) as server:
+        yield server
+
+
+def hub_rows(hub_db: Path | str, sql: str, params: tuple) -> list[tuple]:
+    """Rows of a query (? placeholders) on a hub's database, read by a connection of its own."""
+    if isinstance(hub_db, str) and hub_db.startswith("postgres"):
+        import psycopg2
+
+        conn = psycopg2.connect(hub_db)
+        try:
+            cursor = conn.cursor()
+            cursor.execute(sql.replace("?", "%s"), params)
+            return cursor.fetchall()
+        finally:
+            conn.close()
+    conn = sqlite3.connect(f"file:{hub_db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
 
 # ---------------------------------------------------------------- the office
@@ -251,22 +346,14 @@ def not_at_hub() -> set[str]:
     return {row.uuid for row in query}
 
 
-def hub_records(hub_db: Path, office: str = OFFICE) -> dict[str, tuple[str, int, dict[str, Any]]]:
-    conn = sqlite3.connect(f"file:{hub_db}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT entity, uuid, version, snapshot FROM hub_record WHERE office = ?",
-                            (office,)).fetchall()
-    finally:
-        conn.close()
-    return {uuid: (entity, version, json.loads(snapshot)) for entity, uuid, version, snapshot in rows}
+def hub_records(hub_db: Path | str, office: str = OFFICE) -> dict[str, tuple[str, int, dict[str, Any]]]:
+    rows = hub_rows(hub_db, "SELECT entity, uuid, version, snapshot FROM hub_record WHERE office = ?", (office,))
+    return {uuid: (entity, version, snapshot if isinstance(snapshot, dict) else json.loads(snapshot))
+            for entity, uuid, version, snapshot in rows}
 
 
-def hub_applied_seqs(hub_db: Path, office: str = OFFICE) -> list[int]:
-    conn = sqlite3.connect(f"file:{hub_db}?mode=ro", uri=True)
-    try:
-        return [seq for (seq,) in conn.execute("SELECT seq FROM hub_change WHERE office = ? ORDER BY seq", (office,))]
-    finally:
-        conn.close()
+def hub_applied_seqs(hub_db: Path | str, office: str = OFFICE) -> list[int]:
+    return [seq for (seq,) in hub_rows(hub_db, "SELECT seq FROM hub_change WHERE office = ? ORDER BY seq", (office,))]
 
 
 def assert_in_step(hub_db: Path, *, hub_only: frozenset[str] = frozenset()) -> None:

@@ -7,6 +7,7 @@ after each, the hub's records equal the office's and nothing was applied twice.
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -22,6 +23,7 @@ from tests.support.sync import (
     settings_for,
     synced_seqs,
 )
+from tui_register.hub import app as hub_app
 from tui_register.storage import households as H
 from tui_register.storage.models import Household
 from tui_register.storage.sync_state import SyncBatch, SyncQuarantine
@@ -103,14 +105,97 @@ def test_401_stops_with_a_message_about_the_token(reg, db_path, hub):
 
     assert (summary.exit_code, summary.problem, summary.sent, summary.pending) == (2, "sync.token_refused", 0, 27)
     assert "token" in summary.problem_message("en") and "令牌" in summary.problem_message("zh_CN")
+    assert "TUI_REGISTER_SYNC_TOKEN" in summary.problem_message("en")
     assert len(hub.faults.posts) == 1  # never retried
     [recorded] = SyncBatch.select()
-    assert recorded.state == "pending"
+    assert recorded.state == "refused"  # never applied: recorded again next time
 
     again = service.run_sync(settings_for(db_path, hub), ALICE, policy=FAST)
     assert again.exit_code == 0 and again.applied == 27
-    assert _posted_keys(hub)[1] == recorded.id  # the recorded batch went first, unchanged
+    assert _posted_keys(hub)[1] != recorded.id
     assert_in_step(hub.db)
+
+
+def test_a_wrong_office_code_does_not_block_the_office_once_corrected(reg, db_path, hub):
+    populate()
+    wrong = settings_for(db_path, hub, office_code="GL-30")
+
+    first = service.run_sync(wrong, ALICE, policy=FAST)
+
+    assert (first.exit_code, first.problem, first.sent) == (2, "sync.office_refused", 0)
+    for lang, words in (("en", "office code"), ("zh_CN", "办代码")):
+        message = first.problem_message(lang)
+        assert words in message and "GL-30" in message and "TUI_REGISTER_OFFICE_CODE" in message
+    assert hub.faults.answered == [403]
+
+    fixed = service.run_sync(settings_for(db_path, hub), ALICE, policy=FAST)
+
+    assert (fixed.exit_code, fixed.applied) == (0, 27), fixed.problem_message("en")
+    assert hub_applied_seqs(hub.db) == sorted(synced_seqs())
+    assert_in_step(hub.db)
+    assert {b.state for b in SyncBatch.select()} == {"refused", "answered"}
+
+
+def test_413_keeps_the_size_that_worked_for_the_rest_of_the_run(reg, db_path, hub, monkeypatch):
+    populate()
+    for i in range(15):
+        populate_more(i)
+    monkeypatch.setattr(hub_app, "MAX_CHANGES", 5)  # the hub's own cap, made small
+
+    summary = service.run_sync(settings_for(db_path, hub, batch_size=24), ALICE, policy=FAST)
+
+    assert summary.exit_code == 0 and summary.applied == summary.sent == 72
+    assert hub.faults.answered.count(413) == 3  # 24 -> 12 -> 6 -> 3 once, not again for every later batch
+    assert hub_applied_seqs(hub.db) == sorted(synced_seqs())
+    assert_in_step(hub.db)
+
+
+def populate_more(i: int) -> None:
+    """More changes: edits of every household."""
+    from tests.support.sync import edit_household
+
+    for household in Household.select():
+        edit_household(household.uuid, f"第{i}次走访后更新")
+
+
+def test_total_timeout_is_kept_against_a_centre_that_never_answers(reg, db_path, hub):
+    populate()
+    accepted: list[float] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    stop = threading.Event()
+
+    def accept() -> None:  # take connections, read nothing, answer nothing
+        held = []
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+                accepted.append(time.monotonic())
+            except OSError:
+                continue
+        for conn in held:
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    limit = 2.0
+    settings = settings_for(db_path, hub, sync_total_timeout=limit, sync_read_timeout=30).model_copy(
+        update={"sync_endpoint": f"http://127.0.0.1:{listener.getsockname()[1]}"})
+    try:
+        start = time.monotonic()
+        summary = service.run_sync(settings, ALICE, policy=RetryPolicy(attempts=10, wait_initial=0.5, wait_max=1,
+                                                                        wait_jitter=0))
+        elapsed = time.monotonic() - start
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+    assert (summary.exit_code, summary.problem, summary.pending) == (3, "sync.time_limit", 27)
+    assert elapsed <= limit + 1.0  # a bound: the run ends at its limit, not 30 s of reading later
+    assert accepted and all(t <= start + limit for t in accepted)  # no request started after it
 
 
 def test_413_splits_the_batch_and_a_lone_oversized_change_is_quarantined(reg, db_path, hub):

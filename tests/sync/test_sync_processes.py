@@ -146,3 +146,20 @@ def test_status_and_dismiss_from_the_command_line(reg, db_path, hub):
                               str(item.seq)], env=env, capture_output=True, text=True, timeout=30)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and refused.stderr.strip()
     assert len(service.quarantine()) == 1
+
+
+def test_a_killed_run_shows_what_it_had_sent(reg, db_path, hub):
+    populate()
+    hub.faults.pause = Gate(nth=3)  # two batches of 5 answered, the third held at the door
+    client = start_client(db_path, hub)
+    assert hub.faults.pause.reached.wait(20)
+    _kill(client)
+    hub.faults.pause.release.set()
+
+    status = subprocess.run([sys.executable, "-m", "tui_register", "--db", str(db_path), "sync", "status"],
+                            env=cli_env("en"), capture_output=True, text=True, timeout=30)
+
+    assert status.returncode == 0, status.stderr
+    [run_line] = [line for line in status.stdout.splitlines() if "[unfinished]" in line]
+    assert "sync: sent 10, applied 10, duplicates 0, conflicts 0, rejected 0, still pending 17" in run_line
+    _finish_and_check(db_path, hub, duplicates=0)

@@ -6,7 +6,7 @@ Bound to their own `hub_database` proxy: the hub never touches an office databas
 
 from __future__ import annotations
 
-from peewee import BigIntegerField, CharField, CompositeKey, DatabaseProxy, IntegerField, Model, TextField
+from peewee import BigIntegerField, CharField, CompositeKey, DatabaseProxy, Model, TextField
 
 hub_database = DatabaseProxy()
 
@@ -33,8 +33,8 @@ class HubRecord(HubModel):
     office = CharField(max_length=20)
     entity = CharField(max_length=40)
     uuid = CharField(max_length=36)
-    version = IntegerField()
-    snapshot = TextField()  # JSON
+    version = BigIntegerField()
+    snapshot = TextField()  # JSON (JSONB on PostgreSQL, see db.py)
     seq = BigIntegerField()  # the office change that set it
     updated_at = CharField()
 
@@ -52,7 +52,7 @@ class HubBatch(HubModel):
     body_hash = CharField(max_length=64)  # sha256 of the JSON: the same id must carry the same content
     first_seq = BigIntegerField()
     last_seq = BigIntegerField()
-    changes = IntegerField()
+    changes = BigIntegerField()
     answer = TextField()  # JSON
     received_at = CharField()
 
@@ -69,7 +69,7 @@ class HubChange(HubModel):
     batch_id = CharField(max_length=36)
     entity = CharField(max_length=40)
     uuid = CharField(max_length=36)
-    version = IntegerField()
+    version = BigIntegerField()
     applied_at = CharField()
 
     class Meta:

@@ -43,9 +43,15 @@ MESSAGES = {
     "hub.error.unauthorized": ("缺少令牌,或令牌无效、已吊销", "missing, unknown or revoked token"),
     "hub.error.office_mismatch": ("此令牌不能为办 {office} 写入", "this token may not write for office {office}"),
     "hub.error.other_office": ("此令牌只能查看本办的数据", "this token may only see its own office"),
-    "hub.error.too_large": ("请求过大", "the request is too large"),
+    "hub.error.too_large": ("请求过大(上限 {max_bytes} 字节)", "the request is too large (at most {max_bytes} bytes)"),
+    "hub.error.too_many_changes": (
+        "一个批次最多 {max_changes} 条变更", "a batch may hold at most {max_changes} changes"),
+    "hub.error.busy": ("中心数据库正忙,请稍后重发", "the hub's database is busy; send again shortly"),
+    "hub.error.internal": ("中心内部错误", "internal error at the hub"),
+    "hub.error.in_change": ("第 {index} 条变更(seq {seq})", "change {index} (seq {seq}) "),
     "hub.error.bad_gzip": ("请求内容不是有效的 gzip 数据", "the body is not valid gzip"),
-    "hub.error.invalid_batch": ("批次格式有误({problems} 处)", "the batch is malformed ({problems} problems)"),
+    "hub.error.invalid_batch": (
+        "批次格式有误({problems} 处):{detail}", "the batch is malformed ({problems} problems): {detail}"),
     "hub.error.idempotency_key": ("Idempotency-Key 必须等于批次编号", "Idempotency-Key must equal the batch id"),
     "hub.error.idempotency_reused": (
         "此批次编号已用于内容不同的批次",

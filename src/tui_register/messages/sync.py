@@ -32,8 +32,18 @@ MESSAGES = {
         "The centre could not be reached; gave up after retrying: {detail}. What was not sent stays queued for the next run.",
     ),
     "sync.token_refused": (
-        "中心拒绝了本办的令牌(HTTP {status}):令牌有误、已被吊销或不属于本办。请向中心索取新令牌,写入令牌文件(权限 600)或 TUI_REGISTER_SYNC_TOKEN。",
-        "The centre refused this office's token (HTTP {status}): it is wrong, revoked or not this office's. Ask the centre for a new token and put it in the token file (chmod 600) or TUI_REGISTER_SYNC_TOKEN.",
+        "中心不认这个令牌(HTTP {status}):令牌有误或已被吊销。请检查 TUI_REGISTER_SYNC_TOKEN 或令牌文件(权限 600)"
+        "里的令牌是否与中心发给本办的一致;只有令牌被吊销时才需向中心索取新令牌。变更仍在队列中。",
+        "The centre does not know this token (HTTP {status}): it is wrong or was revoked. Check that the token in "
+        "TUI_REGISTER_SYNC_TOKEN or the token file (chmod 600) is the one the centre issued to this office; ask for "
+        "a new one only if it was revoked. The changes stay queued.",
+    ),
+    "sync.office_refused": (
+        "中心拒绝以办代码 {office} 写入(HTTP {status}):令牌属于另一个办。请检查办代码"
+        "(TUI_REGISTER_OFFICE_CODE 或 [office] code)是否写对,以及令牌是否为本办的。改正后再同步即可,变更仍在队列中。",
+        "The centre refused to take changes for office code {office} (HTTP {status}): the token belongs to another "
+        "office. Check the office code (TUI_REGISTER_OFFICE_CODE or [office] code) and that the token is this "
+        "office's. Once corrected, sync again: the changes stay queued.",
     ),
     "sync.batch_refused": (
         "中心拒收整批变更(HTTP {status}:{detail}),可能是程序版本不匹配。未发送的变更仍在队列中,请联系技术支持。",

@@ -36,7 +36,7 @@ class SyncBatch(BaseModel):
     covers_to = IntegerField()  # the cursor once every change in the batch has an answer
     changes = IntegerField()
     body = BlobField()  # gzip JSON, exactly as sent
-    state = CharField()  # pending / answered / superseded
+    state = CharField()  # pending / answered / superseded / refused (401/403: recorded again)
     parent = CharField(null=True, max_length=36)
     created_at = CharField()
     answered_at = CharField(null=True)

@@ -90,14 +90,14 @@ def _locked_run(settings: Settings, user: str, endpoint: str, token: str, office
     from tui_register import __version__
     from tui_register.sync.transport import Transport
 
-    run_id, summary = runs.start(user)
     total = sync_state.pending_count()
+    run_id, summary = runs.start(user, total)
     log.info("sync run %d by %s to %s: %d changes pending", run_id, user, endpoint, total)
     deadline = time.monotonic() + settings.sync_total_timeout
     with Transport(endpoint, token, connect_timeout=settings.sync_connect_timeout,
                    read_timeout=settings.sync_read_timeout, deadline=deadline, policy=policy,
                    user_agent=f"tui-register/{__version__}") as transport:
-        _send_all(transport, office, settings.sync_batch_size, deadline, summary, total, on_progress)
+        _send_all(transport, office, settings.sync_batch_size, deadline, run_id, summary, total, on_progress)
     summary.pending = sync_state.pending_count()
     if summary.exit_code is None:
         summary.stop(ExitCode.QUARANTINE if sync_state.quarantined() else ExitCode.OK)
@@ -107,27 +107,39 @@ def _locked_run(settings: Settings, user: str, endpoint: str, token: str, office
     return summary
 
 
-def _send_all(transport: Transport, office: str, batch_size: int, deadline: float, summary: RunSummary,
-              total: int, on_progress: ProgressCallback | None) -> None:
-    from tui_register.sync.transport import BatchRefused, TokenRefused, Unreachable
+def _send_all(transport: Transport, office: str, batch_size: int, deadline: float, run_id: int,
+              summary: RunSummary, total: int, on_progress: ProgressCallback | None) -> None:
+    from tui_register.sync.transport import BatchRefused, TimeLimit, TokenRefused, Unreachable
 
+    size = batch_size  # smaller once the centre found a batch too large: kept for the whole run
     try:
-        while (batch := outbox.next_batch(office, batch_size)) is not None:
-            if time.monotonic() >= deadline:
-                summary.stop(ExitCode.UNREACHABLE, "sync.time_limit")
-                return
-            _send(transport, batch, summary)
+        while time.monotonic() < deadline and (batch := outbox.next_batch(office, size)) is not None:
+            if batch.changes > size and outbox.split(batch) is not None:
+                continue  # recorded before the centre's limit was known: its halves go instead
+            limit = _send(transport, batch, summary)
+            if limit is not None:
+                size = min(size, limit)
+            runs.progress(run_id, summary, total)  # a run killed later still shows what it sent
             if on_progress:
                 on_progress(summary.sent, max(total, summary.sent))
+        if time.monotonic() >= deadline:
+            summary.stop(ExitCode.UNREACHABLE, "sync.time_limit")
+    except TimeLimit:
+        summary.stop(ExitCode.UNREACHABLE, "sync.time_limit")
     except Unreachable as exc:
         summary.stop(ExitCode.UNREACHABLE, "sync.unreachable", detail=exc.detail)
     except TokenRefused as exc:
-        summary.stop(ExitCode.CONFIG, "sync.token_refused", status=str(exc.status))
+        # Refused as a whole, so never applied: recorded again under the corrected settings.
+        outbox.drop_refused()
+        key = "sync.office_refused" if exc.status == 403 else "sync.token_refused"
+        summary.stop(ExitCode.CONFIG, key, status=str(exc.status), office=office)
     except BatchRefused as exc:
         summary.stop(ExitCode.UNREACHABLE, "sync.batch_refused", status=str(exc.status), detail=exc.detail)
 
 
-def _send(transport: Transport, batch: SyncBatch, summary: RunSummary) -> None:
+def _send(transport: Transport, batch: SyncBatch, summary: RunSummary) -> int | None:
+    """Post one batch and record the answer; after a 413, the batch size to keep to (the
+    halves'), else None."""
     from tui_register.sync.transport import TooLarge
 
     summary.bytes_sent += len(batch.body)
@@ -135,8 +147,8 @@ def _send(transport: Transport, batch: SyncBatch, summary: RunSummary) -> None:
         results = transport.post_batch(batch.id, batch.body)
     except TooLarge:
         if outbox.split(batch) is not None:
-            return  # the halves are pending batches now: the loop sends them next
-        tally = answers.too_large(batch)
-    else:
-        tally = answers.record(batch, results)
-    summary.add(tally)
+            return batch.changes // 2  # the halves are pending batches now: the loop sends them next
+        summary.add(answers.too_large(batch))
+        return None  # one record too large says nothing about the others
+    summary.add(answers.record(batch, results))
+    return None

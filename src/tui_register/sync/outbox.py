@@ -95,6 +95,15 @@ def split(batch: SyncBatch) -> list[SyncBatch] | None:
     return halves
 
 
+def drop_refused() -> None:
+    """The centre refused a batch as a whole (401/403): it was never applied, and its body names
+    the office code, which may be what was wrong. Unanswered batches become `refused`; their
+    changes are still past the cursor and go into new batches under the settings of the next run."""
+    with database.atomic("IMMEDIATE"):
+        dropped = SyncBatch.update(state="refused").where(SyncBatch.state == "pending").execute()
+    log.info("%d unanswered batches refused by the centre: to be recorded again", dropped)
+
+
 # ---------------------------------------------------------------- leaving the quarantine
 
 def release_edited() -> None:

@@ -29,6 +29,12 @@ UNKNOWN_ENTITY = "unknown_entity"
 BAD_CHANGE = "bad_change"
 TOO_LARGE = "too_large"  # given by the client itself: one change alone is over the size limit
 
+# Limits of a batch (docs/sync-protocol.md, section 4): above them the centre answers 413.
+MAX_BATCH_CHANGES = 5_000
+MAX_BATCH_BYTES = 8 * 1024 * 1024  # the body as sent, and the JSON once inflated
+# Sequence numbers and versions are 64-bit signed integers at the centre.
+MAX_INT = 2**63 - 1
+
 _UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 OFFICE_PATTERN = r"^[A-Za-z0-9_-]{1,20}$"
 
@@ -36,12 +42,12 @@ OFFICE_PATTERN = r"^[A-Za-z0-9_-]{1,20}$"
 class Change(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_INT)
     entity: str = Field(max_length=40)
     uuid: str = Field(pattern=_UUID_PATTERN)
     op: str = Field(max_length=20)
-    version: int = Field(ge=1)
-    base_version: int = Field(ge=0)
+    version: int = Field(ge=1, le=MAX_INT)
+    base_version: int = Field(ge=0, le=MAX_INT)
     at: str = Field(max_length=40)
     user: str = Field(max_length=64)
     snapshot: dict[str, Any]
@@ -53,9 +59,9 @@ class Batch(BaseModel):
     protocol: Literal[1]
     office: str = Field(pattern=OFFICE_PATTERN)
     batch_id: str = Field(pattern=_UUID_PATTERN)
-    first_seq: int
-    last_seq: int
-    changes: list[Change] = Field(min_length=1)
+    first_seq: int = Field(ge=1, le=MAX_INT)
+    last_seq: int = Field(ge=1, le=MAX_INT)
+    changes: list[Change] = Field(min_length=1)  # at most MAX_BATCH_CHANGES: checked by the centre (413)
 
     @model_validator(mode="after")
     def _in_order(self) -> "Batch":

@@ -56,10 +56,19 @@ class RunSummary:
         return local_time(self.started_at)
 
 
-def start(user: str) -> tuple[int, RunSummary]:
-    summary = RunSummary(started_at=now_iso())
-    row = SyncRun.create(started_at=summary.started_at, user=user, pending=0)
+def start(user: str, pending: int = 0) -> tuple[int, RunSummary]:
+    summary = RunSummary(started_at=now_iso(), pending=pending)
+    row = SyncRun.create(started_at=summary.started_at, user=user, pending=pending)
     return row.id, summary
+
+
+def progress(run_id: int, summary: RunSummary, total: int) -> None:
+    """Record the run's figures so far (after each batch): a run killed afterwards still shows
+    what it sent. `pending` is estimated from the count at the start; `finish` counts it."""
+    summary.pending = max(total - summary.sent, 0)
+    SyncRun.update(sent=summary.sent, applied=summary.applied, duplicates=summary.duplicates,
+                   conflicts=summary.conflicts, rejected=summary.rejected, pending=summary.pending,
+                   batches=summary.batches, bytes_sent=summary.bytes_sent).where(SyncRun.id == run_id).execute()
 
 
 def finish(run_id: int, summary: RunSummary) -> None:

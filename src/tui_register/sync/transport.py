@@ -2,7 +2,10 @@
 
 Retried, with exponential backoff and jitter, within the run's overall time limit: connection
 errors, timeouts and dropped connections, 429 (after its Retry-After, seconds or an HTTP date),
-500, 502, 503 and 504. Never retried: 400, 401, 403, 413, 422 and anything else; what they mean
+500, 502, 503 and 504. The limit is kept: no wait and no request starts past it (a wait that
+would end past it gives up at once), and every phase of a request in flight (connect, write,
+read) gets at most the time left, so a centre that accepts and never answers is cut at it.
+Never retried: 400, 401, 403, 413, 422 and anything else; what they mean
 is raised as an exception. Certificates are always verified. The token goes into the
 Authorization header and nowhere else (never into a log line or a message).
 """
@@ -10,6 +13,7 @@ Authorization header and nowhere else (never into a log line or a message).
 from __future__ import annotations
 
 import logging
+import random
 import time
 from types import TracebackType
 
@@ -32,6 +36,10 @@ class Unreachable(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class TimeLimit(Unreachable):
+    """The run's overall time limit was reached while sending or waiting to send again."""
 
 
 class TokenRefused(Exception):
@@ -69,6 +77,9 @@ class Transport:
         self._url = endpoint + protocol.BATCHES_PATH
         self._deadline = deadline
         self._policy = policy
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+        self._attempt = 0
         self._client = httpx.Client(
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
             headers={"Authorization": f"Bearer {token}", "User-Agent": user_agent,
@@ -96,9 +107,16 @@ class Transport:
     def _remaining(self) -> float:
         return self._deadline - time.monotonic()
 
+    def _timeouts(self) -> httpx.Timeout:
+        """The configured per-phase timeouts, each cut to the time left before the deadline."""
+        left = max(self._remaining(), 0.001)
+        read = min(self._read_timeout, left)
+        return httpx.Timeout(read, connect=min(self._connect_timeout, left), write=read,
+                             pool=min(self._connect_timeout, left))
+
     def _post(self, batch_id: str, body: bytes) -> httpx.Response:
         if self._remaining() <= 0:
-            raise Unreachable("overall time limit reached")
+            raise TimeLimit("overall time limit reached")
         policy = self._policy
         try:
             for attempt in stamina.retry_context(
@@ -106,29 +124,45 @@ class Transport:
                     wait_initial=policy.wait_initial, wait_max=policy.wait_max,
                     wait_jitter=policy.wait_jitter):
                 with attempt:
-                    response = self._client.post(self._url, content=body,
+                    self._attempt = attempt.num
+                    if self._remaining() <= 0:
+                        raise TimeLimit("overall time limit reached")
+                    response = self._client.post(self._url, content=body, timeout=self._timeouts(),
                                                  headers={protocol.IDEMPOTENCY_HEADER: batch_id})
                     if response.status_code in RETRY_STATUSES:
                         raise _RetryableStatus(response)
         except _RetryableStatus as exc:
+            self._give_up_at_deadline(f"HTTP {exc.response.status_code}")
             raise Unreachable(f"HTTP {exc.response.status_code}") from None
         except httpx.TransportError as exc:
+            self._give_up_at_deadline(f"{type(exc).__name__}: {exc}")
             raise Unreachable(f"{type(exc).__name__}: {exc}") from None
         return response  # the loop ends after the first attempt that raised nothing
 
+    def _give_up_at_deadline(self, detail: str) -> None:
+        if self._remaining() <= 0:
+            raise TimeLimit(detail)
+
+    def _backoff(self) -> float:
+        """Exponential backoff with jitter after attempt number `self._attempt`."""
+        policy = self._policy
+        wait = min(policy.wait_max, policy.wait_initial * 2 ** (self._attempt - 1))
+        return wait + random.uniform(0, policy.wait_jitter)
+
     def _should_retry(self, exc: Exception) -> bool | float:
-        """stamina's backoff hook: retry or not, or how long to wait (Retry-After)."""
+        """stamina's backoff hook: False (give up) or how long to wait; a wait that would end
+        past the deadline gives up at once rather than sleep into it."""
         if isinstance(exc, httpx.TransportError):
             log.warning("sending failed: %s: %s", type(exc).__name__, exc)
-            return True
-        if not isinstance(exc, _RetryableStatus):
+            wait = self._backoff()
+        elif isinstance(exc, _RetryableStatus):
+            after = retry_after(exc.response.headers)
+            log.warning("the centre answered HTTP %d (Retry-After: %s)", exc.response.status_code,
+                        "none" if after is None else f"{after:.0f} s")
+            wait = self._backoff() if after is None else after
+        else:
             return False
-        wait = retry_after(exc.response.headers)
-        log.warning("the centre answered HTTP %d (Retry-After: %s)", exc.response.status_code,
-                    "none" if wait is None else f"{wait:.0f} s")
-        if wait is None:
-            return True
-        return wait if wait < self._remaining() else False
+        return max(wait, 0.001) if wait < self._remaining() else False
 
     @staticmethod
     def _results(batch_id: str, response: httpx.Response) -> list[Result]:
