@@ -12,6 +12,8 @@ anyone else's sessions, and `close()` ends only that server.
         screen = term.capture()
 
 Mark such tests with `needs_tmux`: they are skipped, with the reason, where tmux is missing.
+The program gets an office name and code in its environment (`OFFICE_ENV`), so that the
+first-run question does not stand before the screen a test means to drive.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pytest
 
 TMUX = shutil.which("tmux")
 needs_tmux = pytest.mark.skipif(TMUX is None, reason="tmux is not installed: no real-terminal test")
+OFFICE_ENV = {"TUI_REGISTER_OFFICE_NAME": "城关街道民政办", "TUI_REGISTER_OFFICE_CODE": "GL-03"}
 
 
 def program(*args: str) -> list[str]:
@@ -52,7 +55,7 @@ class Terminal:
         assert TMUX is not None, "use the needs_tmux mark"
         name = f"tr-{uuid.uuid4().hex[:10]}"
         term = cls(name, name)
-        variables = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color", **(env or {})}
+        variables = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color", **OFFICE_ENV, **(env or {})}
         line = "env " + " ".join(f"{k}={shlex.quote(v)}" for k, v in variables.items()) + " " + shlex.join(command)
         term._tmux("-f", "/dev/null", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
                    "-c", str(cwd), line)
@@ -88,6 +91,19 @@ class Terminal:
         """Until `text` is on the screen (spaces ignored: Chinese may be padded)."""
         wanted = "".join(text.split())
         return self.wait_until(lambda screen: wanted in "".join(screen.split()), repr(text), timeout)
+
+    def settle(self, quiet: float = 0.6, timeout: float = 20.0) -> str:
+        """The screen once it has stopped changing for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        last, since = self.capture(), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            screen = self.capture()
+            if screen != last:
+                last, since = screen, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return screen
+        raise AssertionError(f"the terminal kept changing:\n{last}")
 
     def close(self) -> None:
         """End the session and this terminal's own tmux server."""

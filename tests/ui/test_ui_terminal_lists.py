@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.terminal_lists import Terminal, need_tmux
+from tests.support.terminal import Terminal, needs_tmux
 from tests.support.ui import TWO_CHAR_ADDRESS, TWO_CHAR_NAME, build_register
 
 pytestmark = pytest.mark.timeout(120)
@@ -46,7 +46,6 @@ def command(tmp_path_factory) -> list[str]:
     from tui_register.storage.clock import current_login
     from tui_register.storage.register import open_register
 
-    need_tmux()
     folder = tmp_path_factory.mktemp("terminal-lists")
     path = build_register(folder / "register.db", 300).path
     db = open_register(path, "alice", create=False)
@@ -72,7 +71,7 @@ TMUX_KEYS = {"Enter", "Down", "Up", "Escape", "Space"}
 def run_keys(command: list[str], groups: list[list[str]], *, one_call: bool, until: str) -> str:
     """The screen after `groups` of keys: all in one send-keys call, or one call per key
     with the screen left to settle in between; `until` is text of the screen they open."""
-    with Terminal(command, cwd=Path(command[1]).parent) as term:
+    with Terminal.start(command, cwd=Path(command[1]).parent) as term:
         term.wait_for(_("ui.col_head"))
         term.settle()
         keys = [k for group in groups for k in group]
@@ -87,6 +86,7 @@ def run_keys(command: list[str], groups: list[list[str]], *, one_call: bool, unt
         return term.settle()
 
 
+@needs_tmux
 @pytest.mark.parametrize("burst", [
     ["/", TWO_CHAR_NAME, "Enter", "Enter"],
     ["/", "zh", "Enter", "Down", "Enter"],

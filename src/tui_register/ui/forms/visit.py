@@ -32,7 +32,7 @@ VISIT_FIELDS = (
     Field("follow_up", "field.visit.follow_up"),
     Field("follow_up_due", "field.visit.follow_up_due", kind="date", placeholder="ui.date_placeholder"),
     # Last, so that the usual Tab order stays: what came of it (未遇, 代领) and who collected.
-    Field("outcome", "field.visit.outcome", kind="select", options=lambda: code_options("outcome")),
+    Field("outcome", "field.visit.outcome", kind="select", options=lambda _state: code_options("outcome")),
     Field("collector", "field.visit.collector"),
 )
 

@@ -210,11 +210,11 @@ class TargetTable(PagedTable[TargetRow]):
         self._latest = request
         super()._load(request)
 
-    def _show(self, rows: list[TargetRow], request: PageRequest) -> None:
+    def _show(self, rows: list[TargetRow], request: PageRequest, number: int = 0) -> None:
         if request is not self._latest:
             return  # an older read that finished anyway: the newer one decides the page
         self.reading = False
-        super()._show(rows, request)
+        super()._show(rows, request, number)
         while self.pending and not self.reading:
             self._act(self.pending.popleft())
 
