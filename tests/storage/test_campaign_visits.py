@@ -170,6 +170,8 @@ def test_visits_logged_before_v7_read_as_visited_and_pass_the_check(tmp_path):
         _insert(conn, "visit", dict(id=1, **{k: v for k, v in snap.items() if k not in ("household", "campaign")},
                                     household_id=1, campaign_id=None))
         _log(conn, "visit", snap)
+        # As the write path of that version left it: the household's derived last visit.
+        conn.execute("UPDATE household SET last_visit = '2024-01-01' WHERE id = 1")
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -182,7 +184,8 @@ def test_visits_logged_before_v7_read_as_visited_and_pass_the_check(tmp_path):
         assert Q.visit_totals(Q.VisitFilter()) == Q.VisitTotals(1, 1, 20000)
         # A record whose stored outcome differs from its snapshot is still found.
         db.execute_sql("UPDATE visit SET outcome = 'not_reached' WHERE uuid = ?", (u_visit,))
-        assert len(integrity.check()) == 1
+        problems = integrity.check()
+        assert any(u_visit in p and p.startswith("visit ") for p in problems), problems
     finally:
         db.close()
 

@@ -139,7 +139,8 @@ async def test_a_key_remapped_in_the_configuration_is_the_key(register: Register
     from tui_register.ui.services import staff as staff_service
 
     config = tmp_path / "tui-register.toml"
-    config.write_text('[ui]\nlanguage = "en"\n[ui.keys]\n"households.new" = "ctrl+n"\n', encoding="utf-8")
+    config.write_text('[office]\nname = "城关街道民政办"\n[ui]\nlanguage = "en"\n'
+                      '[ui.keys]\n"households.new" = "ctrl+n"\n', encoding="utf-8")
     settings = load_settings(config, environ={}, overrides={"db_path": str(register.path)}, cwd=tmp_path)
     app = RegisterApp(settings, "alice", staff_service.role_of("alice"))
     async with app.run_test(size=SIZE) as pilot:

@@ -126,8 +126,9 @@ async def test_compare_shows_the_labels_of_a_member_form(register: Register):
     """Sex and relation as the member form shows them (女, 配偶), not F or spouse."""
     from tui_register.ui.forms.base import _shown
     from tui_register.ui.forms.person import PERSON_FIELDS
+    from tui_register.ui.state import SessionState
 
-    fields = {f.name: f for f in PERSON_FIELDS}
-    assert _shown(fields["sex"], "F") == _("sex.F")
-    assert _shown(fields["relation"], "spouse") == _("relation.spouse")
-    assert _shown(fields["name"], "张三") == "张三"
+    fields, state = {f.name: f for f in PERSON_FIELDS}, SessionState()
+    assert _shown(fields["sex"], "F", state) == _("sex.F")
+    assert _shown(fields["relation"], "spouse", state) == _("relation.spouse")
+    assert _shown(fields["name"], "张三", state) == "张三"

@@ -182,7 +182,8 @@ async def test_sync_now_shows_progress_then_the_summary_line(reg, db_path: Path,
     populate()
     total = service.pending_count()
     hub.faults.pause = Gate(nth=2)  # the first batch goes through, the second waits at the hub
-    app = RegisterApp(settings_for(db_path, hub, batch_size=5), ALICE, "supervisor", today=TODAY)
+    settings = settings_for(db_path, hub, batch_size=5, office_name="城关街道民政办")
+    app = RegisterApp(settings, ALICE, "supervisor", today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         send(pilot, "5")

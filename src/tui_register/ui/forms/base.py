@@ -304,7 +304,8 @@ class FormScreen(Screen[str | None]):
             return
         theirs, version = current
         mine = self.values()
-        rows = [(field_label(f.label), _shown(f, mine.get(f.name, "")), _shown(f, theirs.get(f.name, "")))
+        state = self.app.state
+        rows = [(field_label(f.label), _shown(f, mine.get(f.name, ""), state), _shown(f, theirs.get(f.name, ""), state))
                 for f in self.FIELDS]
 
         def chosen(keep_mine: bool | None) -> None:
@@ -336,10 +337,10 @@ class FormScreen(Screen[str | None]):
                              lambda yes: self.dismiss(None) if yes else None)
 
 
-def _shown(f: Field, value: str) -> str:
+def _shown(f: Field, value: str, state: SessionState) -> str:
     """A value as the form shows it: a select's label (a place's path, 男, 配偶), not its code."""
     if f.kind == "select" and value and f.options:
-        return next((label for label, code in f.options() if code == value), value)
+        return next((label for label, code in f.options(state) if code == value), value)
     return value
 
 
