@@ -440,3 +440,22 @@ def test_demo_is_deterministic_for_a_seed_and_an_end_date(tmp_path):
     latest = max(json.loads(s).get("visit_date") or "" for e, _u, s in a if e == "visit")
     assert latest <= "2026-06-30"
     assert cli(tmp_path, "check", db=tmp_path / "a.db").returncode == 0
+
+
+def test_the_log_never_gets_peewee_statements_with_their_values(tmp_path):
+    """Peewee logs each statement with its values (account and ID numbers) at DEBUG."""
+    import logging
+
+    from tui_register.cli import _setup_logging
+    from tui_register.config import Settings
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level, logging.getLogger("peewee").level
+    try:
+        _setup_logging(Settings(db_path=tmp_path / "r.db"))
+        root.setLevel(logging.DEBUG)  # even if someone turns the whole log up
+        assert not logging.getLogger("peewee").isEnabledFor(logging.DEBUG)
+    finally:
+        root.handlers[:], _level, peewee_level = saved
+        root.setLevel(_level)
+        logging.getLogger("peewee").setLevel(peewee_level)

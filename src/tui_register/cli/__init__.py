@@ -80,6 +80,9 @@ def _setup_logging(settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    # Peewee logs every statement with its values at DEBUG (account and ID numbers among them):
+    # never, whatever the root level becomes.
+    logging.getLogger("peewee").setLevel(logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
