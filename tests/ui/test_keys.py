@@ -10,7 +10,6 @@ import importlib
 import inspect
 import pkgutil
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,7 @@ from tests.support.ui import (
     SIZE,
     Register,
     build_register,
-    copy_register,
     make_app,
-    open_db,
     press,
     screen_text,
     settle,
@@ -41,17 +38,6 @@ def _(key: str, **kwargs) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Register:
     return build_register(tmp_path_factory.mktemp("keys-register") / "source.db", 120)
-
-
-@pytest.fixture
-def register(built: Register, tmp_path: Path):
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
 
 
 # ---------------------------------------------------------------- the registry itself

@@ -3,9 +3,6 @@ what the forms show, and "keep mine" keeps only the fields this user changed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 import pytest
 
 from tests.support.ui import (
@@ -17,9 +14,7 @@ from tests.support.ui import (
     Register,
     build_register,
     compact,
-    copy_register,
     make_app,
-    open_db,
     press,
     screen_text,
     settings_for,
@@ -36,17 +31,6 @@ OTHER_GRID = "西关社区 / 第二网格"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Register:
     return build_register(tmp_path_factory.mktemp("ui-conflict") / "source.db", 20)
-
-
-@pytest.fixture
-def register(built: Register, tmp_path: Path):
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
 
 
 def household(uuid: str):

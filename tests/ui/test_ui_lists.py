@@ -40,17 +40,6 @@ def built(tmp_path_factory) -> Register:
 
 
 @pytest.fixture
-def register(built: Register, tmp_path: Path):
-    from tui_register.storage.models import database
-
-    reg = replace(built, path=copy_register(built.path, tmp_path / "register.db"))
-    open_db(reg.path)
-    yield reg
-    if not database.is_closed():
-        database.close()
-
-
-@pytest.fixture
 def slow_pages(monkeypatch):
     """Household pages take SLOW seconds to read (a busy server, a slow disk)."""
     from tui_register.ui.services import households as household_service
