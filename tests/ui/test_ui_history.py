@@ -126,3 +126,44 @@ async def test_a_clerk_cannot_reveal(register: Register):
         await settle(pilot)
         assert MEMBER_ID not in screen_text(app)
         assert AuditEvent.select().count() == 0
+
+
+ACCOUNT = "6222021234567890123"
+
+
+async def test_the_household_lists_its_payments_and_its_history_keeps_accounts_masked(register: Register):
+    """A paid round line on the page; the account and the new standard in the history, the
+    account number masked (first 4, last 4) until a supervisor reveals it."""
+    from datetime import date
+
+    from tui_register.domain.records import AccountIn, StandardIn, validate
+    from tui_register.storage import payments
+    from tui_register.storage.models import Household, PaymentLine
+
+    h = Household.get(Household.uuid == register.id_holder_uuid)
+    payments.add_account(ALICE, validate(AccountIn, {"household": h.uuid, "kind": "bank", "bank_name": "农业银行",
+                                                     "holder_name": ID_HOLDER_NAME, "account_number": ACCOUNT}))
+    payments.add_standard(ALICE, validate(StandardIn, {"category": "rural_dibao", "valid_from": "2026-01-01",
+                                                       "amount": "450", "period": "monthly"}))
+    r = payments.create_round(ALICE, ["rural_dibao"], "2026-03")
+    for other in PaymentLine.select().where((PaymentLine.round == r) & (PaymentLine.household != h.id)):
+        payments.exclude_line(ALICE, other.uuid, other.version, "暂无账户")  # the other households
+    payments.approve_round(ALICE, r.number, single_supervisor=True)
+    payments.close_round(ALICE, r.number, date(2026, 3, 10))
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_history(pilot, register.id_holder_uuid)
+        from textual.widgets import Static
+
+        section = compact(str(app.screen.query_one("#payments", Static).render()))  # just above the history
+        assert compact(f"{_('ui.payments')} #{r.number} 2026-03 农村低保 {_('pay.kind.regular')} ¥450.00 "
+                       f"{_('pay.line_state.paid')} 2026-03-10") == section
+        text = compact(screen_text(app))
+        assert _("history.payment_account") in text and _("history.payment_standard") in text
+        assert "6222***********0123" in text and ACCOUNT not in text
+        assert "农业银行" in text and "account_kind" not in text and "field." not in text
+        await press(pilot, "r")  # alice is a supervisor: revealed, and audited
+        await settle(pilot)
+        assert ACCOUNT in compact(screen_text(app))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from tui_register.domain.ids import mask_id
+from tui_register.domain.payments import mask_account
 
 
 def mask_phone(phone: str) -> str:
@@ -20,16 +21,11 @@ def mask_phone(phone: str) -> str:
     return "*" * len(phone)
 
 
-def mask_account(number: str) -> str:
-    """A bank account: its last four digits only."""
-    return "*" * max(0, len(number) - 4) + number[-4:] if len(number) > 4 else "*" * len(number)
-
-
 # Field name (in any record's snapshot) -> how it is masked.
 MASKED_FIELDS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id,
     "phone": mask_phone,
-    "bank_account": mask_account,
+    "account_number": mask_account,  # a payment account: first 4 and last 4 digits
 }
 
 

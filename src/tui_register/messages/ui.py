@@ -284,6 +284,11 @@ MESSAGES = {
     "history.activity": ("志愿活动", "activity"),
     "history.participation": ("服务时长", "participation"),
     "history.staff": ("工作人员", "staff"),
+    "history.payment_standard": ("发放标准", "payment standard"),
+    "history.payment_account": ("收款账户", "payment account"),
+    "ui.payments": ("发放记录", "Payments"),
+    "field.payment_account.kind": ("账户类型", "Account kind"),
+    "field.payment_standard.amount_fen": ("标准金额", "Standard amount"),
     # reports
     "key.export": ("导出", "Export"),
     "key.import_roster": ("导入花名册", "Import roster"),

@@ -18,6 +18,7 @@ from tui_register.storage.models import (
     ChangeLog,
     Household,
     Membership,
+    PaymentAccount,
     Person,
     Place,
     Visit,
@@ -184,9 +185,10 @@ class HouseholdDetail:
     visits: list[Visit]
     open_follow_ups: list[Visit]
     history: list["HistoryEntry"] = field(default_factory=list)
+    payments: list[tuple[int, str, Any]] = field(default_factory=list)  # (round number, period, LineRow)
 
 
-def household_detail(uuid: str, *, visits: int = 10, history: int = 30) -> HouseholdDetail | None:
+def household_detail(uuid: str, *, visits: int = 10, history: int = 30, payments: int = 12) -> HouseholdDetail | None:
     household = Household.get_or_none(Household.uuid == uuid)
     if household is None:
         return None
@@ -198,9 +200,15 @@ def household_detail(uuid: str, *, visits: int = 10, history: int = 30) -> House
     follow_ups = list(Visit.select().where(
         (Visit.household == household) & (Visit.follow_up_due.is_null(False))
         & (Visit.follow_up_done.is_null()) & (Visit.status == "valid")).order_by(Visit.follow_up_due))
-    uuids = [household.uuid, *(p.uuid for p in members), *(m.uuid for m in memberships)]
+    from tui_register.storage.payment_queries import household_payments
+    from tui_register.storage.payments import standards_affecting
+
+    accounts = [a.uuid for a in PaymentAccount.select(PaymentAccount.uuid).where(PaymentAccount.household == household)]
+    # Its records, its payment accounts, and the standards that changed what it is due.
+    uuids = [household.uuid, *(p.uuid for p in members), *(m.uuid for m in memberships), *accounts,
+             *standards_affecting(household)]
     return HouseholdDetail(household, household.place, members, memberships, recent, follow_ups,
-                           record_history(uuids, limit=history))
+                           record_history(uuids, limit=history), household_payments(household.uuid, limit=payments))
 
 
 # --- history (the audit trail) ----------------------------------------------------------

@@ -54,6 +54,7 @@ class HouseholdDetailScreen(SectionScreen):
             yield Static(_("ui.categories"), classes="section-title")
             yield DataTable(id="memberships", cursor_type="row", zebra_stripes=False)
             yield Static(id="visits")
+            yield Static(id="payments")
             yield Static(id="follow-ups")
             yield Static(id="history")
 
@@ -82,6 +83,7 @@ class HouseholdDetailScreen(SectionScreen):
         self._show_members(detail)
         self._show_memberships(detail)
         self._show_visits(detail)
+        self._show_payments(detail)
         self._show_history(detail)
         self.query_one("#members", DataTable).focus()
         self.release_keys()
@@ -153,6 +155,20 @@ class HouseholdDetailScreen(SectionScreen):
         if not d.open_follow_ups:
             follow.append(_("ui.none") + "\n")
         self.query_one("#follow-ups", Static).update(follow)
+
+    def _show_payments(self, d: HouseholdDetail) -> None:
+        """The household's payment lines, newest round first: what was paid, when, and how."""
+        lines = Text(_("ui.payments") + "\n", style="bold")
+        for number, period, line in d.payments:
+            paid = iso(line.paid_on) if line.state == "paid" else ""
+            why = line.result_reason if line.state == "failed" else ""
+            lines.append_text(safe(f"#{number} {period} {label('category', line.category)} "
+                                   f"{_('pay.kind.' + line.kind)} {format_money(line.amount_fen)} "
+                                   f"{_('pay.line_state.' + line.state)} {paid} {why}".rstrip()))
+            lines.append("\n")
+        if not d.payments:
+            lines.append(_("ui.none") + "\n")
+        self.query_one("#payments", Static).update(lines)
 
     def _show_history(self, d: HouseholdDetail) -> None:
         text = Text(_("ui.history") + "\n", style="bold")
@@ -283,6 +299,8 @@ REFERENCE_FIELDS = {"household", "head", "place", "person", "campaign", "parent"
 CODED_FIELDS = {"category": "category", "relation": "relation", "sex": "sex", "status": "status",
                 "purpose": "purpose", "period": "period", "level": "place_level",
                 "disability_grade": "disability_grade"}
+# A field whose code list depends on the record (an activity's kind is free text).
+ENTITY_CODED = {("payment_account", "kind"): "account_kind", ("payment_standard", "period"): "period"}
 
 
 def _change(entry: HistoryEntry, name: str, before: object, after: object, *, own: str,
@@ -306,6 +324,10 @@ def _change(entry: HistoryEntry, name: str, before: object, after: object, *, ow
 def _shown(entry: HistoryEntry, name: str, value: object, revealed: bool) -> str:
     if value is None or value == "":
         return ""
+    if (entry.entity, name) in ENTITY_CODED:
+        return label(ENTITY_CODED[(entry.entity, name)], value)
+    if entry.entity == "payment_account" and name == "proxy":
+        return _("key.yes") if value else _("key.no")
     if name in CODED_FIELDS:
         return label(CODED_FIELDS[name], value)
     if name in REFERENCE_FIELDS:
