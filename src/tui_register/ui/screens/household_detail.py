@@ -166,9 +166,9 @@ class HouseholdDetailScreen(SectionScreen):
                                    f"{_('pay.kind.' + line.kind)} {format_money(line.amount_fen)} "
                                    f"{_('pay.line_state.' + line.state)} {paid} {why}".rstrip()))
             lines.append("\n")
-        if not d.payments:
-            lines.append(_("ui.none") + "\n")
-        self.query_one("#payments", Static).update(lines)
+        section = self.query_one("#payments", Static)
+        section.display = bool(d.payments)  # no empty block at 80x24 for a household never paid
+        section.update(lines)
 
     def _show_history(self, d: HouseholdDetail) -> None:
         text = Text(_("ui.history") + "\n", style="bold")
