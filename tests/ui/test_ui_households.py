@@ -1073,3 +1073,19 @@ async def test_detail_footer_shows_reveal_and_help_at_80_columns(register: Regis
         await open_household(pilot, ID_HOLDER_NAME)
         footer = screen_text(app).splitlines()[-1]
         assert _("key.reveal") in footer and _("key.help") in footer, footer
+
+
+async def test_e_an_edit_and_ctrl_s_in_one_burst_save_the_edit(register: Register):
+    """Save runs after the characters typed before it, however fast they came."""
+    from tests.support.ui import _send
+    from tui_register.ui.forms.household import HouseholdForm
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_household(pilot, TWO_CHAR_NAME, register.two_char_uuid)
+        for key in ["e", "end", *"甲座", "ctrl+s"]:
+            _send(app, key)
+        await settle(pilot)
+        assert not isinstance(app.screen, HouseholdForm)
+        assert household(register.two_char_uuid).address == TWO_CHAR_ADDRESS + "甲座"

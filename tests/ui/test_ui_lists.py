@@ -593,3 +593,18 @@ async def test_keys_after_the_enter_that_opens_a_household_act_on_it(register: R
         burst(pilot, ["slash", *keys_of(TWO_CHAR_NAME), "enter", "enter", "e"])
         await wait_until(pilot, lambda: isinstance(app.screen, HouseholdForm), "the edit form")
         assert app.screen.household.uuid == register.two_char_uuid
+
+
+async def test_keys_typed_behind_the_key_that_opens_a_form_land_in_its_fields(register: Register):
+    """`n`, an address, Tab Tab, a phone, in one burst: the form opens and every character is
+    in its field, as if typed after the form was there."""
+    from tui_register.ui.forms.household import HouseholdForm
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, ["n", *"人民路99号", "tab", "tab", *"13800001111"])
+        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdForm), "the form")
+        await settle(pilot)
+        assert app.screen.query_one("#f-address").value == "人民路99号"
+        assert app.screen.query_one("#f-phone").value == "13800001111"

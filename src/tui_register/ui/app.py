@@ -11,9 +11,11 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import time
 from datetime import date
+from weakref import WeakKeyDictionary
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -46,6 +48,8 @@ BUILTIN = {"Copy selected text": "key.copy", "Focus Next": "key.next_field",
 def describe(description: str) -> str:
     return _(BUILTIN[description]) if description in BUILTIN else textual_text.describe(description)
 
+
+SCREEN_OPENING_S = 1.0  # the longest a key waits for a screen to focus something
 
 # Section -> (title key, "module:Screen" opened on first use).
 SECTIONS = (
@@ -87,12 +91,77 @@ class RegisterApp(App):
         self.role = role
         self._today = today
         self.state = SessionState()  # places and remembered entries, this app's own
+        self._held_keys: list[events.Key] = []  # typed ahead of a screen still opening
+        self._key_screens: dict[int, Screen] = {}  # a key on its way through the widgets -> its screen
+        self._screens_seen: WeakKeyDictionary[Screen, float] = WeakKeyDictionary()
+        self._releasing = False
+        self._focus_seen = None  # the focused widget at the last look (see _screen_ready)
         self.theme = "ansi-dark"
         if settings.keys:
             self.set_keymap(dict(settings.keys))
 
     def today(self) -> date:
         return self._today or date.today()
+
+    # --- keys typed ahead of a screen that is opening ---------------------------------------------
+    # `n` then an address in one burst: the address arrives before the form has mounted and
+    # focused its first field, and Textual would hand it to a screen with nothing focused (lost).
+    # Such keys wait here and go on, in order, once the screen has its focus.
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys or not self._screen_ready():
+                self._held_keys.append(event)
+                self._release_later()
+                return
+            await self._deliver(event)
+            return
+        if isinstance(event, events.Key):
+            # Back from the widgets, for its (non-priority) bindings. If a key ahead of it opened
+            # another screen meanwhile (`e` then an edit and ^S, in one burst), it was typed for
+            # that screen: delivered to it afresh, in order, not run against the one it left.
+            delivered_to = self._key_screens.pop(id(event), None)
+            if delivered_to is not None and delivered_to is not self.screen:
+                self.post_message(events.Key(event.key, event.character))
+                return
+        await super().on_event(event)
+
+    def _screen_ready(self, *, settle: bool = False) -> bool:
+        """Mounted, and focused unless it has nothing to focus (a screen that never focuses
+        anything gets its keys after a second all the same). With `settle`, for keys that
+        waited for a screen to open, a focus just given is let settle first: the field
+        handles its Focus (an Input selects its text) before the keys typed for it."""
+        screen = self.screen
+        if not screen.is_mounted:
+            return False
+        if self.focused is not None:
+            if not settle:
+                return True
+            settled = self.focused is self._focus_seen
+            self._focus_seen = self.focused
+            return settled
+        if not screen.focus_chain:
+            return True
+        first = self._screens_seen.setdefault(screen, time.monotonic())
+        return time.monotonic() - first > SCREEN_OPENING_S
+
+    def _release_later(self) -> None:
+        if not self._releasing:
+            self._releasing = True
+            self.set_timer(0.02, self._release_keys)
+
+    async def _release_keys(self) -> None:
+        self._releasing = False
+        while self._held_keys:
+            if not self._screen_ready(settle=True):
+                self._release_later()  # a key opened another screen: the rest wait for it
+                return
+            await self._deliver(self._held_keys.pop(0))
+
+    async def _deliver(self, event: events.Key) -> None:
+        """Through Textual's routing, noting the screen the key was typed for."""
+        self._key_screens[id(event)] = self.screen
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.load_places()

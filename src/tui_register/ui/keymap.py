@@ -111,7 +111,8 @@ KEYS: tuple[KeySpec, ...] = (
     K("detail.reveal", "r", "reveal", "key.reveal", "detail"),
     # Out of the 80-column footer (it would push `? Help` off), listed by `?` and Ctrl+P.
     K("detail.history", "h", "history", "key.history", "detail", show=False),
-    K("form.save", "ctrl+s", "save", "key.save", "form", priority=True),
+    # Not priority: Save waits behind the characters typed before it (a burst ending in ^S).
+    K("form.save", "ctrl+s", "save", "key.save", "form"),
     K("form.cancel", "escape", "cancel", "key.cancel", "form"),
     # Priority, so that the focus moves before the next keys of a burst are delivered
     # (over a slow link "Tab 张三" arrives in one read and must land in the next field).
@@ -141,7 +142,7 @@ KEYS: tuple[KeySpec, ...] = (
     K("reports.next", "tab", "next_field", "key.next_field", "reports", show=False, priority=True),
     K("reports.previous", "shift+tab", "previous_field", "key.previous_field", "reports", show=False,
       priority=True),
-    K("import.run", "ctrl+s", "run", "key.run_import", "import", priority=True),
+    K("import.run", "ctrl+s", "run", "key.run_import", "import"),
     K("import.back", "escape", "back", "key.back", "import"),
     K("sync.now", "s", "sync_now", "key.sync_now", "sync"),
     K("sync.dismiss", "x", "dismiss_change", "key.dismiss_change", "sync"),

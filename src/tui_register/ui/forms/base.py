@@ -67,6 +67,9 @@ class FormScreen(Screen[str | None]):
     FIELDS: tuple[Field, ...] = ()
     FORM_TITLE = ""
     BINDINGS = bindings_of("form")
+    # The first field has the focus as the form opens, never its scroll container: keys typed
+    # ahead wait for the focus (`RegisterApp.on_event`) and must land in a field.
+    AUTO_FOCUS = "Input, Select, TextArea"
 
     def __init__(self, initial: dict[str, str] | None = None, *, base_version: int | None = None,
                  record_uuid: str | None = None) -> None:

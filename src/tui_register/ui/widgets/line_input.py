@@ -29,6 +29,18 @@ class LineInput(Input):
         super().__init__(*args, **kwargs)
         self.join_lines = join_lines
 
+    async def _on_key(self, event: events.Key) -> None:
+        # The field's own keys (End, Home, arrows, Backspace …) run here, in the order they
+        # came: left to bubble round the app, they would run after the text typed behind them
+        # in the same burst (End then 甲 put 甲 where the cursor was).
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority:
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return
+        await super()._on_key(event)
+
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()  # instead of Input's own (first line only)
