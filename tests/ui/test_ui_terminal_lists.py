@@ -65,7 +65,7 @@ def _(key: str, **kwargs) -> str:
     return translate(key, **kwargs)
 
 
-TMUX_KEYS = {"Enter", "Down", "Up", "Escape", "Space"}
+TMUX_KEYS = {"Enter", "Down", "Up", "Escape", "Space", "Tab", "End", "C-s"}
 
 
 def run_keys(command: list[str], groups: list[list[str]], *, one_call: bool, until: str) -> str:
@@ -109,3 +109,13 @@ def test_a_burst_ends_where_slow_typing_ends(command: list[str], burst: list[str
     fast = run_keys(command, [burst], one_call=True, until=opened)
     assert fast == slow
     assert opened in "".join(fast.split())
+
+
+@needs_tmux
+def test_a_form_typed_in_one_burst_ends_as_typed_slowly(command: list[str]):
+    """`n`, an address, Tab Tab, a phone: every character in its field, fast as slow."""
+    burst = ["n", "人民路99号", "Tab", "Tab", "13800001111"]
+    slow = run_keys(command, [burst], one_call=False, until="13800001111")
+    fast = run_keys(command, [burst], one_call=True, until="13800001111")
+    assert fast == slow
+    assert "人民路99号" in "".join(fast.split())
