@@ -164,23 +164,37 @@ def standard_on(standards: Iterable[Standard], day: date) -> Standard | None:
     return best
 
 
+def _in_force(month: Month, own_amount_fen: int, own_period: str,
+              standards: Sequence[Standard]) -> tuple[int, str] | None:
+    """(fen, period) due for `month`: the membership's own amount, else the standard in force
+    on the month's first day; None when there is neither."""
+    if own_amount_fen:
+        return own_amount_fen, own_period or "monthly"
+    standard = standard_on(standards, date(month[0], month[1], 1))
+    return (standard.amount_fen, standard.period) if standard else None
+
+
+def month_share(month: Month, *, own_amount_fen: int = 0, own_period: str = "",
+                standards: Sequence[Standard] = ()) -> Fraction:
+    """One month's share of what a membership is due, unrounded: a twelfth of a yearly amount,
+    a monthly or one-off amount whole."""
+    found = _in_force(month, own_amount_fen, own_period, standards)
+    if found is None:
+        return Fraction(0)
+    fen, period = found
+    return Fraction(fen, 12) if period == "yearly" else Fraction(fen)
+
+
 def amount_due(months: Sequence[Month], *, own_amount_fen: int = 0, own_period: str = "",
                standards: Sequence[Standard] = ()) -> int:
-    """Fen due for `months`: the membership's own amount where it has one, else the standard in
-    force on the first day of each month. Yearly amounts are due in twelfths, rounded once."""
-    total = Fraction(0)
-    for year, month in months:
-        if own_amount_fen:
-            fen, period = own_amount_fen, own_period or "monthly"
-        else:
-            standard = standard_on(standards, date(year, month, 1))
-            if standard is None:
-                continue
-            fen, period = standard.amount_fen, standard.period
-        if period == "once":
-            return fen  # a one-off amount, once, whatever the months
-        total += Fraction(fen, 12) if period == "yearly" else Fraction(fen)
-    return _round_half_up(total)
+    """Fen due for `months`: the month shares added up and rounded once; a one-off amount once,
+    whatever the months."""
+    rule = dict(own_amount_fen=own_amount_fen, own_period=own_period, standards=standards)
+    for month in months:
+        found = _in_force(month, own_amount_fen, own_period, standards)
+        if found is not None and found[1] == "once":
+            return found[0]
+    return _round_half_up(sum((month_share(m, **rule) for m in months), Fraction(0)))
 
 
 def amount_period(start: date, *, own_amount_fen: int, own_period: str, standards: Sequence[Standard]) -> str:

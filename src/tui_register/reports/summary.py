@@ -213,7 +213,7 @@ def _persons_per_category(at: date) -> list[tuple[str, int]]:
 
 def _amounts_due(scope: Scope) -> tuple[Counter[str], dict[str, Fraction]]:
     """应发 per category (rounded once per membership) and per month (exact, rounded by the caller)."""
-    from tui_register.domain.payments import Period, amount_due, membership_months
+    from tui_register.domain.payments import Period, amount_due, membership_months, month_share
     from tui_register.storage.payments import standards_for
 
     due: Counter[str] = Counter()
@@ -239,22 +239,8 @@ def _amounts_due(scope: Scope) -> tuple[Counter[str], dict[str, Fraction]]:
                 continue
             due[code] += amount_due(months_due, **rule)
             for month in months_due:
-                per_month[f"{month[0]:04d}-{month[1]:02d}"] += _exact_due(month, rule)
+                per_month[f"{month[0]:04d}-{month[1]:02d}"] += month_share(month, **rule)
     return due, per_month
-
-
-def _exact_due(month: tuple[int, int], rule: dict) -> Fraction:
-    """One month's share of a membership's amount, unrounded (yearly: a twelfth)."""
-    from tui_register.domain.payments import standard_on
-
-    if rule["own_amount_fen"]:
-        fen, period = rule["own_amount_fen"], rule["own_period"] or "monthly"
-    else:
-        standard = standard_on(rule["standards"], date(month[0], month[1], 1))
-        if standard is None:
-            return Fraction(0)
-        fen, period = standard.amount_fen, standard.period
-    return Fraction(fen, 12) if period == "yearly" else Fraction(fen)
 
 
 # --- payments --------------------------------------------------------------------------------

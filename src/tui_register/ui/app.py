@@ -92,7 +92,6 @@ class RegisterApp(App):
         self._today = today
         self.state = SessionState()  # places and remembered entries, this app's own
         self._held_keys: list[events.Key] = []  # typed ahead of a screen still opening
-        self._key_screens: dict[int, Screen] = {}  # a key on its way through the widgets -> its screen
         self._screens_seen: WeakKeyDictionary[Screen, float] = WeakKeyDictionary()
         self._releasing = False
         self._focus_seen = None  # the focused widget at the last look (see _screen_ready)
@@ -120,7 +119,7 @@ class RegisterApp(App):
             # Back from the widgets, for its (non-priority) bindings. If a key ahead of it opened
             # another screen meanwhile (`e` then an edit and ^S, in one burst), it was typed for
             # that screen: delivered to it afresh, in order, not run against the one it left.
-            delivered_to = self._key_screens.pop(id(event), None)
+            delivered_to = getattr(event, "typed_for", None)
             if delivered_to is not None and delivered_to is not self.screen:
                 self.post_message(events.Key(event.key, event.character))
                 return
@@ -160,7 +159,7 @@ class RegisterApp(App):
 
     async def _deliver(self, event: events.Key) -> None:
         """Through Textual's routing, noting the screen the key was typed for."""
-        self._key_screens[id(event)] = self.screen
+        event.typed_for = self.screen  # the same event comes back up once the widgets are done
         await super().on_event(event)
 
     def on_mount(self) -> None:
