@@ -7,6 +7,7 @@ while a page is still being read; every burst is queued in one go, as a slow lin
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -608,3 +609,24 @@ async def test_keys_typed_behind_the_key_that_opens_a_form_land_in_its_fields(re
         await settle(pilot)
         assert app.screen.query_one("#f-address").value == "人民路99号"
         assert app.screen.query_one("#f-phone").value == "13800001111"
+
+
+@pytest.mark.parametrize("turns", range(6))
+async def test_the_rest_of_a_burst_read_while_the_form_opens_stays_behind_its_first_key(register: Register, turns):
+    """The terminal delivers `n` 人 in one read and the rest of the burst in a second one a
+    moment later: 人, still on its way through the list when the form opened, goes into the
+    form before 民路 (it once went behind them, into the phone: 民路99号, 138000人01111)."""
+    from tui_register.ui.forms.household import HouseholdForm
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, ["n", "人"])
+        for _turn in range(turns):  # the second read arrives at any point of the opening
+            await asyncio.sleep(0)
+        burst(pilot, [*"民路99号", "tab", "tab", *"13800001111"])
+        await wait_until(pilot, lambda: isinstance(app.screen, HouseholdForm), "the form")
+        await settle(pilot)
+        assert app.screen.query_one("#f-address").value == "人民路99号"
+        assert app.screen.query_one("#f-phone").value == "13800001111"
+

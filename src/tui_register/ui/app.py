@@ -8,6 +8,7 @@ NO_COLOR gives monochrome.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import logging
 import sys
@@ -91,7 +92,8 @@ class RegisterApp(App):
         self.role = role
         self._today = today
         self.state = SessionState()  # places and remembered entries, this app's own
-        self._held_keys: list[events.Key] = []  # typed ahead of a screen still opening
+        self._held_keys: list[events.Key] = []  # typed ahead of a screen still opening, in order
+        self._keys_typed = 0  # every key from the terminal is numbered as it arrives (typed_at)
         self._screens_seen: WeakKeyDictionary[Screen, float] = WeakKeyDictionary()
         self._releasing = False
         self._focus_seen = None  # the focused widget at the last look (see _screen_ready)
@@ -109,6 +111,9 @@ class RegisterApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if not hasattr(event, "typed_at"):
+                self._keys_typed += 1
+                event.typed_at = self._keys_typed
             if self._held_keys or not self._screen_ready():
                 self._held_keys.append(event)
                 self._release_later()
@@ -121,9 +126,19 @@ class RegisterApp(App):
             # that screen: delivered to it afresh, in order, not run against the one it left.
             delivered_to = getattr(event, "typed_for", None)
             if delivered_to is not None and delivered_to is not self.screen:
-                self.post_message(events.Key(event.key, event.character))
+                self.redeliver(event)
                 return
         await super().on_event(event)
+
+    def redeliver(self, event: events.Key) -> None:
+        """A key that reached a screen no longer in front (a list still working through the
+        keys behind the `n` that opened a form): to the screen in front now, before every key
+        typed after it. Posted to the app instead, it would queue behind the rest of the burst
+        the terminal had delivered meanwhile (人民路 saved as 民路, the 人 in the phone)."""
+        again = events.Key(event.key, event.character)
+        again.typed_at = getattr(event, "typed_at", self._keys_typed)
+        bisect.insort(self._held_keys, again, key=lambda held: held.typed_at)
+        self._release_later()
 
     def _screen_ready(self, *, settle: bool = False) -> bool:
         """Mounted, and focused unless it has nothing to focus (a screen that never focuses

@@ -47,7 +47,7 @@ class SectionScreen(Screen):
             event = self._held.pop(0)
             if self.app.screen is not self:
                 # A key opened another screen: the rest go where the focus is now.
-                self.app.post_message(events.Key(event.key, event.character))
+                self.app.redeliver(event)
             else:
                 await self.app._check_bindings(event.key)  # Textual 8.2 (pinned): the non-priority bindings
 

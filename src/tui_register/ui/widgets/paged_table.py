@@ -267,7 +267,7 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         if self.app.screen is not self.screen:
             # The key opened something meanwhile (a household): the rest go where the focus is now.
             # (Not `is_current`, which is true of a screen still visible behind another.)
-            self.app.post_message(events.Key(event.key, event.character))
+            self.app.redeliver(event)
         elif self.has_focus:
             # The bindings of the list, its screen and the app, as Textual runs them for a
             # key that bubbles up (its priority bindings ran when the key arrived).
