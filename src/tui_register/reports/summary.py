@@ -286,19 +286,26 @@ def _participation(valid: Expression, *group: Any) -> Select:
 # --- the workbook -----------------------------------------------------------------------------
 
 @dataclass
-class _Figures:
+class Figures:
+    """Every figure of the summary, as its sheets show them (the narrative quotes the same)."""
+
     villages: dict[str, _Village]
     categories: dict[str, _Category]
     months: list[tuple]
     campaigns: list[tuple]
     volunteer_months: list[tuple]
     payment_months: list[tuple]
+    overview: list[tuple[str, str, int, str | None]]  # (figure key, kind, value, unit key)
+
+    def total(self, key: str) -> int:
+        """An overview figure by its key (`visits`, `amount_paid` …)."""
+        return next(value for name, _kind, value, _unit in self.overview if name == key) or 0
 
 
 STEPS = 7  # six queries, then the workbook
 
 
-def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> None:
+def compute(scope: Scope, progress: Callable[[int, int], None] = lambda done, total: None) -> Figures:
     progress(0, STEPS)
     villages = by_village(scope)
     progress(1, STEPS)
@@ -311,11 +318,16 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
     progress(4, STEPS)
     volunteer_months = volunteers_by_month(scope)
     progress(5, STEPS)
-    figures = _Figures(villages, categories, by_month, by_campaign, volunteer_months,
-                       payments_by_month(scope, due_per_month))
+    payment_months = payments_by_month(scope, due_per_month)
+    overview = _overview(scope, villages, categories)
     progress(6, STEPS)
+    return Figures(villages, categories, by_month, by_campaign, volunteer_months, payment_months, overview)
+
+
+def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> None:
+    figures = compute(scope, progress)
     heading, subtitle = title(scope, _("report.name.summary")), describe(scope)
-    _write_overview(book, scope, figures, heading, subtitle)
+    _write_overview(book, figures, heading, subtitle)
     _table(book, "report.sheet.by_category", heading, subtitle, [
         Column(_("report.col.category")), Column(_("report.col.households_on_register"), "int"),
         Column(_("report.col.persons_on_register"), "int"), Column(_("report.col.households_new"), "int"),
@@ -372,7 +384,8 @@ def _table(book: Book, sheet_key: str, heading: str, subtitle: str, columns: lis
         sheet.add(row)
 
 
-def _write_overview(book: Book, scope: Scope, f: _Figures, heading: str, subtitle: str) -> None:
+def _overview(scope: Scope, villages: dict[str, _Village],
+              categories: dict[str, _Category]) -> list[tuple[str, str, int, str | None]]:
     valid = _valid_visits(scope)
     visits, households, given_cash, cash = _rows(Visit.select(*_visit_figures()).where(valid))[0]
     checked = Visit.select(fn.COUNT(fn.DISTINCT(Visit.household))).where(
@@ -382,19 +395,19 @@ def _write_overview(book: Book, scope: Scope, f: _Figures, heading: str, subtitl
     activities = Activity.select().where(in_period).count()
     participations, volunteers, tenths = _rows(_participation(in_period))[0]
     paid, paid_lines, paid_persons = _rows(_paid_lines(scope))[0]
-    villages = f.villages.values()
-    figures = [
-        ("households_on_register", "int", sum(v.households for v in villages), "households"),
-        ("persons_on_register", "int", sum(v.persons for v in villages), "persons"),
-        ("households_new", "int", sum(v.new for v in villages), "households"),
-        ("households_closed", "int", sum(v.closed for v in villages), "households"),
+    places = villages.values()
+    return [
+        ("households_on_register", "int", sum(v.households for v in places), "households"),
+        ("persons_on_register", "int", sum(v.persons for v in places), "persons"),
+        ("households_new", "int", sum(v.new for v in places), "households"),
+        ("households_closed", "int", sum(v.closed for v in places), "households"),
         ("persons_deceased", "int", deceased, "persons"),
         ("visits", "int", visits, "times"),
         ("households_visited", "int", households, "households"),
         ("households_given_cash", "int", given_cash, "households"),
         ("cash", "money", cash, None),
         ("households_checked", "int", checked, "households"),
-        ("amount_due", "money", sum(c.due for c in f.categories.values()), None),
+        ("amount_due", "money", sum(c.due for c in categories.values()), None),
         ("amount_paid", "money", paid, None),
         ("payment_lines", "int", paid_lines, "times"),
         ("persons_paid", "int", paid_persons, "persons"),
@@ -403,9 +416,12 @@ def _write_overview(book: Book, scope: Scope, f: _Figures, heading: str, subtitl
         ("participations", "int", participations, "times"),
         ("hours", "hours", tenths, "hours"),
     ]
+
+
+def _write_overview(book: Book, f: Figures, heading: str, subtitle: str) -> None:
     sheet = book.sheet(_("report.sheet.overview"), [
         Column(_("report.col.figure")), Column(_("report.col.value"), "mixed"), Column(_("report.col.unit")),
     ], heading, subtitle)
-    for key, kind, value, unit in figures:
+    for key, kind, value, unit in f.overview:
         sheet.add((_(f"report.figure.{key}"), (kind, value or 0),
                    _(f"report.u.{unit}") if unit else book.unit_label()))
