@@ -70,16 +70,23 @@ def _user_and_register(settings, *, create: bool = False):
 def export_command(args: argparse.Namespace, settings) -> int:
     from tui_register.progress import Progress
     from tui_register.reports import ExportOptions, export
+    from tui_register.reports.exporting import export_narrative
 
     user, settings = _user_and_register(settings)
     options = ExportOptions(date_from=args.date_from, date_to=args.date_to, at=args.at, unit=args.unit,
                             out=args.out, full_ids=args.full_ids, **{n: getattr(args, n) for n in _FILTERS})
+    text = ""
     try:
         with Progress(_("report.cli.progress")) as progress:
-            path = export(args.kind, settings, user, options, on_progress=progress.update)
+            if args.kind == "narrative":  # the text is printed too, for pasting
+                path, text = export_narrative(settings, user, options, on_progress=progress.update)
+            else:
+                path = export(args.kind, settings, user, options, on_progress=progress.update)
     except ReportError as err:
         print(err.message(), file=sys.stderr)
         return ExitCode.USAGE if err.usage else ExitCode.PROBLEM
+    if text:
+        print(text + "\n")
     print(_("report.cli.done", path=str(path)))
     return ExitCode.OK
 

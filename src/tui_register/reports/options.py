@@ -15,7 +15,7 @@ from tui_register.i18n import _
 
 EXCEL_MAX_ROWS = 1_048_576
 
-KINDS = ("roster", "visits", "receipts", "volunteers", "summary", "payments")
+KINDS = ("roster", "visits", "receipts", "volunteers", "summary", "payments", "narrative")
 UNITS = ("yuan", "wan")
 
 # Options that only some kinds understand; `out` and `sheet_rows` apply to every kind.
@@ -26,6 +26,7 @@ _KIND_OPTIONS: dict[str, frozenset[str]] = {
     "volunteers": frozenset({"date_from", "date_to"}),
     "summary": frozenset({"date_from", "date_to", "unit"}),
     "payments": frozenset({"date_from", "date_to", "category", "place", "full_ids"}),
+    "narrative": frozenset({"date_from", "date_to"}),
 }
 # The option's name on the command line, for messages.
 OPTION_FLAGS = {
