@@ -289,6 +289,9 @@ async def test_a_clerk_cannot_approve_and_a_supervisor_not_her_own_round(registe
         await type_text(pilot, "按新核定的补差")
         await press(pilot, "ctrl+s")
         await wait_until(pilot, lambda: "应发 ¥2,760.00" in head_text(app), "the new amount in the totals")
+        await press(pilot, "enter")  # the line in full below the list
+        assert compact("李秀英(人民路2号) 正常 2026-06 ¥400.00(原应发 ¥590.00)") in compact(status_text(app))
+        assert "按新核定的补差" in status_text(app)
     assert PaymentRound.get().state == "draft"
 
 
@@ -336,3 +339,102 @@ def _lines(r):
     from tui_register.storage.models import PaymentLine
 
     return list(PaymentLine.select().where(PaymentLine.round == r))
+
+
+# ---------------------------------------------------------------- keyset pages
+
+
+def shown_numbers(app) -> list[int]:
+    from tui_register.ui.screens.payments import RoundTable
+
+    return [row.number for row in app.screen.query_one(RoundTable).page_rows]
+
+
+async def test_the_rounds_list_reads_a_page_at_a_time_by_number(register: Built):
+    from tui_register.storage import payments
+
+    for i in range(50):  # 2022-01 … 2026-02
+        payments.create_round(BOB, ["urban_dibao"], f"{2022 + i // 12}-{i % 12 + 1:02d}")
+    app = make_app(register.path, ALICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "6")
+        first = shown_numbers(app)
+        size = len(first)
+        assert first == list(range(50, 50 - size, -1)) and 2 * size < 50
+        await press(pilot, "pagedown")
+        assert shown_numbers(app) == list(range(50 - size, 50 - 2 * size, -1))
+        await press(pilot, "up")  # above the first row: the page before, the cursor on its last row
+        assert shown_numbers(app) == first
+        await press(pilot, "G")
+        assert shown_numbers(app) == list(range(size, 0, -1))
+        await press(pilot, "pageup")
+        assert shown_numbers(app) == list(range(2 * size, size, -1))
+        await press(pilot, "g")
+        assert shown_numbers(app) == first
+        assert "2026-02" in screen_text(app) and "2022-01" not in screen_text(app)
+
+
+SURNAMES, GIVEN = "赵钱孙李周吴郑冯陈褚卫蒋沈韩杨朱", "伟芳娜"
+
+
+async def test_a_round_s_lines_page_forward_and_back_in_the_order_of_the_list(register: Built):
+    from tests.support.builder import RegisterBuilder as Builder
+    from tui_register.domain.records import AccountIn, validate
+    from tui_register.storage import payment_queries, payments
+    from tui_register.storage.models import Place, database
+
+    grid = Place.select().where(Place.level == "grid").get().uuid
+    build = Builder(database.obj, ALICE)
+    for i, (surname, given) in enumerate((s, g) for s in SURNAMES for g in GIVEN):
+        home = build.household(grid, f"幸福路{i + 1}号", surname + given,
+                               categories=[category("urban_dibao", start=date(2025, 1, 1))])
+        payments.add_account(ALICE, validate(AccountIn, {"household": home.uuid, "kind": "cash"}))
+    made = payments.create_round(BOB, ["urban_dibao"], "2026-06")
+    every = [line.key for line in payment_queries.round_lines(made)]
+    assert len(every) == 53
+
+    def keys(app) -> list:
+        from tui_register.ui.screens.payments import LineTable
+
+        return [row.key for row in app.screen.query_one(LineTable).page_rows]
+
+    app = make_app(register.path, ALICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "6", "enter")
+        await lines_drawn(pilot)
+        size = len(keys(app))
+        assert keys(app) == every[:size]
+        await press(pilot, "pagedown", "pagedown")
+        assert keys(app) == every[2 * size:3 * size]
+        await press(pilot, "up")
+        assert keys(app) == every[size:2 * size]
+        await press(pilot, "pageup")
+        assert keys(app) == every[:size]
+        await press(pilot, "G")  # read forward to the end: the last page
+        assert keys(app) == every[-size:]
+        await press(pilot, "pageup")  # no page start noted there: read on from the nearest one
+        assert keys(app) == every[-2 * size:-size]
+        await press(pilot, "slash")
+        await type_text(pilot, "zw")  # by their initials, in the order entered
+        await press(pilot, "enter")
+        assert [row.recipient for row in app.screen.table.page_rows] == ["赵伟", "周伟", "郑伟", "朱伟"]
+
+
+# ---------------------------------------------------------------- what it looks like
+
+
+def test_a_round_snapshot(register: Built, snap_compare, monkeypatch):
+    from tui_register.storage import payments
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    payments.create_round(BOB, ["urban_dibao"], "2026-06", pay_date=date(2026, 6, 28))
+
+    async def open_round(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, "6", "enter")
+        await lines_drawn(pilot)
+        await settle(pilot)
+
+    assert snap_compare(make_app(register.path, ALICE), terminal_size=SIZE, run_before=open_round)

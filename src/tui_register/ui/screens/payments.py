@@ -77,6 +77,12 @@ def problem_text(err: Exception) -> str:
     return str(err)
 
 
+def wrapped(text: str) -> Text:
+    """Stored text (names, paths) never as markup, wrapped at the screen's edge: a status line's
+    sentence is read whole, not cut at 80 columns."""
+    return Text("\n").join(Text(display_safe(line)) for line in text.split("\n"))
+
+
 def _reply(screen, fn: Callable[..., None], *args: Any) -> None:
     """From a worker: `fn(*args)` on the event loop, unless the screen has been left."""
 
@@ -266,6 +272,20 @@ def reason_text(row: LineRow) -> str:
     return row.reason
 
 
+def line_details(row: LineRow) -> str:
+    amount = format_money(row.amount_fen)
+    if row.amount_fen != row.amount_due_fen:
+        amount = _("pay.ui.amount_changed", amount=amount, due=format_money(row.amount_due_fen))
+    account = account_text(row)
+    if row.account_kind in ("bank", "card"):
+        account = " ".join(part for part in (row.bank_name, account, row.holder_name) if part)
+    first = _("pay.ui.line_details", recipient=row.recipient, address=row.household_address,
+              kind=_(f"pay.kind.{row.kind}"), months=row.months.replace(",", "、"), amount=amount,
+              state=_(f"pay.line_state.{row.state}"), account=account)
+    extra = [text for text in (reason_text(row), iso(row.paid_on)) if text]
+    return first + ("\n" + "  ".join(extra) if extra else "")
+
+
 class RoundScreen(SearchableScreen):
     SECTION_KEY = "section.payments"
     SEARCH_PLACEHOLDER = "pay.ui.search_placeholder"
@@ -318,7 +338,7 @@ class RoundScreen(SearchableScreen):
         self._read_round()
 
     def status(self, text: str) -> None:
-        self.query_one("#round-status", Static).update(Text("\n").join(safe(line) for line in text.split("\n")))
+        self.query_one("#round-status", Static).update(wrapped(text))
 
     # --- search ------------------------------------------------------------------------------
 
@@ -330,6 +350,11 @@ class RoundScreen(SearchableScreen):
             self.action_clear_search()
         else:
             self.dismiss(None)
+
+    @on(LineTable.Chosen)
+    def _line_details(self, event: LineTable.Chosen) -> None:
+        """Enter: the line in full below the list (the account still masked)."""
+        self.status(line_details(event.row))
 
     # --- a draft's lines ---------------------------------------------------------------------
 
@@ -476,7 +501,7 @@ class ResultsScreen(SectionScreen):
         self.query_one("#file", Input).focus()
 
     def _status(self, text: str) -> None:
-        self.query_one("#results-status", Static).update(Text("\n").join(safe(line) for line in text.split("\n")))
+        self.query_one("#results-status", Static).update(wrapped(text))
 
     def action_run(self) -> None:
         if self.running:
