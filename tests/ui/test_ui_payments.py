@@ -7,6 +7,7 @@ one paid in cash; bob (a clerk) prepares rounds, alice (a supervisor) approves t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -423,6 +424,44 @@ async def test_a_round_s_lines_page_forward_and_back_in_the_order_of_the_list(re
 
 
 # ---------------------------------------------------------------- what it looks like
+
+MESSAGE_KEY = re.compile(r"\b(?:ui|key|field|section|err|storage|pay|payment)\.[a-z_.]+")
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_every_payments_screen_speaks_the_language_at_80x24(register: Built, language: str):
+    """6 / F7 from anywhere; the rounds, a round, its forms, the results screen and the help:
+    words of the interface language, no message keys, the footer's last key (q) on screen."""
+    from tui_register.storage import payments
+    from tui_register.ui.forms.payments import PaymentForm
+    from tui_register.ui.screens.dialogs import HelpScreen
+
+    payments.create_round(BOB, ["urban_dibao"], "2026-06")
+    app = make_app(register.path, ALICE, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "6" if language == "zh_CN" else "f7")
+        assert app.current_mode == "payments"
+        seen = [screen_text(app)]
+        await press(pilot, "enter")
+        await lines_drawn(pilot)
+        seen.append(screen_text(app))
+        assert _("key.quit") in seen[-1].splitlines()[-1]  # the footer fits in 80 columns
+        for key in ("x", "m", "f", "p", "c"):
+            await press(pilot, key)
+            assert isinstance(app.screen, PaymentForm), key
+            seen.append(screen_text(app))
+            await press(pilot, "escape")
+        await press(pilot, "o")
+        seen.append(screen_text(app))
+        await press(pilot, "escape", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        seen.append(screen_text(app))
+    for text in seen:
+        assert not MESSAGE_KEY.search(text), MESSAGE_KEY.search(text)
+    assert _("section.payments") in seen[0] and _("pay.ui.col_due") in seen[0]
+    assert compact(_("pay.ui.results_title", round="#1 2026-06 城市低保发放")) in compact(seen[-2])
+
 
 
 def test_a_round_snapshot(register: Built, snap_compare, monkeypatch):
