@@ -315,6 +315,38 @@ async def test_keys_typed_ahead_act_on_the_round_they_were_typed_for(register: B
     assert [(line.recipient_name, line.reason) for line in excluded] == [("李秀英", "重复")]
 
 
+async def test_a_supervisor_reveals_one_line_s_numbers_and_it_is_audited(register: Built):
+    from tui_register.domain.ids import mask_id
+    from tui_register.storage import payments
+    from tui_register.storage.models import AuditEvent, Person
+
+    payments.create_round(BOB, ["urban_dibao"], "2026-06")
+    full_id = Person.get(Person.name == "李秀英").id_number
+    app = make_app(register.path, BOB)
+    async with app.run_test(size=SIZE) as pilot:  # a clerk: refused, nothing shown in full
+        await settle(pilot)
+        await press(pilot, "6", "enter")
+        await lines_drawn(pilot)
+        await press(pilot, "r")
+        await wait_until(pilot, lambda: _("storage.not_supervisor", user=BOB) in status_text(app), "the refusal")
+        assert account_number(1) not in screen_text(app) and full_id not in screen_text(app)
+    assert AuditEvent.select().where(AuditEvent.action == "reveal_account").count() == 0
+
+    app = make_app(register.path, ALICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "6", "enter")
+        await lines_drawn(pilot)
+        await press(pilot, "enter")
+        assert mask_id(full_id) in status_text(app) and full_id not in status_text(app)
+        await press(pilot, "r")
+        await wait_until(pilot, lambda: account_number(1) in status_text(app), "the account in full")
+        assert full_id in status_text(app)
+        assert account_number(1) not in str(app.screen.table.visible_text())  # the list stays masked
+    audit = AuditEvent.get(AuditEvent.action == "reveal_account")
+    assert (audit.user, audit.entity) == (ALICE, "payment_line") and "李秀英" in audit.detail
+
+
 # ---------------------------------------------------------------- a household's payments
 
 

@@ -162,6 +162,7 @@ KEYS: tuple[KeySpec, ...] = (
     K("payment_round.paid", "p", "mark_paid", "key.pay_mark_paid", "payment_round", show=False),
     K("payment_round.failed", "f", "mark_failed", "key.pay_mark_failed", "payment_round", show=False),
     K("payment_round.close", "c", "close_round", "key.pay_close", "payment_round", show=False),
+    K("payment_round.reveal", "r", "reveal", "key.reveal", "payment_round", show=False),
     # Not priority: it waits behind the characters of the file name typed before it.
     K("payment_results.run", "ctrl+s", "run", "key.pay_check_apply", "payment_results"),
     K("payment_results.back", "escape", "back", "key.back", "payment_results"),

@@ -272,18 +272,20 @@ def reason_text(row: LineRow) -> str:
     return row.reason
 
 
-def line_details(row: LineRow) -> str:
+def line_details(row: LineRow, *, revealed: bool = False) -> str:
+    """The line in full; its account and ID numbers masked unless a supervisor revealed them."""
     amount = format_money(row.amount_fen)
     if row.amount_fen != row.amount_due_fen:
         amount = _("pay.ui.amount_changed", amount=amount, due=format_money(row.amount_due_fen))
     account = account_text(row)
     if row.account_kind in ("bank", "card"):
-        account = " ".join(part for part in (row.bank_name, account, row.holder_name) if part)
+        number = row.account_number if revealed else row.masked_account
+        account = " ".join(part for part in (row.bank_name, number, row.holder_name) if part)
     first = _("pay.ui.line_details", recipient=row.recipient, address=row.household_address,
               kind=_(f"pay.kind.{row.kind}"), months=row.months.replace(",", "、"), amount=amount,
               state=_(f"pay.line_state.{row.state}"), account=account)
-    extra = [text for text in (reason_text(row), iso(row.paid_on)) if text]
-    return first + ("\n" + "  ".join(extra) if extra else "")
+    extra = [row.id_number if revealed else row.masked_id, reason_text(row), iso(row.paid_on)]
+    return first + "\n" + "  ".join(text for text in extra if text)
 
 
 class RoundScreen(SearchableScreen):
@@ -355,6 +357,27 @@ class RoundScreen(SearchableScreen):
     def _line_details(self, event: LineTable.Chosen) -> None:
         """Enter: the line in full below the list (the account still masked)."""
         self.status(line_details(event.row))
+
+    def action_reveal(self) -> None:
+        """`r`: the line under the cursor with its account and ID numbers in full, below the
+        list (a supervisor's action, recorded in the audit trail; the list stays masked)."""
+        line = self.table.current
+        if line is None:
+            self.app.bell()
+            return
+        self._reveal(line)
+
+    @work(thread=True, group="round-reveal")
+    def _reveal(self, line: LineRow) -> None:
+        from tui_register.ui.services import staff as staff_service
+
+        try:
+            staff_service.record_audit(self.app.user, "reveal_account", "payment_line", line.uuid,
+                                       f"#{self.number} {line.recipient}", supervisor=True)
+        except StorageProblem as err:
+            _reply(self, self._refused, err.message())
+            return
+        _reply(self, self.status, line_details(line, revealed=True))
 
     # --- a draft's lines ---------------------------------------------------------------------
 
