@@ -315,6 +315,33 @@ async def test_keys_typed_ahead_act_on_the_round_they_were_typed_for(register: B
     assert [(line.recipient_name, line.reason) for line in excluded] == [("李秀英", "重复")]
 
 
+async def test_a_result_file_with_an_unknown_account_records_nothing_and_names_the_error_workbook(
+        register: Built, tmp_path: Path):
+    from tui_register.storage import payments
+    from tui_register.storage.models import PaymentLine
+
+    made = payments.create_round(BOB, ["urban_dibao"], "2026-06")
+    payments.approve_round(ALICE, made.number)
+    answer = bank_answer(tmp_path / "回盘.xlsx", [("李秀英", account_number(1), 590, "成功", ""),
+                                                  ("外人", "6222029999999999999", 590, "成功", "")])
+    app = make_app(register.path, ALICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "6", "enter")
+        await lines_drawn(pilot)
+        await press(pilot, "o")
+        await type_text(pilot, str(answer))
+        await press(pilot, "ctrl+s")
+        await wait_until(pilot, lambda: "未记录任何结果" in status_text(app, "#results-status"), "the refusal")
+        errors = tmp_path / "回盘_errors.xlsx"
+        assert errors.exists() and compact(str(errors)) in compact(status_text(app, "#results-status"))
+        assert [row[-1] for row in data_rows(errors)] == [_("pay.results.unknown_account")]
+        await press(pilot, "ctrl+s")  # not checked clean: checked again, never recorded
+        await wait_until(pilot, lambda: "未记录任何结果" in status_text(app, "#results-status"), "the refusal")
+        assert app.screen.applied is False
+    assert {line.state for line in PaymentLine.select()} == {"due"}
+
+
 async def test_a_supervisor_reveals_one_line_s_numbers_and_it_is_audited(register: Built):
     from tui_register.domain.ids import mask_id
     from tui_register.storage import payments
