@@ -468,8 +468,13 @@ async def test_a_round_s_lines_page_forward_and_back_in_the_order_of_the_list(re
         assert keys(app) == every[:size]
         await press(pilot, "pagedown", "pagedown")
         assert keys(app) == every[2 * size:3 * size]
-        await press(pilot, "up")
-        assert keys(app) == every[size:2 * size]
+        await press(pilot, "j", "x")  # a line on the third page excluded: the page and the cursor stay
+        await type_text(pilot, "重复")
+        await press(pilot, "ctrl+s")
+        await wait_until(pilot, lambda: app.screen.table.current.state == "excluded", "the line excluded")
+        assert keys(app) == every[2 * size:3 * size] and app.screen.table.current.key == every[2 * size + 1]
+        await press(pilot, "up", "up")  # to the first row, then above it: the page before
+        assert keys(app) == every[size:2 * size] and app.screen.table.current.key == every[2 * size - 1]
         await press(pilot, "pageup")
         assert keys(app) == every[:size]
         await press(pilot, "G")  # read forward to the end: the last page

@@ -15,6 +15,7 @@ storage layer's own sentences, shown as they are. Account numbers are shown mask
 
 from __future__ import annotations
 
+import bisect
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -113,6 +114,10 @@ class RoundTable(PagedTable[RoundRow]):
     def row_key(self, row: RoundRow) -> int:
         return row.number
 
+    def key_before(self, row: RoundRow) -> int:
+        # Newest first: the page read "after" the next number up starts with this round.
+        return row.number + 1
+
     def fetch(self, request: PageRequest, limit: int) -> list[RoundRow]:
         return payment_service.round_page(after=request.after, before=request.before, last=request.last,
                                           limit=limit)
@@ -188,8 +193,8 @@ class LineTable(PagedTable[LineRow]):
     """A round's lines by recipient (pinyin initials, then entry), searched by name or initials.
 
     The lines are read forward only (`round_lines(after=…)`): the page before one is found
-    from the pages already read on the way (`_trail`: where each began), else by reading on
-    from the nearest one before it."""
+    by reading on from where a page read on the way began (the one before the previous, so that
+    a whole page is found after a resize too), else from the first line."""
 
     SUPPORTS_LAST = False  # G/End page forward to the end, in large reads
 
@@ -198,7 +203,9 @@ class LineTable(PagedTable[LineRow]):
         self.number = number
         self.text = ""
         self.several_categories = False
-        self._trail: list[tuple[tuple[str, int], tuple[str, int] | None]] = []  # (first key, read after)
+        # Where each page read began: its first line's key (sorted) -> the key it was read after.
+        self._firsts: list[tuple[str, int]] = []
+        self._read_after: dict[tuple[str, int], tuple[str, int] | None] = {}
 
     def reload(self, text: str | None = None) -> None:
         if text is not None:
@@ -225,27 +232,26 @@ class LineTable(PagedTable[LineRow]):
     def row_key(self, row: LineRow) -> tuple[str, int]:
         return row.key
 
+    def key_before(self, row: LineRow) -> tuple[str, int]:
+        # Line ids are integers: nothing lies between (initials, id - 1) and this line.
+        return row.key[0], row.key[1] - 1
+
     def fetch(self, request: PageRequest, limit: int) -> list[LineRow]:
         if request.before is not None:
             return self._rows_before(request.before, limit)
         rows = payment_service.line_page(self.number, self.text, after=request.after, limit=limit)
-        if request.after is None:
-            self._trail = []  # a first page: the way back starts again from here
-        if rows:
-            self._note(rows[0].key, request.after)
+        if request.after is None:  # a first page: the way back starts again from here
+            self._firsts, self._read_after = [], {}
+        if rows and rows[0].key not in self._read_after:
+            bisect.insort(self._firsts, rows[0].key)
+            self._read_after[rows[0].key] = request.after
         return rows
 
-    def _note(self, first: tuple[str, int], after: tuple[str, int] | None) -> None:
-        if all(key != first for key, _a in self._trail):
-            self._trail.append((first, after))
-            self._trail.sort(key=lambda entry: entry[0])
-
     def _rows_before(self, key: tuple[str, int], limit: int) -> list[LineRow]:
-        """The `limit` lines just before `key`: read on from the second-nearest page start
-        noted before it (so that a whole page is found even when the nearest one is closer
-        than a page, after a resize), else from the first line."""
-        starts = [after for first, after in self._trail if first < key]
-        after = starts[-2] if len(starts) >= 2 else None
+        """The `limit` lines just before `key`, read on from the second-nearest page start
+        before it, else from the first line."""
+        nearer = bisect.bisect_left(self._firsts, key)
+        after = self._read_after.get(self._firsts[nearer - 2]) if nearer >= 2 else None
         found: list[LineRow] = []
         while True:
             page = payment_service.line_page(self.number, self.text, after=after, limit=SCAN)
