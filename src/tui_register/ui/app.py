@@ -1,7 +1,7 @@
 """The Textual app: sections, global keys, help, command palette, quitting.
 
 Sections are Textual modes, each with its own screen stack, reachable from anywhere with
-one key (1-5 outside text fields, F2-F6 everywhere). The theme is the terminal's own ANSI
+one key (1-6 outside text fields, F2-F7 everywhere). The theme is the terminal's own ANSI
 palette: it works with 16 colours and sends the fewest bytes over a slow SSH link;
 NO_COLOR gives monochrome.
 """
@@ -59,6 +59,7 @@ SECTIONS = (
     ("volunteers", "section.volunteers", "tui_register.ui.screens.volunteers:VolunteersScreen"),
     ("reports", "section.reports", "tui_register.ui.screens.reports:ReportsScreen"),
     ("sync", "section.sync", "tui_register.ui.screens.sync:SyncScreen"),
+    ("payments", "section.payments", "tui_register.ui.screens.payments:PaymentsScreen"),
 )
 
 

@@ -33,7 +33,7 @@ class KeySpec:
 GROUPS: dict[str, str] = {
     "app": "everywhere",
     "list": "every list",
-    "search": "every searchable list (households, volunteers, a campaign's checklist)",
+    "search": "every searchable list (households, volunteers, a campaign's checklist, a payment round)",
     "households": "household list",
     "detail": "one household",
     "form": "every form",
@@ -46,6 +46,9 @@ GROUPS: dict[str, str] = {
     "reports": "Reports section",
     "import": "roster import",
     "sync": "Sync section",
+    "payments": "Payments section (the rounds)",
+    "payment_round": "one payment round (its lines)",
+    "payment_results": "a round's result file",
     "volunteers": "volunteer list",
     "volunteer": "one volunteer",
     "activities": "activity list",
@@ -68,6 +71,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("volunteers", ("volunteers", "activities", "activity", "volunteer")),
     ("reports", ("reports", "import")),
     ("sync", ("sync",)),
+    ("payments", ("payments", "payment_round", "payment_results")),
 )
 
 
@@ -147,6 +151,21 @@ KEYS: tuple[KeySpec, ...] = (
     K("sync.now", "s", "sync_now", "key.sync_now", "sync"),
     K("sync.dismiss", "x", "dismiss_change", "key.dismiss_change", "sync"),
     K("sync.refresh", "r", "refresh_view", "key.refresh", "sync"),
+    K("payments.new", "n", "new_round", "key.pay_new_round", "payments"),
+    K("payment_round.back", "escape", "back", "key.back", "payment_round"),
+    K("payment_round.exclude", "x", "exclude", "key.pay_exclude", "payment_round"),
+    K("payment_round.include", "i", "include", "key.pay_include", "payment_round", show=False),
+    K("payment_round.amount", "m", "change_amount", "key.pay_amount", "payment_round", show=False),
+    K("payment_round.approve", "a", "approve", "key.pay_approve", "payment_round"),
+    K("payment_round.export", "e", "export", "key.pay_export", "payment_round"),
+    K("payment_round.results", "o", "results", "key.pay_results", "payment_round"),
+    K("payment_round.paid", "p", "mark_paid", "key.pay_mark_paid", "payment_round", show=False),
+    K("payment_round.failed", "f", "mark_failed", "key.pay_mark_failed", "payment_round", show=False),
+    K("payment_round.close", "c", "close_round", "key.pay_close", "payment_round", show=False),
+    K("payment_round.reveal", "r", "reveal", "key.reveal", "payment_round", show=False),
+    # Not priority: it waits behind the characters of the file name typed before it.
+    K("payment_results.run", "ctrl+s", "run", "key.pay_check_apply", "payment_results"),
+    K("payment_results.back", "escape", "back", "key.back", "payment_results"),
     K("volunteers.new", "n", "new_volunteer", "key.vol_new_volunteer", "volunteers"),
     K("volunteers.activities", "a", "activities", "key.vol_activities", "volunteers"),
     K("volunteer.back", "escape", "back", "key.back", "volunteer"),
