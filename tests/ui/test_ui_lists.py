@@ -630,3 +630,17 @@ async def test_the_rest_of_a_burst_read_while_the_form_opens_stays_behind_its_fi
         assert app.screen.query_one("#f-address").value == "人民路99号"
         assert app.screen.query_one("#f-phone").value == "13800001111"
 
+
+
+async def test_a_key_typed_behind_the_section_key_is_the_new_lists(register: Register):
+    """`3` then `n` in one burst: the volunteer list opens and `n` makes a new volunteer; it
+    once landed in the list's search box, which Textual focuses first as a screen opens."""
+    from tui_register.ui.forms.volunteer import VolunteerForm
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, ["3", "n"])
+        await settle(pilot)
+        assert isinstance(app.screen, VolunteerForm)
+        assert app.screen_stack[-2].search.value == ""

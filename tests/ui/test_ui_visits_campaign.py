@@ -594,3 +594,19 @@ def test_24_spaces_in_one_tmux_send_keys_record_24_visits(tmp_path: Path):
         assert visited == targets[:24]
         assert len(screen.splitlines()) == 24 and all(len(line) <= 80 for line in screen.splitlines())
         term.send("Escape", "Escape", "Escape", "C-q")
+
+
+async def test_a_space_typed_behind_the_enter_that_opens_the_checklist_ticks_its_first_row(big: Big):
+    """Enter on a campaign and Space in one burst: the checklist opens and the Space records
+    its first household. Textual focuses the search box first as a screen opens: the Space
+    once went into the search text."""
+    from tui_register.ui.screens.campaigns import ChecklistScreen
+
+    app = make_visit_app(big.register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "2", "c")
+        await burst(pilot, "enter", "space")
+        await wait_until(pilot, lambda: campaign_visits(big.campaign_uuid), "the visit")
+        assert isinstance(app.screen, ChecklistScreen) and app.screen.search.value == ""
+        assert [v.household.uuid for v in campaign_visits(big.campaign_uuid)] == big.targets[:1]
