@@ -34,7 +34,7 @@ def export(kind: str, settings, user: str, options: ExportOptions,
            on_progress: Callable[[int, int], None] | None = None) -> Path:
     """Write the report `kind` and return its path; see the package documentation."""
     check_options(kind, options)
-    scope = resolve(kind, options, clock.today(), office=settings.office_name)
+    scope = resolve(kind, options, clock.today(), office=settings.office_name, key_youfu=settings.key_youfu)
     if options.full_ids:
         require_writer(user, supervisor=True)
     target = output.reserve(Path(options.out) if options.out else default_path(settings, scope),
