@@ -435,6 +435,10 @@ def _checked(field: str, value: Any, source: _Source, label: str, base: Path) ->
         # strict: a TOML string is not a number, nor is true a 1.
         return _adapter(field).validate_python(value, strict=True)
     except ValidationError as err:
+        if field == "key_youfu" and err.errors()[0]["type"] == "value_error":
+            # An unknown category: the domain's sentence, with the nearest valid name.
+            raise _fail(source, "config.problem.key_youfu_name", label,
+                        problem=str(err.errors()[0]["ctx"]["error"])) from None
         loc = err.errors()[0]["loc"]
         if field in _ENTRY_PROBLEMS and loc:
             raise _fail(source, _ENTRY_PROBLEMS[field], f"{label}.{loc[0]}") from None
