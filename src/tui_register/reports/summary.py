@@ -214,11 +214,85 @@ class _Category:
     paid_persons: int = 0
 
 
-def by_category(scope: Scope, due: Counter[str] | None = None) -> dict[str, _Category]:
+Held = Counter  # (place path, the categories held) → households or persons: see `held()`
+
+
+@dataclass
+class _Holding:
+    """Who held which categories, read once for 按类别, its subtotals and 按村分类别: each key is
+    a place path and a set of category codes, each value the households (or persons, or
+    recipients paid) with exactly that set. A group's distinct count is then the sum over
+    the sets that meet it, without a query per group."""
+
+    households: Held  # on the register at the end of the period, per categories in force then
+    persons: Held
+    new: Held  # households with memberships started in the period, per those categories
+    ended: Held
+    paid: Held  # recipients of lines paid in the period, per the lines' categories
+
+
+def held(scope: Scope) -> _Holding:
+    at = scope.date_to
+    codes = fn.GROUP_CONCAT(fn.DISTINCT(Membership.category))
+    on_roster = membership_in_force(at) & household_on_roster(at)
+
+    def per_household(cond: Expression) -> Held:
+        return _sets(Membership.select(Household.place_path, codes).join(Household)
+                     .where(cond & _here(scope)).group_by(Membership.household))
+
+    recipient = PaymentLine.household.concat("-").concat(fn.COALESCE(PaymentLine.person, "h"))
+    return _Holding(
+        households=per_household(on_roster),
+        persons=_persons_held(scope, on_roster),
+        new=per_household(_between(Membership.start_date, scope) & (Membership.status != "voided")),
+        ended=per_household(_between(Membership.end_date, scope) & (Membership.status == "ended")),
+        paid=_sets(_in_place(PaymentLine.select(SQL("''"), fn.GROUP_CONCAT(fn.DISTINCT(PaymentLine.category)))
+                             .where((PaymentLine.state == "paid") & _between(PaymentLine.paid_on, scope)),
+                             scope, PaymentLine.household == Household.id).group_by(recipient)),
+    )
+
+
+def _sets(query: Select) -> Held:
+    """Count the rows of (path, "code,code") by path and set of codes, streaming the rows."""
+    found: Held = Counter()
+    for path, codes in database.execute(query):
+        found[(path, frozenset(codes.split(",")))] += 1
+    return found
+
+
+def _persons_held(scope: Scope, on_roster: Expression) -> Held:
+    """Persons on the register at the end of the period per the categories they count in: their
+    own memberships, and every membership of their household's that is not personal."""
+    alive = on_roster & person_on_roster(scope.date_to) & _here(scope)
+    columns = [Household.place_path.alias("path"), Person.id.alias("pid"), Membership.category.alias("code")]
+    personal = (Membership.select(*columns)
+                .join(Person, on=(Membership.person == Person.id))
+                .join(Household, on=(Person.household == Household.id))
+                .where(Membership.person.is_null(False) & alive))
+    whole = (Membership.select(*columns)
+             .join(Person, on=(Person.household == Membership.household))
+             .join(Household, on=(Membership.household == Household.id))
+             .where(Membership.person.is_null() & alive))
+    both = (personal | whole).alias("u")
+    return _sets(Select([both], [fn.MIN(both.c.path), fn.GROUP_CONCAT(fn.DISTINCT(both.c.code))])
+                 .group_by(both.c.pid))
+
+
+def _count(found: Held, codes: Iterable[str]) -> int:
+    """The households (or persons) of `found` holding any of `codes`: each once."""
+    wanted = set(codes)
+    return sum(n for (_path, held_codes), n in found.items() if wanted & held_codes)
+
+
+def by_category(scope: Scope, holding: _Holding, due: Counter[str] | None = None) -> dict[str, _Category]:
     """The figures of each category that has any, in catalog order."""
     found: dict[str, _Category] = defaultdict(_Category)
-    for name, rows in _category_counts(scope, None).items():
-        for code, n in rows:
+    for name in ("households", "persons", "new", "ended"):
+        per_code: Counter[str] = Counter()
+        for (_path, codes), n in getattr(holding, name).items():
+            for code in codes:
+                per_code[code] += n
+        for code, n in per_code.items():
             setattr(found[code], name, n)
     for code, fen in (due if due is not None else _amounts_due(scope)[0]).items():
         found[code].due = fen
@@ -228,85 +302,31 @@ def by_category(scope: Scope, due: Counter[str] | None = None) -> dict[str, _Cat
     return dict(sorted(found.items(), key=lambda item: order.get(item[0], len(order))))
 
 
-def of_codes(scope: Scope, codes: tuple[str, ...], categories: dict[str, _Category]) -> _Category:
+def of_codes(codes: tuple[str, ...], categories: dict[str, _Category], holding: _Holding) -> _Category:
     """The figures of several categories together (a group, or all of them): households,
     persons and recipients each counted once; amounts and 发放人次 the categories' sums."""
-    total = _Category()
-    for name, rows in _category_counts(scope, codes).items():
-        setattr(total, name, rows[0][0] if rows else 0)
+    total = _Category(households=_count(holding.households, codes), persons=_count(holding.persons, codes),
+                      new=_count(holding.new, codes), ended=_count(holding.ended, codes),
+                      paid_persons=_count(holding.paid, codes))
     for code in codes:
         if code in categories:
             total.due += categories[code].due
             total.paid += categories[code].paid
             total.paid_lines += categories[code].paid_lines
-    if codes:
-        total.paid_persons = _rows(_paid_lines(scope).where(PaymentLine.category.in_(codes)))[0][2]
     return total
 
 
-def _category_counts(scope: Scope, codes: tuple[str, ...] | None) -> dict[str, list[tuple]]:
-    """Households, persons, new and ended households: per category [(code, n)] when `codes`
-    is None, else [(n,)] over those categories together (each household or person once)."""
-    at = scope.date_to
-    key = [Membership.category] if codes is None else []
-    ours = Membership.status.is_null(False) if codes is None else Membership.category.in_(codes)
-
-    def count(cond: Expression) -> list[tuple]:
-        query = (Membership.select(*key, fn.COUNT(fn.DISTINCT(Membership.household))).join(Household)
-                 .where(cond & ours & _here(scope)))
-        return _rows(query.group_by(*key) if key else query)
-
-    return {
-        "households": count(membership_in_force(at) & household_on_roster(at)),
-        "persons": _persons(scope, ours, grouped=codes is None),
-        "new": count(_between(Membership.start_date, scope) & (Membership.status != "voided")),
-        "ended": count(_between(Membership.end_date, scope) & (Membership.status == "ended")),
-    }
-
-
-def _persons(scope: Scope, ours: Expression, *, grouped: bool, by_place: bool = False) -> list[tuple]:
-    """Distinct persons on the register at the end of the period holding the categories `ours`:
-    the person of a personal membership, else every member of the household. Per category
-    when `grouped` (and per place path with `by_place`), else once over them all."""
-    at = scope.date_to
-    alive = membership_in_force(at) & household_on_roster(at) & person_on_roster(at) & ours & _here(scope)
-    columns = [*([Household.place_path.alias("path")] if by_place else []),
-               *([Membership.category] if grouped else []), Person.id.alias("pid")]
-    personal = (Membership.select(*columns)
-                .join(Person, on=(Membership.person == Person.id))
-                .join(Household, on=(Person.household == Household.id))
-                .where(Membership.person.is_null(False) & alive))
-    whole = (Membership.select(*columns)
-             .join(Person, on=(Person.household == Membership.household))
-             .join(Household, on=(Membership.household == Household.id))
-             .where(Membership.person.is_null() & alive))
-    both = (personal | whole).alias("u")  # UNION: a person counted once per group of the key
-    key = [*([both.c.path] if by_place else []), *([both.c.category] if grouped else [])]
-    query = Select([both], [*key, fn.COUNT(SQL("*"))])
-    return _rows(query.group_by(*key) if key else query)
-
-
-def by_village_and_category(scope: Scope) -> list[tuple]:
+def by_village_and_category(holding: _Holding) -> list[tuple]:
     """(village, grid, category, households, persons) at the end of the period; a village's
     rows (grid "") first, then its grids' rows when it has grids."""
-    at = scope.date_to
     households: Counter[tuple[str, str, str]] = Counter()
     persons: Counter[tuple[str, str, str]] = Counter()
-
-    def places(path: str) -> list[tuple[str, str]]:
-        township, village, grid = path_parts(path)
-        return [(village or township, "")] + ([(village or township, grid)] if grid else [])
-
-    in_force = membership_in_force(at) & household_on_roster(at) & _here(scope)
-    for path, code, n in _rows(Membership.select(Household.place_path, Membership.category,
-                                                 fn.COUNT(fn.DISTINCT(Membership.household)))
-                               .join(Household).where(in_force)
-                               .group_by(Household.place_path, Membership.category)):
-        for place in places(path):
-            households[(*place, code)] += n
-    for path, code, n in _persons(scope, Membership.status.is_null(False), grouped=True, by_place=True):
-        for place in places(path):
-            persons[(*place, code)] += n
+    for found, counts in ((holding.households, households), (holding.persons, persons)):
+        for (path, codes), n in found.items():
+            township, village, grid = path_parts(path)
+            for place in [(village or township, "")] + ([(village or township, grid)] if grid else []):
+                for code in codes:
+                    counts[(*place, code)] += n
     order = {c: i for i, (c,) in enumerate(_rows(Category.select(Category.code).order_by(Category.sort)))}
     keys = sorted(households.keys() | persons.keys(),
                   key=lambda k: (k[0], k[1] != "", k[1], order.get(k[2], len(order))))
@@ -420,11 +440,12 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
     villages = by_village(scope)
     progress(1, STEPS)
     due, due_per_month = _amounts_due(scope)
-    categories = by_category(scope, due)
     progress(2, STEPS)
-    groups = [(g, of_codes(scope, g.codes, categories)) for g in category_groups(scope.key_youfu) if g.codes]
+    holding = held(scope)
     progress(3, STEPS)
-    village_categories = by_village_and_category(scope)
+    categories = by_category(scope, holding, due)
+    groups = [(g, of_codes(g.codes, categories, holding)) for g in category_groups(scope.key_youfu) if g.codes]
+    village_categories = by_village_and_category(holding)
     progress(4, STEPS)
     by_month = visits_by_month(scope)
     progress(5, STEPS)
