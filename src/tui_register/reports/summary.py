@@ -214,7 +214,8 @@ class _Category:
     paid_persons: int = 0
 
 
-Held = Counter  # (place path, the categories held) → households or persons: see `held()`
+# (place path, the set of category codes held) → how many households, persons or recipients
+Held = Counter
 
 
 @dataclass
@@ -232,6 +233,7 @@ class _Holding:
 
 
 def held(scope: Scope) -> _Holding:
+    """Five reads, each streamed into counts per (place path, set of categories)."""
     at = scope.date_to
     codes = fn.GROUP_CONCAT(fn.DISTINCT(Membership.category))
     on_roster = membership_in_force(at) & household_on_roster(at)
