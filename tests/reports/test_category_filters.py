@@ -66,3 +66,24 @@ def test_a_place_by_its_code(register, tmp_path):
         w.update(Place, farm.uuid, farm.version, code="410102001")
     ws = run(register, "visits", tmp_path, place="410102001", **YEAR_2025)["走访慰问台账"]
     assert column(ws, "户主姓名") == ["王五"]
+
+
+def test_payment_lines_by_a_group(tmp_path):
+    from tests.support.reports import data_rows
+    from tui_register.domain.records import AccountIn, validate
+    from tui_register.storage import payments
+    from tui_register.storage.models import Household
+
+    own = build_register(tmp_path / "own.db", ALICE)
+    own.use()
+    for name in ("张三丰", "赵大"):
+        household = Household.get(Household.head_name == name)
+        payments.add_account(ALICE, validate(AccountIn, {"household": household.uuid, "kind": "cash"}))
+    payments.create_round(ALICE, ["urban_dibao", "rural_dibao"], "2025Q1")
+    (tmp_path / "out").mkdir()
+    both = run(own, "payments", tmp_path / "out", category="低保", **YEAR_2025)["发放明细"]
+    assert sorted(row[4] for row in data_rows(both)) == ["张三丰", "赵大"]
+    rural = run(own, "payments", tmp_path / "out", category="农村低保,孤儿", **YEAR_2025)["发放明细"]
+    assert [row[4] for row in data_rows(rural)] == ["赵大"]
+    none = run(own, "payments", tmp_path / "out", category="优抚对象", **YEAR_2025)["发放明细"]
+    assert [row[0] for row in data_rows(none)] == ["（无记录）"]
