@@ -41,6 +41,10 @@ examples use::
     single_supervisor = false     # payments_single_supervisor: the office has one supervisor,
                                   # who may approve the payment rounds she prepared
 
+    [categories]
+    key_youfu = ["烈属", "disabled_serviceman"]  # key_youfu: the categories of 重点优抚对象
+                                  # (by code or name); a filter names them as key_youfu
+
     [visit_intervals]             # visit_intervals: category code or group = days
     youfu = 90                    # groups: youfu, dibao, tekun, disability, other
     "0103" = 30                   # a category code beats its group; 0 = never
@@ -122,6 +126,20 @@ VisitDays = Annotated[int, Field(ge=0, le=3650)]
 KeyName = Annotated[str, Field(min_length=1)]
 
 
+def _category_codes(names: list[str]) -> list[str]:
+    """Category names or codes as codes (groups expanded); ValueError for an unknown one."""
+    from tui_register.domain.categories import parse_categories
+    from tui_register.domain.errors import FieldError
+
+    try:
+        return list(parse_categories(names))
+    except FieldError as err:
+        raise ValueError(err.problem()) from None
+
+
+CategoryList = Annotated[list[str], AfterValidator(_category_codes)]
+
+
 class Settings(BaseModel):
     """The effective settings; build them with `load_settings`."""
 
@@ -148,6 +166,8 @@ class Settings(BaseModel):
     escape_delay_ms: int = Field(default=100, ge=0, le=2000)
     mouse: bool = False
     keys: dict[str, KeyName] = Field(default_factory=dict)
+    # 重点优抚对象: the categories a filter means by key_youfu; the summary subtotals them.
+    key_youfu: CategoryList = Field(default_factory=list)
 
     def visit_interval_for(self, code: str | None, group: str | None) -> int:
         """Days between visits for a category: its code beats its group; 0 = never."""
@@ -189,6 +209,7 @@ FILE_TABLES: dict[str, dict[str, str]] = {
         "total_timeout": "sync_total_timeout",
     },
     "payments": {"single_supervisor": "payments_single_supervisor"},
+    "categories": {"key_youfu": "key_youfu"},
 }
 _SECRET_FIELD = "sync_token"
 _FIELDS = tuple(name for name in Settings.model_fields if name != _SECRET_FIELD)
@@ -215,6 +236,7 @@ _PROBLEMS: dict[str, str] = {
     "mouse": "config.problem.mouse",
     "visit_intervals": "config.problem.visit_intervals",
     "keys": "config.problem.keys",
+    "key_youfu": "config.problem.key_youfu",
 }
 _ENTRY_PROBLEMS = {"visit_intervals": "config.problem.visit_interval", "keys": "config.problem.key"}
 
@@ -395,6 +417,8 @@ def _from_text(field: str, text: str) -> Any:
             return value if math.isfinite(value) else text
     except ValueError:
         return text
+    if field == "key_youfu":
+        return [part.strip() for part in text.split(",") if part.strip()]
     if field == "mouse":
         word = text.strip().lower()
         return True if word in _TRUE else False if word in _FALSE else text
@@ -411,6 +435,10 @@ def _checked(field: str, value: Any, source: _Source, label: str, base: Path) ->
         # strict: a TOML string is not a number, nor is true a 1.
         return _adapter(field).validate_python(value, strict=True)
     except ValidationError as err:
+        if field == "key_youfu" and err.errors()[0]["type"] == "value_error":
+            # An unknown category: the domain's sentence, with the nearest valid name.
+            raise _fail(source, "config.problem.key_youfu_name", label,
+                        problem=str(err.errors()[0]["ctx"]["error"])) from None
         loc = err.errors()[0]["loc"]
         if field in _ENTRY_PROBLEMS and loc:
             raise _fail(source, _ENTRY_PROBLEMS[field], f"{label}.{loc[0]}") from None

@@ -448,3 +448,21 @@ def test_the_cash_ceiling_of_a_visit(tmp_path):
     assert load(tmp_path / "e", environ={"TUI_REGISTER_VISIT_CASH_CEILING": "800"}).visit_cash_ceiling == 800
     message = config_error(tmp_path, "[visits]\ncash_ceiling = -1\n")
     assert "visits.cash_ceiling" in message and "0 to 9999999" in message
+
+
+def test_key_youfu_names_become_codes(tmp_path):
+    settings = load(tmp_path, '[categories]\nkey_youfu = ["烈属", "disabled_serviceman", "Veteran"]\n')
+    assert settings.key_youfu == ["martyr_family", "disabled_serviceman", "veteran"]
+    assert load(tmp_path / "env", environ={"TUI_REGISTER_KEY_YOUFU": "烈属, veteran"}).key_youfu == [
+        "martyr_family", "veteran"]
+    assert load(tmp_path / "none").key_youfu == []
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('[categories]\nkey_youfu = ["烈士"]\n', "did you mean “烈属”?"),
+    ('[categories]\nkey_youfu = "烈属"\n', "list of category names or codes"),
+    ('[categories]\nkey_youfu = [1]\n', "list of category names or codes"),
+])
+def test_key_youfu_errors_name_the_key(tmp_path, text, problem):
+    message = config_error(tmp_path, text)
+    assert "categories.key_youfu" in message and problem in message

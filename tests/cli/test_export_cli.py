@@ -50,7 +50,7 @@ def test_full_ids_for_the_supervisor(db, tmp_path):
     (("export", "visits", "--from", "2025-02-30"), "usage error"),
     (("export", "receipts"), "needs a campaign"),
     (("export", "pie"), "usage error"),
-    (("export", "visits", "--category", "nope"), "No such category: nope"),
+    (("export", "visits", "--category", "nope"), "“nope” is not a category"),
 ])
 def test_usage_errors_exit_2(db, args, says):
     done = cli(db, *args)
@@ -79,3 +79,38 @@ def test_export_file_name_has_the_office_code_kept_in_the_register(tmp_path):
                            "summary"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert [p.name[:14] for p in (tmp_path / "exports").glob("*.xlsx")] == ["summary_GL-03_"]
+
+
+@pytest.mark.parametrize("category", ["dibao", "低保", "urban_dibao,rural_dibao", "城市低保，农村低保"])
+def test_category_groups_and_lists(db, tmp_path, category):
+    out = tmp_path / "visits.xlsx"
+    done = cli(db, "export", "visits", "--from", "2025-01-01", "--to", "2025-12-31", "--category", category,
+               "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    ws = open_book(out).active
+    assert ws["A2"].value.endswith("Category: Minimum living allowance")
+    assert column(ws, "Head of household") == ["张三丰", "张三丰"]  # 赵大's 农村低保 household was not visited
+    both = cli(db, "export", "visits", "--category", "veteran,urban_dibao", "--from", "2025-01-01",
+               "--to", "2025-12-31", "--out", str(tmp_path / "both.xlsx"))
+    assert both.returncode == 0, both.stderr
+    assert sorted(column(open_book(tmp_path / "both.xlsx").active, "Head of household")) == ["张三丰", "张三丰", "王五"]
+
+
+def test_an_unknown_category_names_the_nearest(db):
+    done = cli(db, "export", "visits", "--category", "urban_dibao,rurall_dibao")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("Category (--category): “rurall_dibao” is not a category or a group of "
+                                   "categories; did you mean “rural_dibao”?")
+    unset = cli(db, "export", "visits", "--category", "key_youfu")
+    assert unset.returncode == 2 and "key_youfu under [categories]" in unset.stderr
+
+
+def test_key_youfu_from_the_configuration(db, tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[categories]\nkey_youfu = ["退役军人"]\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "tui_register", "--db", str(db), "--config", str(config),
+                           "export", "visits", "--category", "key_youfu", "--from", "2025-01-01", "--to",
+                           "2025-12-31", "--out", str(tmp_path / "k.xlsx")],
+                          env=cli_env("en"), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert column(open_book(tmp_path / "k.xlsx").active, "Head of household") == ["王五"]

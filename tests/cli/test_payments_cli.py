@@ -235,3 +235,13 @@ def test_results_with_unknown_accounts_other_amounts_or_repeats_apply_nothing(db
     assert "文本" in problems[3]
     shown = json.loads(cli(db, "payments", "show", "1", "--json").stdout)
     assert shown["paid_lines"] == 0 and shown["failed_lines"] == 0  # nothing half-written
+
+
+def test_a_round_for_a_group(db):
+    cli(db, "payments", "standard", "--category", "urban_dibao", "--from", "2020-01-01", "--amount", "590")
+    made = cli(db, "payments", "new", "--category", "低保", "--period", "2026-11")
+    assert made.returncode == 0, made.stderr
+    shown = json.loads(cli(db, "payments", "show", "1", "--json").stdout)
+    assert {line["category"] for line in shown["lines"]} == {"urban_dibao"}
+    typo = cli(db, "payments", "new", "--category", "城市低宝", "--period", "2026-12", language="zh_CN")
+    assert typo.returncode == 2 and "是不是“城市低保”" in typo.stderr

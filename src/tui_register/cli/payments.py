@@ -87,19 +87,11 @@ def run(args: argparse.Namespace, settings) -> int:
         return ExitCode.USAGE
 
 
-def _categories(text: str) -> list[str]:
-    from tui_register.domain.categories import code_for
-    from tui_register.domain.errors import FieldError
+def _categories(text: str, settings) -> list[str]:
+    """Categories and groups (低保, youfu, key_youfu from the configuration) as codes."""
+    from tui_register.domain.categories import parse_categories
 
-    codes = []
-    for part in (p.strip() for p in text.replace("，", ",").split(",")):
-        if not part:
-            continue
-        code = code_for("category", part)
-        if code is None:
-            raise FieldError("category", "unknown_category")
-        codes.append(str(code))
-    return codes
+    return list(parse_categories(text, key_youfu=settings.key_youfu))
 
 
 def _standard(args, settings, user: str) -> int:
@@ -117,7 +109,7 @@ def _standard(args, settings, user: str) -> int:
 def _new(args, settings, user: str) -> int:
     from tui_register.storage import payment_queries, payments
 
-    made = payments.create_round(user, _categories(args.category), args.period, pay_date=args.pay_date,
+    made = payments.create_round(user, _categories(args.category, settings), args.period, pay_date=args.pay_date,
                                  kind="correction" if args.correction else "regular", name=args.name)
     row = payment_queries.round_row(made)
     print(_("pay.cli.created", number=row.number, name=row.name, lines=row.totals.lines,

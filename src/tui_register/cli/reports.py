@@ -14,7 +14,7 @@ from tui_register.exit_codes import ExitCode
 from tui_register.i18n import _
 from tui_register.reports.options import KINDS, UNITS, ReportError
 
-_FILTERS = {"category": "C", "place": "P", "status": "S", "purpose": "P", "campaign": "NAME_OR_UUID"}
+_FILTERS = {"category": "C[,C…]", "place": "P", "status": "S", "purpose": "P", "campaign": "NAME_OR_UUID"}
 
 
 def _date(text: str):

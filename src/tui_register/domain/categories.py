@@ -6,12 +6,16 @@ changes meaning when a label is reworded or translated.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from typing import Iterable, Sequence
 
+from tui_register.domain.errors import FieldError
 from tui_register.i18n import _, get_language
 
 GROUPS = ("dibao", "tekun", "disability", "youfu", "other")
@@ -69,9 +73,13 @@ class Category:
 
 
 @functools.cache
+def _data() -> dict:
+    return json.loads(resources.files("tui_register.domain").joinpath("categories.json").read_text("utf-8"))
+
+
+@functools.cache
 def _catalog() -> tuple[Category, ...]:
-    text = resources.files("tui_register.domain").joinpath("categories.json").read_text("utf-8")
-    entries = [Category(**entry) for entry in json.loads(text)["categories"]]
+    entries = [Category(**entry) for entry in _data()["categories"]]
     return tuple(sorted(entries, key=lambda c: c.sort))
 
 
@@ -131,3 +139,104 @@ def code_for(kind: str, value: object) -> object | None:
 def _fold(text: str) -> str:
     """Comparable form of a label: NFKC (full-width brackets as typed by an IME), lower case."""
     return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+# --- groups and lists of categories ----------------------------------------------------------
+
+KEY_YOUFU = "key_youfu"  # the group whose categories the configuration lists
+LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+@dataclass(frozen=True)
+class CategoryGroup:
+    """A name for several categories (低保 = 城市低保 + 农村低保), in a filter and as a subtotal."""
+
+    code: str
+    zh: str
+    en: str
+    codes: tuple[str, ...]  # in catalog order; empty for the configured group left unset
+    aliases: tuple[str, ...] = ()
+    configured: bool = False  # its codes come from the configuration ([categories] key_youfu)
+
+    def name(self, lang: str | None = None) -> str:
+        return self.zh if (lang or get_language()) == "zh_CN" else self.en
+
+
+def category_groups(key_youfu: Sequence[str] = ()) -> list[CategoryGroup]:
+    """The groups in display order; 重点优抚对象 holds the configured `key_youfu` codes."""
+    order = [c.code for c in _catalog()]
+    groups = []
+    for entry in _data()["groups"]:
+        if entry.get("all"):
+            wanted = set(order)
+        elif entry.get("configured"):
+            wanted = set(key_youfu)
+        elif "catalog_group" in entry:
+            wanted = {c.code for c in _catalog() if c.group == entry["catalog_group"]}
+        else:
+            wanted = set(entry["categories"])
+        groups.append(CategoryGroup(entry["code"], entry["zh"], entry["en"],
+                                    tuple(code for code in order if code in wanted),
+                                    tuple(entry.get("aliases", ())), bool(entry.get("configured"))))
+    return groups
+
+
+def parse_categories(value: str | Iterable[str] | None, *, key_youfu: Sequence[str] = (),
+                     field: str = "category") -> tuple[str, ...]:
+    """The category codes a filter names, in catalog order, each once.
+
+    `value` is what a user types: one name or a list separated by commas (also ，、;), each a
+    category or a group, by code or by its Chinese or English name (youfu, 低保,
+    urban_dibao,rural_dibao, 城市低保、农村低保); or a sequence of such names. Empty: ().
+    An unknown name raises FieldError(field, ...) naming it and the nearest valid name.
+    Every path that takes a category filter (command line, interface, reports) comes here.
+    """
+    if value is None:
+        return ()
+    parts = LIST_SEPARATORS.split(value) if isinstance(value, str) else list(value)
+    names = _names(tuple(key_youfu))
+    wanted: set[str] = set()
+    for typed in (str(p).strip() for p in parts):
+        part = _fold(typed)
+        if not part:
+            continue
+        if part not in names:
+            raise _unknown(field, typed, names)
+        group, codes = names[part]
+        if group == KEY_YOUFU and not codes:
+            raise FieldError(field, "key_youfu_unset")
+        wanted.update(codes)
+    return tuple(c.code for c in _catalog() if c.code in wanted)
+
+
+@functools.lru_cache(maxsize=8)
+def _names(key_youfu: tuple[str, ...]) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    """Every name a filter may use (folded) -> (group code or None, its category codes)."""
+    names: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+    for group in category_groups(key_youfu):
+        for name in (group.code, group.zh, group.en, *group.aliases):
+            names[_fold(name)] = (group.code, group.codes)
+    for c in _catalog():
+        for name in (c.code, c.zh, c.en, c.zh_short, c.en_short):
+            names.setdefault(_fold(name), (None, (c.code,)))
+    return names
+
+
+def _unknown(field: str, typed: str, names: dict) -> FieldError:
+    nearest = difflib.get_close_matches(_fold(typed), list(names), n=1, cutoff=0.5)
+    if nearest:
+        return FieldError(field, "unknown_category_hint", {"value": typed, "hint": _display(nearest[0])})
+    return FieldError(field, "unknown_category_named", {"value": typed})
+
+
+def _display(folded: str) -> str:
+    """A folded name as the catalog spells it (the English names have capitals)."""
+    for group in category_groups():
+        for name in (group.code, group.zh, group.en, *group.aliases):
+            if _fold(name) == folded:
+                return name
+    for c in _catalog():
+        for name in (c.code, c.zh, c.en, c.zh_short, c.en_short):
+            if _fold(name) == folded:
+                return name
+    return folded

@@ -45,6 +45,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} must be text of at most 20 letters, digits, - or _",
     ),
     "config.problem.text": ("{key} 应为文本", "{key} must be text"),
+    "config.problem.key_youfu_name": ("{key}：{problem}", "{key}: {problem}"),
+    "config.problem.key_youfu": ("{key} 应为对象类别名称或代码的列表，如 [\"烈属\", \"残疾军人\"]",
+                                 "{key} must be a list of category names or codes, e.g. [\"martyr_family\", \"veteran\"]"),
     "config.problem.language": ("{key} 应为 zh_CN 或 en", "{key} must be zh_CN or en"),
     "config.problem.sync_endpoint": (
         "{key} 应为以 http:// 或 https:// 开头的网址",

@@ -46,6 +46,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.hours_range": ("应大于0且不超过24小时", "must be more than 0 and at most 24 hours"),
     "err.hours_decimals": ("最多保留一位小数，如2.5", "may have at most one decimal, e.g. 2.5"),
     "err.unknown_category": ("不是本系统中的对象类别", "is not a known category"),
+    "err.unknown_category_hint": ("“{value}”不是对象类别或类别组，是不是“{hint}”？",
+                                  "“{value}” is not a category or a group of categories; did you mean “{hint}”?"),
+    "err.unknown_category_named": ("“{value}”不是对象类别或类别组（可写类别名称或代码，或优抚对象、低保、特困、残疾、全部对象，多个用逗号分隔）",
+                                   "“{value}” is not a category or a group of categories (write a category's name "
+                                   "or code, or youfu, dibao, tekun, disability, all; several separated by commas)"),
+    "err.key_youfu_unset": ("重点优抚对象尚未设定：请在配置文件[categories]中填写key_youfu",
+                            "key entitled persons are not set: list them as key_youfu under [categories] "
+                            "in the configuration file"),
     "err.person_or_household": ("人员和户必须二选一", "give either a person or a household, not both"),
     "err.end_before_start": ("不能早于开始日期", "must not be before the start date"),
     "err.period_required": ("填写了金额时必须选择发放周期", "is required when an amount is given"),

@@ -16,6 +16,7 @@ MESSAGES = {
     "report.sheet.overview": ("概览", "Overview"),
     "report.sheet.by_category": ("按类别", "By category"),
     "report.sheet.by_village": ("按村（社区）", "By village"),
+    "report.sheet.village_categories": ("按村分类别", "By village and category"),
     "report.sheet.by_month": ("走访按月", "Visits by month"),
     "report.sheet.by_campaign": ("走访按活动", "Visits by campaign"),
     "report.sheet.volunteer_months": ("志愿服务按月", "Volunteering by month"),
@@ -43,6 +44,14 @@ MESSAGES = {
         "Handed out by: ____________    Checked by: ____________    Date: ____________",
     ),
     "report.summary.no_campaign": ("（未关联慰问活动的走访）", "(visits outside any campaign)"),
+    "report.summary.sheet_title": ("{title}——{sheet}", "{title}: {sheet}"),
+    "report.summary.sign_off": (
+        "填报单位：{office}        负责人：__________        填报人：__________        填报日期：______年____月____日",
+        "Reporting office: {office}        Head: __________        Prepared by: __________        "
+        "Date: ____________"),
+    "report.summary.group_subtotal": ("小计：{group}", "Subtotal: {group}"),
+    "report.summary.all_categories": ("合计（户数、人数不重复计）", "All categories (each household and person once)"),
+    "report.summary.whole_village": ("全村（社区）", "(whole village)"),
 
     # ---- column headers
     "report.col.number": ("序号", "No."),
@@ -119,6 +128,9 @@ MESSAGES = {
     "report.figure.households_new": ("期内新增户数", "Households added in the period"),
     "report.figure.households_closed": ("期内注销户数", "Households closed in the period"),
     "report.figure.persons_deceased": ("期内死亡注销人数", "Persons recorded deceased in the period"),
+    "report.figure.places_township": ("乡镇（街道）", "Townships"),
+    "report.figure.places_village": ("村（社区）", "Villages (communities)"),
+    "report.figure.places_grid": ("网格", "Grids"),
     "report.figure.visits": ("走访慰问人次", "Visits"),
     "report.figure.households_visited": ("走访户数", "Households visited"),
     "report.figure.households_given_cash": ("发放慰问金户数", "Households given cash"),
@@ -133,6 +145,7 @@ MESSAGES = {
     "report.figure.participations": ("志愿服务人次", "Participations"),
     "report.figure.hours": ("志愿服务时长", "Volunteer hours"),
     "report.u.households": ("户", "households"),
+    "report.u.places": ("个", "places"),
     "report.u.persons": ("人", "persons"),
     "report.u.times": ("人次", "times"),
     "report.u.activities": ("次", "activities"),
@@ -147,7 +160,21 @@ MESSAGES = {
     "report.period_reversed": ("开始日期晚于结束日期", "The start date is after the end date"),
     "report.campaign_required": ("签领表需要用 --campaign 指定慰问活动", "The receipt sheet needs a campaign: add --campaign"),
     "report.sheet_rows_too_small": ("每个工作表的行数太少", "Too few rows per worksheet"),
-    "report.unknown_category": ("没有这个对象类别：{value}", "No such category: {value}"),
+    "report.unknown_category": (
+        "对象类别（--category）：没有“{value}”这个对象类别或类别组（可写类别名称或代码，或优抚对象、低保、特困、残疾、"
+        "全部对象，多个用逗号分隔）",
+        "Category (--category): “{value}” is not a category or a group of categories (write a category's "
+        "name or code, or youfu, dibao, tekun, disability, all; several separated by commas)"),
+    "report.unknown_category_hint": (
+        "对象类别（--category）：没有“{value}”这个对象类别或类别组，是不是“{hint}”？",
+        "Category (--category): “{value}” is not a category or a group of categories; did you mean “{hint}”?"),
+    "report.key_youfu_unset": (
+        "对象类别（--category）：重点优抚对象尚未设定，请在配置文件[categories]中填写key_youfu",
+        "Category (--category): key entitled persons are not set; list them as key_youfu under "
+        "[categories] in the configuration file"),
+    "report.category_list_not_here": (
+        "对象类别（--category）：{kind}暂只能按一个对象类别筛选，不能按“{value}”",
+        "Category (--category): the {kind} can be filtered by one category only, not by “{value}”"),
     "report.unknown_place": ("没有这个区域：{value}", "No such area: {value}"),
     "report.unknown_status": ("没有这个状态：{value}", "No such status: {value}"),
     "report.unknown_purpose": ("没有这个走访事由：{value}", "No such visit purpose: {value}"),
@@ -166,8 +193,12 @@ MESSAGES = {
     "report.cli.from": ("开始日期（默认本年1月1日）", "first day (default 1 January this year)"),
     "report.cli.to": ("结束日期（默认今天）", "last day (default today)"),
     "report.cli.at": ("花名册的截止日期（默认今天）", "the roster's date (default today)"),
-    "report.cli.category": ("只含此类别（代码或名称）", "only this category (code or name)"),
-    "report.cli.place": ("只含此区域（名称或路径，如 城关街道/东关社区）", "only this area (name or path, e.g. 城关街道/东关社区)"),
+    "report.cli.category": ("只含这些类别：类别或类别组的代码或名称，多个用逗号分隔（如 youfu、低保、urban_dibao,rural_dibao）",
+                            "only these categories: a category or a group by code or name, several separated "
+                            "by commas (youfu, dibao, urban_dibao,rural_dibao)"),
+    "report.cli.place": ("只含此区域及其下级（乡镇、村或网格的名称、代码或路径，如 城关街道/东关社区）",
+                         "only this area and below (a township, village or grid by name, code or path, "
+                         "e.g. 城关街道/东关社区)"),
     "report.cli.status": ("花名册：只含此状态的户（默认正常和暂停）", "roster: only households in this status (default active and suspended)"),
     "report.cli.purpose": ("只含此走访事由", "only this visit purpose"),
     "report.cli.campaign": ("慰问活动（名称或 UUID）；签领表必填", "campaign (name or UUID); required for receipts"),

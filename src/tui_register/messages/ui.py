@@ -302,6 +302,7 @@ MESSAGES = {
     "ui.unit_wan": ("万元", "10,000 yuan"),
     "ui.report_full_ids": ("完整身份证号", "Full ID numbers"),
     "ui.report_out": ("保存为", "Save as"),
+    "ui.report_categories_placeholder": ("全部；或如 低保、优抚对象、城市低保,孤儿", "all; or e.g. dibao, youfu, urban_dibao,orphan"),
     "ui.report_out_placeholder": ("留空则保存到 exports/ 目录", "empty: a new file in exports/"),
     "ui.report_keys": ("Tab 切换项目  Ctrl+S 导出  Ctrl+O 导入花名册", "Tab next field  Ctrl+S export  Ctrl+O import a roster"),
     "ui.exporting": ("正在导出{kind}……", "Exporting {kind}..."),

@@ -16,7 +16,8 @@ from typing import Any, Iterator, Sequence
 
 from peewee import Case, Expression, Field, Select, Tuple, fn
 
-from tui_register.domain.categories import code_for, label
+from tui_register.domain.categories import category_groups, code_for, label, parse_categories
+from tui_register.domain.errors import FieldError
 from tui_register.domain.ids import mask_id
 from tui_register.i18n import _, get_language
 from tui_register.reports.options import ExportOptions, ReportError
@@ -33,13 +34,27 @@ class Scope:
     date_from: date
     date_to: date
     at: date
-    category: str | None  # a category code
+    categories: tuple[str, ...]  # category codes (a group or a list resolved); () = every category
     place_paths: tuple[str, ...]  # households at or below any of these places
     status: str | None  # a household status code
     purpose: str | None  # a visit purpose code
     campaign: Campaign | None
     full_ids: bool
     office: str  # the office's name, for titles
+    category_names: str = ""  # the category filter as the subtitle names it (低保, 城市低保、孤儿)
+    key_youfu: tuple[str, ...] = ()  # the configured categories of 重点优抚对象
+
+    @property
+    def category(self) -> str | None:
+        """The one category code of a filter that names one (None: no filter).
+
+        For a report that filters by a single code only: a filter naming several categories
+        is refused with a clear message rather than quietly ignored. Use `categories`.
+        """
+        if len(self.categories) > 1:
+            raise ReportError("report.category_list_not_here", kind=_(f"report.name.{self.kind}"),
+                              value=self.category_names)
+        return self.categories[0] if self.categories else None
 
     def id_text(self, number: str | None) -> str:
         """An ID number as this export shows it: masked unless full IDs were asked for."""
@@ -52,25 +67,57 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def resolve(kind: str, options: ExportOptions, today: date, office: str = "") -> Scope:
-    """The scope of an export; raises ReportError for a filter that names nothing known."""
+def resolve(kind: str, options: ExportOptions, today: date, office: str = "",
+            key_youfu: Sequence[str] = ()) -> Scope:
+    """The scope of an export; raises ReportError for a filter that names nothing known.
+
+    `key_youfu`: the configured categories of 重点优抚对象 (settings.key_youfu).
+    """
     last = options.date_to or today
     first = options.date_from or date(last.year, 1, 1)  # the year so far, or the year of --to
     if first > last:
         raise ReportError("report.period_reversed")
+    categories = category_codes(options.category, key_youfu)
     return Scope(
         kind=kind,
         date_from=first,
         date_to=last,
         at=options.at or today,
-        category=_code("category", options.category, "report.unknown_category"),
+        categories=categories,
         place_paths=_place_paths(options.place) if options.place else (),
         status=_code("household_status", options.status, "report.unknown_status"),
         purpose=_code("purpose", options.purpose, "report.unknown_purpose"),
         campaign=_campaign(options.campaign) if options.campaign else None,
         full_ids=options.full_ids,
         office=office,
+        category_names=categories_name(categories, key_youfu),
+        key_youfu=tuple(key_youfu),
     )
+
+
+def category_codes(value: str | Sequence[str] | None, key_youfu: Sequence[str] = ()) -> tuple[str, ...]:
+    """A category filter as codes (`parse_categories`); ReportError naming the field and the
+    nearest valid name for an unknown one."""
+    if isinstance(value, str):
+        value = _fold(value)
+    try:
+        return parse_categories(value, key_youfu=key_youfu)
+    except FieldError as err:
+        if err.code == "key_youfu_unset":
+            raise ReportError("report.key_youfu_unset") from None
+        if err.code == "unknown_category_hint":
+            raise ReportError("report.unknown_category_hint", **err.params) from None
+        raise ReportError("report.unknown_category", value=err.params.get("value", value)) from None
+
+
+def categories_name(codes: Sequence[str], key_youfu: Sequence[str] = ()) -> str:
+    """The name of a group when the codes are exactly its categories, else their names with 、."""
+    if not codes:
+        return ""
+    for group in category_groups(key_youfu):
+        if group.codes == tuple(codes):
+            return group.name()
+    return "、".join(code_label("category", c) for c in codes)
 
 
 def _code(kind: str, text: str | None, problem: str) -> Any:
@@ -84,8 +131,8 @@ def _code(kind: str, text: str | None, problem: str) -> Any:
 
 def _place_paths(text: str) -> tuple[str, ...]:
     wanted = _fold(text).strip("/")
-    paths = tuple(p for (p,) in Place.select(Place.path)
-                  .where((Place.path == wanted) | (Place.name == wanted)).order_by(Place.path).tuples())
+    named = (Place.path == wanted) | (Place.name == wanted) | ((Place.code == wanted) & (Place.code != ""))
+    paths = tuple(p for (p,) in Place.select(Place.path).where(named).order_by(Place.path).tuples())
     if not paths:
         raise ReportError("report.unknown_place", value=text)
     return paths
@@ -153,8 +200,11 @@ def membership_in_force(at: date) -> Expression:
 def household_filter(scope: Scope) -> Expression | None:
     """The place and category filters on households (categories as they are now)."""
     cond = under_places(Household.place_path, scope.place_paths) if scope.place_paths else None
-    if scope.category:
-        has = Household.category_codes.contains(f",{scope.category},")
+    has = None
+    for code in scope.categories:
+        one = Household.category_codes.contains(f",{code},")
+        has = one if has is None else (has | one)
+    if has is not None:
         cond = has if cond is None else (cond & has)
     return cond
 
@@ -225,8 +275,8 @@ def title(scope: Scope, report: str) -> str:
 def describe(scope: Scope) -> str:
     """The subtitle of a report: its period and the filters it was made with."""
     parts = [_period(scope)]
-    if scope.category:
-        parts.append(_("report.filter.category", value=code_label("category", scope.category)))
+    if scope.categories:
+        parts.append(_("report.filter.category", value=scope.category_names))
     if scope.place_paths:
         parts.append(_("report.filter.place", value="、".join(scope.place_paths)))
     if scope.status:

@@ -37,7 +37,7 @@ def export(kind: str, settings, user: str, options: ExportOptions,
     if kind == "narrative":
         return export_narrative(settings, user, options, on_progress)[0]
     check_options(kind, options)
-    scope = resolve(kind, options, clock.today(), office=settings.office_name)
+    scope = resolve(kind, options, clock.today(), office=settings.office_name, key_youfu=settings.key_youfu)
     if options.full_ids:
         require_writer(user, supervisor=True)
     target = output.reserve(Path(options.out) if options.out else default_path(settings, scope),

@@ -24,7 +24,7 @@ _KIND_OPTIONS: dict[str, frozenset[str]] = {
     "visits": frozenset({"date_from", "date_to", "purpose", "campaign", "place", "category", "full_ids"}),
     "receipts": frozenset({"campaign", "place", "category", "full_ids"}),
     "volunteers": frozenset({"date_from", "date_to"}),
-    "summary": frozenset({"date_from", "date_to", "unit"}),
+    "summary": frozenset({"date_from", "date_to", "place", "unit"}),
     "payments": frozenset({"date_from", "date_to", "category", "place", "full_ids"}),
     "narrative": frozenset({"date_from", "date_to"}),
 }
@@ -57,15 +57,17 @@ class ReportError(Exception):
 class ExportOptions:
     """Options of one export; see `applicable()` for which ones a kind takes.
 
-    Text filters take what a user types: a category as its code or its Chinese or English
-    name, a place as its name or path (城关街道/东关社区), a campaign as its name or UUID,
-    a status or purpose as its code or label.
+    Text filters take what a user types: categories as `domain.categories.parse_categories`
+    reads them (a category or a group by code or Chinese or English name, several separated
+    by commas: "youfu", "urban_dibao,rural_dibao", "低保、特困"; or a tuple of such names or
+    codes), a place as its name, code or path (城关街道/东关社区), a campaign as its name or
+    UUID, a status or purpose as its code or label.
     """
 
     date_from: date | None = None  # visits, volunteers, summary: default 1 January of date_to's year
     date_to: date | None = None  # default today
     at: date | None = None  # roster: the date the roster describes, default today
-    category: str | None = None
+    category: str | tuple[str, ...] | None = None  # the report's Scope.categories: the codes
     place: str | None = None
     status: str | None = None  # roster: household status at `at`; default active and suspended
     purpose: str | None = None

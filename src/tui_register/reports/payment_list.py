@@ -40,8 +40,8 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
 
     cond = ((PaymentRound.period_start <= scope.date_to) & (PaymentRound.period_end >= scope.date_from)
             & (PaymentLine.kind != "stop"))
-    if scope.category:
-        cond &= PaymentLine.category == scope.category
+    if scope.categories:
+        cond &= PaymentLine.category.in_(scope.categories)
     if scope.place_paths:
         cond &= under_places(Household.place_path, scope.place_paths)
     query = (PaymentLine.select(PaymentRound.number, PaymentRound.name, PaymentRound.period, Household.place_path,

@@ -141,12 +141,16 @@ class Book:
         return found
 
     def sheet(self, name: str, columns: Sequence[Column], title: str, subtitle: str, *,
-              row_height: float | None = None, closing_lines: Sequence[str] = ()) -> Sheet:
-        """A new table; the previous one is finished first (constant_memory writes in order)."""
+              row_height: float | None = None, closing_lines: Sequence[str] = (),
+              page_header: str = "") -> Sheet:
+        """A new table; the previous one is finished first (constant_memory writes in order).
+
+        `page_header`: text printed at the top of every page (the sheet's printed title).
+        """
         if self._sheets:
             self._sheets[-1].close()
         sheet = Sheet(self, name, columns, title, subtitle, row_height=row_height,
-                      closing_lines=closing_lines)
+                      closing_lines=closing_lines, page_header=page_header)
         self._sheets.append(sheet)
         return sheet
 
@@ -276,7 +280,7 @@ class Sheet:
     """One table, possibly over several worksheets; `add()` a row at a time, then `close()`."""
 
     def __init__(self, book: Book, name: str, columns: Sequence[Column], title: str, subtitle: str,
-                 *, row_height: float | None, closing_lines: Sequence[str]) -> None:
+                 *, row_height: float | None, closing_lines: Sequence[str], page_header: str = "") -> None:
         if columns[0].total:
             raise ValueError("the first column holds the totals label")
         self.book = book
@@ -286,6 +290,7 @@ class Sheet:
         self.subtitle = subtitle
         self.row_height = row_height
         self.closing_lines = list(closing_lines)
+        self.page_header = page_header
         self._writers = [_ColumnWriter(book, col, i) for i, col in enumerate(self.columns)]
         self._writes = [w.write for w in self._writers]
         self._worksheets: list[Worksheet] = []
@@ -320,6 +325,8 @@ class Sheet:
         ws.center_horizontally()
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
         ws.set_footer(self.book.footer)
+        if self.page_header:
+            ws.set_header("&C" + self.page_header.replace("&", "&&"))
         for w in self._writers:
             w.total = 0
         self._row = HEADER_ROW + 1
@@ -333,12 +340,36 @@ class Sheet:
             write(ws, r, value)
         self._row = r + 1
 
+    def add_subtotal(self, row: Sequence[Any]) -> None:
+        """A row in bold that the report computed itself (a group's subtotal, a total that
+        counts each household once); left out of the SUBTOTAL totals of the columns.
+
+        Text, int and money cells only."""
+        if self._row > self._last_data_row:
+            self._finish_worksheet()
+            self._start_worksheet()
+        ws, r = self._ws, self._row
+        for w, value in zip(self._writers, row):
+            if value is None:
+                continue
+            kind = w.column.kind
+            fmt = self.book.format(f"total_{kind}")
+            if kind == "text":
+                ws.write_string(r, w.c, value, fmt)
+                w.width = max(w.width, display_width(value))
+            else:
+                ws.write_number(r, w.c, w.shown(value), fmt)
+                w.largest = max(w.largest, value)
+        self._row = r + 1
+
     def _finish_worksheet(self) -> None:
         ws = self._ws
         first, last = HEADER_ROW + 1, self._row - 1
         if last < first:
             ws.write_string(first, 0, _("report.no_rows"), self.book.format("note"))
             ws.autofilter(HEADER_ROW, 0, HEADER_ROW, len(self.columns) - 1)
+            for i, line in enumerate(self.closing_lines):
+                ws.write_string(first + 2 + i, 0, line)
             return
         ws.autofilter(HEADER_ROW, 0, last, len(self.columns) - 1)
         totals = self._row

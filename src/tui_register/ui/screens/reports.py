@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from tui_register.domain.categories import parse_categories
 from tui_register.domain.errors import FieldError
 from tui_register.domain.fields import parse_date
 from tui_register.i18n import _
@@ -19,7 +20,7 @@ from tui_register.reports import KINDS, ExportOptions, ReportError, applicable
 from tui_register.storage.core import StorageProblem
 from tui_register.ui.bindings import bindings_of
 from tui_register.ui.messages import WorkDone, WorkProgress, reporter
-from tui_register.ui.options import category_options, code_options
+from tui_register.ui.options import code_options
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import safe
@@ -31,7 +32,8 @@ OPTION_FIELDS = {
     "date_from": ("ui.from", "date"),
     "date_to": ("ui.to", "date"),
     "at": ("ui.report_at", "date"),
-    "category": ("ui.col_categories", lambda: category_options()),
+    # Typed: a category or a group (低保, 优抚对象), several separated by commas.
+    "category": ("ui.col_categories", "categories"),
     "place": ("ui.place", "text"),
     "status": ("ui.col_status", lambda: code_options("household_status")),
     "purpose": ("ui.col_purpose", lambda: code_options("purpose")),
@@ -74,7 +76,7 @@ class ReportsScreen(SectionScreen):
         if callable(widget):
             return Select([(_("ui.all"), ANY), *widget()], value="no" if name == "full_ids" else (
                 "yuan" if name == "unit" else ANY), allow_blank=False, id=f"opt-{name}", compact=True)
-        placeholder = _("ui.date_short") if widget == "date" else ""
+        placeholder = {"date": _("ui.date_short"), "categories": _("ui.report_categories_placeholder")}.get(widget, "")
         field = LineInput(id=f"opt-{name}", compact=True, placeholder=placeholder, join_lines=False)
         field.cursor_blink = False
         return field
@@ -131,6 +133,9 @@ class ReportsScreen(SectionScreen):
                 continue
             if OPTION_FIELDS[f.name][1] == "date":
                 values[f.name] = parse_date(raw, field=f.name, today=self.app.today())
+            elif f.name == "category":
+                # The one parser of every path; an unknown name is said at once, the form kept.
+                values[f.name] = parse_categories(raw, key_youfu=self.app.settings.key_youfu)
             elif f.name == "full_ids":
                 values[f.name] = raw == "yes"
             else:
