@@ -30,7 +30,7 @@ def _date(text: str):
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser("export", help=_("report.cli.export"), description=_("report.cli.export_long"))
-    export.add_argument("kind", choices=KINDS, metavar="KIND", help=_("report.cli.kind", kinds="|".join(KINDS)))
+    export.add_argument("kind", choices=KINDS, metavar="KIND", help=_("report.cli.kind", kinds=", ".join(KINDS)))
     export.add_argument("--from", dest="date_from", type=_date, metavar="D", help=_("report.cli.from"))
     export.add_argument("--to", dest="date_to", type=_date, metavar="D", help=_("report.cli.to"))
     export.add_argument("--at", type=_date, metavar="D", help=_("report.cli.at"))

@@ -186,8 +186,8 @@ MESSAGES = {
     # ---- export command line
     "report.cli.export": ("导出 Excel 报表", "export an Excel report"),
     "report.cli.export_long": (
-        "导出 Excel 报表：roster 花名册、visits 走访慰问台账、receipts 慰问金签领表、volunteers 志愿服务台账、summary 统计汇总。身份证号默认部分隐藏。",
-        "Export an Excel report: roster, visits (visit log), receipts (cash receipt sheet for a campaign), volunteers (service log), summary (year-end figures). ID numbers are masked unless --full-ids is given.",
+        "导出报表：roster 花名册、visits 走访慰问台账、receipts 慰问金签领表、volunteers 志愿服务台账、summary 统计汇总、payments 发放明细（Excel），narrative 年度工作情况（Word，并打印文字）。身份证号默认部分隐藏。",
+        "Export a report: roster, visits (visit log), receipts (cash receipt sheet for a campaign), volunteers (service log), summary (year-end figures), payments (payment lines) as Excel workbooks; narrative (the year in sentences) as a Word document, also printed. ID numbers are masked unless --full-ids is given.",
     ),
     "report.cli.kind": ("报表种类：{kinds}", "the report: {kinds}"),
     "report.cli.from": ("开始日期（默认本年1月1日）", "first day (default 1 January this year)"),
