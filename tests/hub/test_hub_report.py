@@ -5,9 +5,11 @@ back: known figures per office, the county's total, and each office equal to its
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -160,6 +162,56 @@ def test_the_sync_sheet_shows_each_office_last_run_and_the_one_that_never_synced
     assert rows[SILENT]["Days since"] is None and not rows[SILENT]["Batches"]
 
 
+def _hub_write(hub_db: Path | str, sql: str, params: tuple) -> None:
+    """A change made to the hub's database behind its back (to set up the past)."""
+    if isinstance(hub_db, str):
+        import psycopg2
+
+        conn = psycopg2.connect(hub_db)
+        with conn, conn.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+        conn.close()
+        return
+    with sqlite3.connect(hub_db) as conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+def test_a_late_office_and_a_refused_change_are_marked(hub, county, tmp_path):
+    from tests.support.sync import edit_household
+    from tui_register.storage.models import Household
+    from tui_register.storage.register import open_register
+    from tui_register.sync import service
+
+    days_ago = (datetime.now(timezone.utc) - timedelta(days=4)).isoformat()
+    _hub_write(hub.db, "UPDATE hub_batch SET received_at = ? WHERE office = ?", (days_ago, OTHER))
+    _hub_write(hub.db, "UPDATE hub_batch SET received_at = ? WHERE office = ?",
+               ((datetime.now(timezone.utc) - timedelta(days=1)).isoformat(), OFFICE))
+    db = open_register(tmp_path / f"{OFFICE}.db", ALICE)
+    household = Household.select().order_by(Household.id).first()
+    # Someone else's version at the hub: the office's next edit of it is a conflict.
+    _hub_write(hub.db, "UPDATE hub_record SET version = version + 5 WHERE office = ? AND uuid = ?",
+               (OFFICE, household.uuid))
+    edit_household(household.uuid, "换了联系人")
+    edit_household(Household.select().order_by(Household.id.desc()).first().uuid, "新地址")
+    run = service.run_sync(settings_for(tmp_path / f"{OFFICE}.db", hub), ALICE, policy=FAST)
+    db.close()
+    assert (run.sent, run.applied, run.conflicts) == (2, 1, 1)
+
+    out = tmp_path / "county.xlsx"
+    assert hub_report(hub.db, *YEAR, "--out", str(out), cwd=tmp_path, language="en").returncode == 0
+    ws = open_book(out)["Syncs"]
+    head = headers(ws)
+    rows = {row[0]: dict(zip(head, row)) for row in data_rows(ws)}
+    a, late = rows[OFFICE], rows[OTHER]
+    # The office's last run is today's alone: yesterday's batches were another run.
+    assert (a["Days since"], a["Batches"], a["Changes"], a["Applied"], a["Conflicts"]) == (0, 1, 2, 1, 1)
+    assert a["Refused, not taken since"] == 1 and a["Attention"] == "changes refused in the last run"
+    assert late["Days since"] == 4 and late["Attention"] == "no sync for 4 days"
+    assert late["Changes"] == county[OTHER]["sent"] and late["Refused, not taken since"] == 0
+    assert totals_row(open_book(out, values=True)["Syncs"])[-1] == 1
+
+
 def test_only_the_offices_asked_for_and_a_clear_word_for_an_unknown_one(hub, county, tmp_path):
     out = tmp_path / "one.xlsx"
     done = hub_report(hub.db, *YEAR, "--office", OTHER, "--out", str(out), cwd=tmp_path)
@@ -181,3 +233,31 @@ def test_a_missing_hub_database_is_not_created(tmp_path):
     missing = tmp_path / "no-such-hub.db"
     done = hub_report(missing, cwd=tmp_path, language="en")
     assert done.returncode == 1 and "does not exist" in done.stderr and not missing.exists()
+
+
+@pytest.fixture
+def shanghai(monkeypatch):
+    """The machine's time zone is UTC+8 for the test (as a county office's would be)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_household_counts_from_its_local_day_of_creation(hub, shanghai):
+    """Created at 01:00 on 1 January in Beijing time (17:00 UTC the day before): not on the
+    register at the end of 2025, on it the next day, on either database."""
+    from tui_register.hub.figures import county
+    from tui_register.hub.models import HubRecord
+
+    moment = "2025-12-31T17:00:00.000000+00:00"
+    snapshot = {"uuid": "0b5a1c3e-8a5f-4c1e-9a57-2f6d1c0e4b11", "version": 1, "created_at": moment,
+                "created_by": ALICE, "updated_at": moment, "updated_by": ALICE, "status": "active",
+                "status_date": None}
+    HubRecord.insert(office=OFFICE, entity="household", uuid=snapshot["uuid"], version=1,
+                     snapshot=json.dumps(snapshot), seq=1, updated_at=moment).execute()
+    assert county(date(2025, 1, 1), date(2025, 12, 31)).offices[OFFICE].households == 0
+    assert county(date(2026, 1, 1), date(2026, 1, 1)).offices[OFFICE].households == 1
