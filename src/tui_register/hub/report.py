@@ -31,10 +31,11 @@ def write_county(target: Path, date_from: date, date_to: date, offices: tuple[st
                  unit: str = "yuan", numbered: bool = False,
                  progress: Callable[[int, int], None] = lambda done, total: None) -> Path:
     """Write the workbook at `target` (or `name-2.xlsx` … when `numbered`); its path."""
-    figures = county(date_from, date_to, offices, progress)
-    path = output.reserve(target, numbered=numbered)
-    with output.written(path) as temporary, Book(temporary, unit=unit) as book:
-        _write(book, figures, datetime.now().astimezone())
+    path = output.reserve(target, numbered=numbered)  # before the work: a name taken is said at once
+    with output.written(path) as temporary:
+        figures = county(date_from, date_to, offices, progress)
+        with Book(temporary, unit=unit) as book:
+            _write(book, figures, datetime.now().astimezone())
     progress(STEPS, STEPS)
     return path
 
