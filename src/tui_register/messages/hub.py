@@ -74,7 +74,7 @@ MESSAGES = {
     "hub.report.unknown_office": (
         "中心没有办 {code};已登记的办:{known}", "the hub has no office {code}; registered offices: {known}"),
     "hub.report.title": ("全县统计汇总（各办）", "County summary by office"),
-    "hub.report.offices": ("{n} 个办:{codes}", "{n} offices: {codes}"),
+    "hub.report.offices": ("{n} 个办：{codes}", "offices ({n}): {codes}"),
     "hub.report.as_of": ("中心数据截至 {time}", "hub data as of {time}"),
     "hub.report.sheet.offices": ("按办汇总", "By office"),
     "hub.report.sheet.office_categories": ("按办按类别", "By office and category"),
