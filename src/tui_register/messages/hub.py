@@ -58,4 +58,55 @@ MESSAGES = {
         "this batch id was already used for a batch with different content",
     ),
     "hub.error.unavailable": ("中心数据库暂不可用", "the hub's database is not available"),
+    # --- the county's workbook: `hub report summary`
+    "hub.cmd_report": ("从中心数据库生成全县统计工作簿", "write the county's workbook from the hub's database"),
+    "hub.cmd_report_long": (
+        "hub report summary:按办及全县的统计汇总(在册户数人数、各类别、走访人次与慰问金、应发实发、志愿服务),"
+        "以及各办的同步情况",
+        "hub report summary: the summary figures per office and for the county (households and persons on the "
+        "register, per category, visits and cash, amounts due and paid, volunteers) and every office's syncs",
+    ),
+    "hub.opt_office": ("只统计这些办(办代码,可写多个;默认全部)", "only these offices (codes, several allowed; default all)"),
+    "hub.opt_out": ("输出文件(默认在导出目录下自动命名)", "output file (default: a new name in the export folder)"),
+    "hub.report.progress": ("正在生成全县统计", "writing the county's workbook"),
+    "hub.report.no_database": (
+        "中心数据库 {target} 不存在;请检查路径", "the hub database {target} does not exist; check the path"),
+    "hub.report.unknown_office": (
+        "中心没有办 {code};已登记的办:{known}", "the hub has no office {code}; registered offices: {known}"),
+    "hub.report.title": ("全县统计汇总（各办）", "County summary by office"),
+    "hub.report.offices": ("{n} 个办：{codes}", "offices ({n}): {codes}"),
+    "hub.report.as_of": ("中心数据截至 {time}", "hub data as of {time}"),
+    "hub.report.sheet.offices": ("按办汇总", "By office"),
+    "hub.report.sheet.office_categories": ("按办按类别", "By office and category"),
+    "hub.report.sheet.county_categories": ("全县按类别", "County by category"),
+    "hub.report.sheet.sync": ("同步情况", "Syncs"),
+    "hub.report.col.office": ("办", "Office"),
+    "hub.report.col.token": ("令牌", "Token"),
+    "hub.report.col.last_sync": ("最近同步", "Last sync"),
+    "hub.report.col.days_since": ("距今天数", "Days since"),
+    "hub.report.col.attention": ("需关注", "Attention"),
+    "hub.report.col.run_start": ("最近一次同步开始", "Last run from"),
+    "hub.report.col.run_batches": ("批次数", "Batches"),
+    "hub.report.col.run_changes": ("变更数", "Changes"),
+    "hub.report.col.applied": ("已接收", "Applied"),
+    "hub.report.col.duplicates": ("重复", "Duplicates"),
+    "hub.report.col.conflicts": ("冲突", "Conflicts"),
+    "hub.report.col.rejected": ("被拒", "Rejected"),
+    "hub.report.col.refused_open": ("被拒未收（待办处理）", "Refused, not taken since"),
+    "hub.report.active": ("有效", "valid"),
+    "hub.report.revoked": ("已吊销", "revoked"),
+    "hub.report.never": ("从未同步", "never"),
+    "hub.report.attention.never": ("从未同步", "never synced"),
+    "hub.report.attention.late": ("已 {days} 天未同步", "no sync for {days} days"),
+    "hub.report.attention.refused": ("最近一次有被拒变更", "changes refused in the last run"),
+    "hub.report.sync_note": (
+        "最近同步:中心最近收到该办批次的时间;{days} 天以上未同步的办标为需关注。最近一次同步:间隔不到半小时的连续批次。"
+        "被拒未收:中心拒收(冲突或未通过校验)且此后未收到的变更,即该办隔离区中的变更;办里修改后重发或由主管放弃的,"
+        "中心无从得知,仍计在内,以该办“同步状态”为准。",
+        "Last sync: when the hub last took a batch from the office; offices with none for {days} days or more "
+        "are marked. Last run: consecutive batches less than half an hour apart. Refused, not taken since: "
+        "changes the hub refused (conflict or failed checks) and never took afterwards, i.e. the office's "
+        "quarantine; a change the office then edited or a supervisor dismissed is not announced to the hub and "
+        "stays counted: the office's own sync status is exact.",
+    ),
 }
