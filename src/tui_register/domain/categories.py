@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
+from tui_register.domain.assistance import AID_KINDS, REPAIR_KINDS, REPAIR_STAGES
 from tui_register.i18n import _, get_language
 
 GROUPS = ("dibao", "tekun", "disability", "youfu", "other")
@@ -46,6 +47,9 @@ CODE_LISTS: dict[str, tuple[tuple, str]] = {
     "place_level": (PLACE_LEVELS, "place_level"),
     "sex": (SEXES, "sex"),
     "account_kind": (("bank", "card", "cash"), "account_kind"),
+    "aid_kind": (AID_KINDS, "aid_kind"),
+    "repair_kind": (REPAIR_KINDS, "repair_kind"),
+    "repair_stage": (REPAIR_STAGES, "repair_stage"),
 }
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Callable, ClassVar, Iterable, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
-from tui_register.domain import rules
+from tui_register.domain import assistance, rules
 from tui_register.domain.categories import code_for
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import check_not_future, parse_date, parse_hours, parse_money, parse_phone
@@ -323,15 +323,25 @@ class MembershipIn(_Input):
     period: Choice("period", blank="") = ""
     grade: Text(20) = ""  # where the standard depends on it (残疾军人 一级 …)
     notes: LongText(2000) = ""
+    # 临时救助 and 危房改造 only (domain/assistance.py)
+    aid_kind: Choice("aid_kind", blank="") = ""
+    repair_kind: Choice("repair_kind", blank="") = ""
+    repair_stage: Choice("repair_stage", blank="") = ""
 
     @model_validator(mode="after")
     def _rules(self) -> "MembershipIn":
+        if self.category == assistance.REPAIR_CATEGORY and not self.repair_stage:
+            self.repair_stage = assistance.FIRST_STAGE  # every repair starts with its appraisal
         with rules.Problems() as problems:
             if (self.person is None) == (self.household is None):
                 problems.add(FieldError("person", "person_or_household"))
             problems.check(rules.end_not_before_start, self.start_date, self.end_date)
             problems.check(rules.period_for_amount, self.amount, self.period)
+            problems.check(assistance.check_kinds, self.category, self.kinds())
         return self
+
+    def kinds(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in assistance.KIND_FIELDS}
 
 
 class VisitIn(_Input):

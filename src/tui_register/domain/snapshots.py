@@ -18,7 +18,7 @@ from typing import Annotated, Any, Callable, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
-from tui_register.domain import rules
+from tui_register.domain import assistance, rules
 from tui_register.domain.categories import (
     PERIODS,
     PLACE_LEVELS,
@@ -213,12 +213,18 @@ class MembershipSnapshot(_Snapshot):
     notes: LongText(2000)
     status: Literal["active", "ended", "voided"]
     status_reason: Reason
+    # added in schema 11: older snapshots have none (and may lack them on these categories too)
+    aid_kind: Literal[("", *assistance.AID_KINDS)] = ""
+    repair_kind: Literal[("", *assistance.REPAIR_KINDS)] = ""
+    repair_stage: Literal[("", *assistance.REPAIR_STAGES)] = ""
 
     @model_validator(mode="after")
     def _rules(self) -> "MembershipSnapshot":
         with rules.Problems() as problems:
             problems.check(rules.end_not_before_start, self.start_date, self.end_date)
             problems.check(rules.period_for_amount, self.amount_fen, self.period)
+            problems.check(assistance.check_kinds, self.category,
+                           {name: getattr(self, name) for name in assistance.KIND_FIELDS}, False)
         return self
 
 

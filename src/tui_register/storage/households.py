@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
-from tui_register.domain import rules
+from tui_register.domain import assistance, rules
 from tui_register.domain.errors import FieldError
 from tui_register.domain.names import pinyin_keys
 from tui_register.domain.records import HouseholdIn, MembershipIn, PersonIn, PlaceIn, StatusChange
@@ -257,9 +257,23 @@ def add_membership(user: str, data: MembershipIn) -> Membership:
         _check_holder(person, data.start_date, data.end_date)
         membership = w.create(Membership, category=data.category, household=household, person=person,
                               start_date=data.start_date, end_date=data.end_date,
-                              amount_fen=data.amount, period=data.period, grade=data.grade, notes=data.notes)
+                              amount_fen=data.amount, period=data.period, grade=data.grade, notes=data.notes,
+                              **data.kinds())
         refresh_household(household)
         return membership
+
+
+def set_repair_stage(user: str, uuid: str, base_version: int, stage: str) -> Membership:
+    """Move a housing repair (危房改造) on to `stage`; it never goes back."""
+    with writing(user) as w:
+        current = w.load(Membership, uuid)
+        if current.category_id != assistance.REPAIR_CATEGORY:
+            raise RuleViolation("storage.not_a_repair")
+        try:
+            assistance.stage_forward(current.repair_stage, stage)
+        except FieldError as err:
+            raise RuleViolation("storage.stage_backwards", **err.params) from None
+        return w.update(Membership, uuid, base_version, repair_stage=stage)
 
 
 def end_membership(user: str, uuid: str, base_version: int, end_date: date, reason: str,

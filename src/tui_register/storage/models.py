@@ -140,8 +140,11 @@ class Membership(Record):
     notes = TextField(default="")
     status = CharField(default="active")  # active / ended / voided
     status_reason = CharField(default="")
-    # Added after memberships were logged (schema v9): what an older snapshot means.
-    SNAPSHOT_DEFAULTS = {"grade": ""}
+    aid_kind = CharField(default="")  # 临时救助 only: medical / emergency / ... (domain/assistance.py)
+    repair_kind = CharField(default="")  # 危房改造 only: rebuild / repair
+    repair_stage = CharField(default="")  # 危房改造 only: appraisal -> construction -> acceptance
+    # Added after memberships were logged (schema v9, v11): what an older snapshot means.
+    SNAPSHOT_DEFAULTS = {"grade": "", "aid_kind": "", "repair_kind": "", "repair_stage": ""}
 
     class Meta:
         indexes = ((("category", "household"), False),)
