@@ -275,4 +275,15 @@ MESSAGES = {
     "pay.results.title": ("{file} 中不能导入的行", "rows of {file} that cannot be applied"),
     "pay.results.subtitle": ("共 {n} 行有问题;改正后重新导入,在此之前未记录任何结果",
                              "{n} rows have problems; nothing was recorded: correct them and import again"),
+    # --- 临时救助与危房改造 (reports/assistance.py) ---
+    "report.sheet.assistance": ("临时救助与危房改造", "Assistance and repairs"),
+    "report.col.assist_kind": ("类型", "Kind"),
+    "report.col.times": ("人次", "Times"),
+    "report.col.households": ("户数", "Households"),
+    "report.col.stage": ("{stage}（户）", "{stage} (households)"),
+    "report.assist.subtotal": ("小计", "Subtotal"),
+    "report.assist.unrecorded": ("未登记类型", "Kind not recorded"),
+    "report.col.aid_kind": ("救助类型", "Kind of assistance"),
+    "report.col.repair_kind": ("改造类型", "Kind of repair"),
+    "report.col.repair_stage": ("改造进度", "Repair stage"),
 }

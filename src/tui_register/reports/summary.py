@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 from peewee import SQL, Case, Expression, Select, fn
 
 from tui_register.i18n import _
+from tui_register.reports import assistance
 from tui_register.reports.data import (
     Scope,
     code_label,
@@ -354,6 +355,7 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         Column(_("report.col.payment_lines"), "int", total="sum"),
         Column(_("report.col.persons_paid"), "int"),
     ], figures.payment_months)
+    assistance.write_sheet(book, scope, heading, subtitle)
     progress(STEPS, STEPS)
 
 
