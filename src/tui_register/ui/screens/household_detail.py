@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from tui_register.domain.assistance import KIND_FIELDS
 from tui_register.domain.categories import category_by_code, label
 from tui_register.domain.fields import format_money
 from tui_register.domain.ids import mask_id
@@ -129,7 +130,10 @@ class HouseholdDetailScreen(SectionScreen):
         names = {p.id: p.name for p in d.members}
         for m in d.memberships:
             amount = format_money(m.amount_fen) + "/" + label("period", m.period) if m.amount_fen else ""
-            table.add_row(category_by_code(m.category_id).short(), safe(names.get(m.person_id, "")),
+            # 临时救助 医疗, 危房户 翻建 施工 (domain/assistance.py)
+            kinds = " ".join(label(name, getattr(m, name)) for name in KIND_FIELDS if getattr(m, name))
+            table.add_row(f"{category_by_code(m.category_id).short()} {kinds}".rstrip(),
+                          safe(names.get(m.person_id, "")),
                           iso(m.start_date), iso(m.end_date), amount, _("status." + m.status), key=m.uuid)
 
     def _show_visits(self, d: HouseholdDetail) -> None:
@@ -298,7 +302,8 @@ REFERENCE_FIELDS = {"household", "head", "place", "person", "campaign", "parent"
 # Snapshot fields holding a code, and the code list that names it.
 CODED_FIELDS = {"category": "category", "relation": "relation", "sex": "sex", "status": "status",
                 "purpose": "purpose", "period": "period", "level": "place_level",
-                "disability_grade": "disability_grade"}
+                "disability_grade": "disability_grade", "aid_kind": "aid_kind", "repair_kind": "repair_kind",
+                "repair_stage": "repair_stage"}
 # A field whose code list depends on the record (an activity's kind is free text).
 ENTITY_CODED = {("payment_account", "kind"): "account_kind", ("payment_standard", "period"): "period"}
 

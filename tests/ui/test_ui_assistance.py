@@ -1,0 +1,128 @@
+"""The membership form at 80x24: the kind of a 临时救助 and the kind and stage of a 危房改造 are
+select fields shown only for those categories, saved with the membership, shown in the
+household's categories and history by their labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.ui import (
+    SIZE,
+    TWO_CHAR_NAME,
+    Register,
+    compact,
+    make_app,
+    press,
+    screen_text,
+    settle,
+    type_text,
+)
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def built(ui_register: Register) -> Register:
+    return ui_register
+
+
+async def open_form(pilot):
+    from tui_register.ui.forms.membership import MembershipForm
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    await settle(pilot)
+    await press(pilot, "slash")
+    await type_text(pilot, TWO_CHAR_NAME)
+    await press(pilot, "enter", "enter")
+    assert isinstance(pilot.app.screen, HouseholdDetailScreen)
+    await settle(pilot)
+    await press(pilot, "c")
+    assert isinstance(pilot.app.screen, MembershipForm)
+    return pilot.app.screen
+
+
+async def choose(pilot, text: str) -> None:
+    """Open the focused select's choices, type to find one, Enter to take it."""
+    await press(pilot, "enter")
+    await type_text(pilot, text)
+    await press(pilot, "enter")
+
+
+def shown(form) -> dict[str, bool]:
+    return {name: form.query_one(f"#f-{name}").parent.display
+            for name in ("aid_kind", "repair_kind", "repair_stage")}
+
+
+def field_error(form, name: str) -> str:
+    line = form.query_one(f"#err-{name}")
+    return str(line.render()) if line.has_class("-shown") else ""
+
+
+def memberships(register: Register):
+    from tui_register.storage.models import Household, Membership
+
+    home = Household.get(Household.uuid == register.two_char_uuid)
+    return list(Membership.select().where(Membership.household == home).order_by(Membership.id))
+
+
+async def test_assistance_kind_is_asked_for_and_saved(register: Register):
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        assert shown(form) == {"aid_kind": False, "repair_kind": False, "repair_stage": False}
+        assert "救助类别" not in screen_text(app)
+        await choose(pilot, "临时救助")
+        # The Tab typed right after the category goes to the field that category shows.
+        await press(pilot, "tab")
+        assert shown(form) == {"aid_kind": True, "repair_kind": False, "repair_stage": False}
+        assert app.focused.id == "f-aid_kind" and "救助类别" in screen_text(app)
+        await press(pilot, "ctrl+s")  # no kind yet: said under the field, nothing lost
+        await settle(pilot)
+        assert app.screen is form and field_error(form, "aid_kind") == "不能为空"
+        assert form.values()["category"] == "temporary_assistance"
+        await choose(pilot, "医疗")
+        await press(pilot, "tab", "tab", "tab", "tab")
+        assert app.focused.id == "f-amount"
+        await type_text(pilot, "2000")
+        await press(pilot, "tab")
+        await choose(pilot, "一次性")
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        (saved,) = [m for m in memberships(register) if m.category_id == "temporary_assistance"]
+        assert (saved.aid_kind, saved.repair_kind, saved.repair_stage, saved.amount_fen) == ("medical", "", "", 200000)
+        text = compact(screen_text(app))
+        assert compact("临时救助 医疗") in text
+        await press(pilot, "h")
+        await settle(pilot)
+        assert compact("救助类别: 医疗") in compact(screen_text(app))
+
+
+async def test_repair_fields_follow_the_category_and_a_hidden_kind_is_not_saved(register: Register):
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await choose(pilot, "危房户")
+        await settle(pilot)
+        assert shown(form) == {"aid_kind": False, "repair_kind": True, "repair_stage": True}
+        assert form.values()["repair_stage"] == "appraisal"  # every repair starts with its appraisal
+        assert "鉴定" in screen_text(app)
+        await press(pilot, "tab")
+        await choose(pilot, "翻建")
+        assert form.values()["repair_kind"] == "rebuild"
+        # Another category after all: the repair fields go, and what they held is not saved.
+        await press(pilot, "shift+tab")
+        assert app.focused.id == "f-category"
+        await choose(pilot, "孤儿")
+        await press(pilot, "tab")
+        assert shown(form) == {"aid_kind": False, "repair_kind": False, "repair_stage": False}
+        assert app.focused.id == "f-person"
+        assert form.values()["repair_kind"] == "" and form.values()["repair_stage"] == ""
+        await choose(pilot, TWO_CHAR_NAME)
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        (orphan,) = [m for m in memberships(register) if m.category_id == "orphan"]
+        assert (orphan.aid_kind, orphan.repair_kind, orphan.repair_stage) == ("", "", "")
