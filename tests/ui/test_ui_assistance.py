@@ -126,3 +126,38 @@ async def test_repair_fields_follow_the_category_and_a_hidden_kind_is_not_saved(
         await settle(pilot)
         (orphan,) = [m for m in memberships(register) if m.category_id == "orphan"]
         assert (orphan.aid_kind, orphan.repair_kind, orphan.repair_stage) == ("", "", "")
+
+
+async def test_a_repair_stage_moves_forward_from_the_household_and_never_back(register: Register):
+    from tests.support.records import ALICE, membership_in
+    from tui_register.storage.households import add_membership
+    from tui_register.ui.forms.membership import RepairStageForm
+
+    repair = add_membership(ALICE, membership_in("unsafe_housing", household=register.two_char_uuid,
+                                                 repair_kind="翻建", repair_stage="施工"))
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await press(pilot, "escape")  # only to reach the household; the categories' cursor is on the repair
+        await settle(pilot)
+        assert compact("危房户 翻建 施工") in compact(screen_text(app))
+        await press(pilot, "p")
+        form = app.screen
+        assert isinstance(form, RepairStageForm) and form.values()["repair_stage"] == "construction"
+        await choose(pilot, "鉴定")
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert field_error(form, "repair_stage") == (
+            "只能向前推进（鉴定、施工、验收），现在已是「施工」，不能改回「鉴定」")
+        await choose(pilot, "验收")
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.screen is not form
+        assert compact("危房户 翻建 验收") in compact(screen_text(app))
+        from tui_register.storage.models import Membership
+
+        saved = Membership.get_by_id(repair.id)
+        assert (saved.repair_stage, saved.version) == ("acceptance", 2)

@@ -344,6 +344,21 @@ class MembershipIn(_Input):
         return {name: getattr(self, name) for name in assistance.KIND_FIELDS}
 
 
+class RepairStageIn(_Input):
+    """Moving a housing repair (危房改造) on to its next stage; `current` is where it is now."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    label_scope: ClassVar[str] = "membership"
+
+    current: Choice("repair_stage", blank="") = ""
+    repair_stage: Choice("repair_stage")
+
+    @model_validator(mode="after")
+    def _forward(self) -> "RepairStageIn":
+        assistance.stage_forward(self.current, self.repair_stage)
+        return self
+
+
 class VisitIn(_Input):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
     label_scope: ClassVar[str] = "visit"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from tui_register.domain import assistance
-from tui_register.domain.records import MembershipIn
+from tui_register.domain.records import MembershipIn, RepairStageIn
 from tui_register.i18n import _
 from tui_register.storage.household_queries import HouseholdDetail
+from tui_register.storage.models import Membership
 from tui_register.ui.forms.base import Field, FormScreen
 from tui_register.ui.options import category_options, code_options
 from tui_register.ui.services import households as household_service
@@ -99,3 +100,23 @@ class MembershipForm(FormScreen):
 
     def persist(self, model: MembershipIn) -> str:
         return household_service.add_membership(self.app.user, model).uuid
+
+
+class RepairStageForm(FormScreen):
+    """Moving a housing repair on: 鉴定 -> 施工 -> 验收, never back (said under the field)."""
+
+    MODEL = RepairStageIn
+    FORM_TITLE = "ui.form_repair_stage"
+    FIELDS = (Field("repair_stage", "field.membership.repair_stage", kind="select",
+                    options=_codes("repair_stage")),)
+
+    def __init__(self, membership: Membership) -> None:
+        self.membership = membership
+        super().__init__({"repair_stage": membership.repair_stage}, base_version=membership.version)
+
+    def fixed(self) -> dict[str, Any]:
+        return {"current": self.membership.repair_stage}
+
+    def persist(self, model: RepairStageIn) -> str:
+        return household_service.set_repair_stage(self.app.user, self.membership.uuid, self.base_version,
+                                                  model.repair_stage).uuid

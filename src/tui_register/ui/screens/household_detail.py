@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from tui_register.domain.assistance import KIND_FIELDS
+from tui_register.domain.assistance import KIND_FIELDS, REPAIR_CATEGORY
 from tui_register.domain.categories import category_by_code, label
 from tui_register.domain.fields import format_money
 from tui_register.domain.ids import mask_id
@@ -234,6 +234,16 @@ class HouseholdDetailScreen(SectionScreen):
             self.notify(_("ui.choose_active_category"), severity="warning")
             return
         self.app.push_screen(EndMembershipForm(membership), self._after_form)
+
+    def action_repair_stage(self) -> None:
+        from tui_register.ui.forms.membership import RepairStageForm
+
+        uuid = self._selected("memberships")
+        membership = next((m for m in self.detail.memberships if m.uuid == uuid), None) if self.detail else None
+        if membership is None or membership.category_id != REPAIR_CATEGORY or membership.status == "voided":
+            self.notify(_("ui.choose_repair"), severity="warning")
+            return
+        self.app.push_screen(RepairStageForm(membership), self._after_form)
 
     def action_status(self) -> None:
         from tui_register.ui.forms.status import HouseholdStatusForm
