@@ -165,3 +165,36 @@ def test_the_roster_carries_the_kinds_back_to_an_import(reg, tmp_path):
                            ImportOptions())
     assert result.written and result.rejected == 0
     assert kinds() == before and len(before) == 6
+
+
+def test_the_summary_counts_data_checks_and_closures_by_reason(reg, tmp_path):
+    from tests.support.builder import member
+    from tui_register.domain.records import CheckOutcomeIn, validate
+    from tui_register.storage.checks import record_check_outcome
+
+    i18n.set_language("zh_CN")
+    build = RegisterBuilder(tmp_path / "r.db", ALICE)
+    grid = build.places("城关街道", "东关社区", "第一网格")
+    homes = [build.household(grid, f"核查路{n}号", name, members=[member(f"{name[0]}小{name[1]}", sex="M",
+                                                                        birth=date(1990, 1, n))])
+             for n, name in ((1, "甲一"), (2, "乙二"), (3, "丙三"))]
+
+    def outcomes(home, day, *found):
+        visit = build.visit(home.uuid, day, purpose="data_check")
+        people = sorted(Person.select().where(Person.household == home.id), key=lambda p: p.id)
+        for person, (outcome, reason) in zip(people, found):
+            record_check_outcome(ALICE, validate(CheckOutcomeIn, {"visit": visit.uuid, "person": person.uuid,
+                                                                  "outcome": outcome, "reason": reason,
+                                                                  "notes": "重复享受" if reason == "other" else ""}))
+
+    outcomes(homes[0], date(2025, 3, 1), ("confirmed", ""), ("closed", "deceased"))
+    outcomes(homes[1], date(2025, 6, 1), ("changed", ""), ("confirmed", ""))
+    outcomes(homes[2], date(2025, 9, 1), ("closed", "income_above_line"), ("closed", "moved_away"))
+    outcomes(homes[1], date(2024, 6, 1), ("closed", "other"))  # the year before: not counted
+    settings = settings_for(tmp_path / "r.db", tmp_path / "exports")
+    book = open_book(export("summary", settings, ALICE, ExportOptions(out=tmp_path / "s.xlsx", **YEAR_2025)))
+    ws = book["数据核查"]
+    assert headers(ws) == ["指标", "人数", "户数"]
+    assert data_rows(ws) == [("核查", 6, 3), ("情况属实", 2, 2), ("信息变更", 1, 1), ("清理退出", 3, 2),
+                             ("清理退出：死亡", 1, 1), ("清理退出：迁出", 1, 1), ("清理退出：收入超标", 1, 1),
+                             ("清理退出：其他", 0, 0)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from tui_register.domain.assistance import AID_KINDS, REPAIR_KINDS, REPAIR_STAGES
+from tui_register.domain.checks import CHECK_OUTCOMES, CLOSE_REASONS
 from tui_register.i18n import _, get_language
 
 GROUPS = ("dibao", "tekun", "disability", "youfu", "other")
@@ -50,6 +51,8 @@ CODE_LISTS: dict[str, tuple[tuple, str]] = {
     "aid_kind": (AID_KINDS, "aid_kind"),
     "repair_kind": (REPAIR_KINDS, "repair_kind"),
     "repair_stage": (REPAIR_STAGES, "repair_stage"),
+    "check_outcome": (CHECK_OUTCOMES, "check_outcome"),
+    "close_reason": (CLOSE_REASONS, "close_reason"),
 }
 
 

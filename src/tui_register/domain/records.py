@@ -16,7 +16,7 @@ from typing import Annotated, Any, Callable, ClassVar, Iterable, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
-from tui_register.domain import assistance, rules
+from tui_register.domain import assistance, checks, rules
 from tui_register.domain.categories import code_for
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import check_not_future, parse_date, parse_hours, parse_money, parse_phone
@@ -356,6 +356,24 @@ class RepairStageIn(_Input):
     @model_validator(mode="after")
     def _forward(self) -> "RepairStageIn":
         assistance.stage_forward(self.current, self.repair_stage)
+        return self
+
+
+class CheckOutcomeIn(_Input):
+    """What a data check found for one person of the household visited."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    label_scope: ClassVar[str] = "check_outcome"
+
+    visit: Ref
+    person: Ref
+    outcome: Choice("check_outcome")
+    reason: Choice("close_reason", blank="") = ""
+    notes: Text(200) = ""
+
+    @model_validator(mode="after")
+    def _reason(self) -> "CheckOutcomeIn":
+        checks.outcome_reason(self.outcome, self.reason, self.notes)
         return self
 
 

@@ -202,4 +202,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "repair_stage.appraisal": ("鉴定", "Appraisal"),
     "repair_stage.construction": ("施工", "Construction"),
     "repair_stage.acceptance": ("验收", "Acceptance"),
+    # --- data-check outcomes (domain/checks.py) ---
+    "field.check_outcome.outcome": ("核查结果", "Check outcome"),
+    "field.check_outcome.reason": ("退出原因", "Reason for closing"),
+    "field.check_outcome.visit": ("核查走访", "Data-check visit"),
+    "field.closed_by_check": ("核查清理", "Closed by a data check"),
+    "err.reason_only_for_closed": ("只有清理退出才填写原因", "is given only when the check closes the case"),
+    "check_outcome.confirmed": ("情况属实", "Confirmed"),
+    "check_outcome.changed": ("信息变更", "Details changed"),
+    "check_outcome.closed": ("清理退出", "Closed"),
+    "close_reason.deceased": ("死亡", "Death"),
+    "close_reason.moved_away": ("迁出", "Moved away"),
+    "close_reason.income_above_line": ("收入超标", "Income above the line"),
+    "close_reason.other": ("其他", "Other"),
 }

@@ -284,6 +284,10 @@ MESSAGES = {
     "report.assist.subtotal": ("小计", "Subtotal"),
     "report.assist.unrecorded": ("未登记类型", "Kind not recorded"),
     "report.col.aid_kind": ("救助类型", "Kind of assistance"),
+    "report.sheet.checks": ("数据核查", "Data checks"),
+    "report.col.persons": ("人数", "Persons"),
+    "report.check.all": ("核查", "Checked"),
+    "report.check.closed_for": ("清理退出：{reason}", "Closed: {reason}"),
     "report.col.repair_kind": ("改造类型", "Kind of repair"),
     "report.col.repair_stage": ("改造进度", "Repair stage"),
 }

@@ -94,4 +94,7 @@ MESSAGES = {
     "storage.stage_backwards": ("改造进度只能向前推进（鉴定、施工、验收），现在已是「{current}」，不能改回「{new}」",
                                 "a repair moves forward only (appraisal, construction, acceptance): "
                                 "it is at \"{current}\" and cannot go back to \"{new}\""),
+    # --- data-check outcomes (storage/checks.py) ---
+    "storage.not_a_data_check": ("只有有效的数据核查走访才能记录核查结果", "only a valid data-check visit records check outcomes"),
+    "storage.check_outcome_exists": ("{name} 在这次核查中已有核查结果", "{name} already has an outcome for this data check"),
 }

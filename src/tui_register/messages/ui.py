@@ -150,6 +150,7 @@ MESSAGES = {
     "history.person": ("人员", "person"),
     "history.membership": ("类别", "category"),
     "history.visit": ("走访", "visit"),
+    "history.check_outcome": ("核查结果", "data-check outcome"),
     "op.create": ("新增", "created"),
     "op.update": ("修改", "changed"),
     "op.status": ("变更状态", "changed the status of"),

@@ -1,4 +1,5 @@
-"""临时救助与危房改造: one-off assistance by kind and housing repairs by kind and stage.
+"""临时救助与危房改造: one-off assistance by kind and housing repairs by kind and stage; and
+数据核查: what the period's data checks found.
 
 Definitions (a sheet of the summary, for its period and place filter):
 - counted: memberships of 临时救助 (`temporary_assistance`) or 危房户 (`unsafe_housing`) that were
@@ -9,17 +10,22 @@ Definitions (a sheet of the summary, for its period and place filter):
 - a repair's stage (鉴定 / 施工 / 验收) is the stage recorded now, not at the end of the period;
 - a membership recorded before kinds existed (schema v11) is shown as 未登记类型.
 Every kind has its row, with zeros when nothing of that kind was given.
+
+数据核查 counts the outcomes recorded on the period's data checks (visits of purpose data_check
+dated in the period, valid and not 未遇; outcomes not voided): persons checked and their
+households, then per outcome (情况属实, 信息变更, 清理退出) and per reason of a closure (死亡, 迁出,
+收入超标, 其他) the persons and households.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tui_register.domain import assistance
+from tui_register.domain import assistance, checks
 from tui_register.i18n import _
 from tui_register.reports.data import Scope, code_label, under_places
 from tui_register.reports.workbook import Book, Column
-from tui_register.storage.models import Household, Membership, database
+from tui_register.storage.models import CheckOutcome, Household, Membership, Visit, database
 
 UNRECORDED = ""  # the kind of a membership recorded before kinds existed
 
@@ -84,8 +90,33 @@ def _kind_label(row: KindRow) -> str:
     return code_label("aid_kind" if row.category == assistance.AID_CATEGORY else "repair_kind", row.kind)
 
 
+def check_rows(scope: Scope) -> list[tuple[str, int, int]]:
+    """(label, persons, households): everyone checked, each outcome, each reason of a closure."""
+    cond = (Visit.counted() & (Visit.purpose == checks.CHECK_PURPOSE) & (CheckOutcome.status == "valid")
+            & (Visit.visit_date >= scope.date_from) & (Visit.visit_date <= scope.date_to))
+    if scope.place_paths:
+        cond &= under_places(Household.place_path, scope.place_paths)
+    query = (CheckOutcome.select(CheckOutcome.person, CheckOutcome.household, CheckOutcome.outcome,
+                                 CheckOutcome.reason)
+             .join(Visit, on=(CheckOutcome.visit == Visit.id))
+             .join(Household, on=(CheckOutcome.household == Household.id)).where(cond))
+    groups: dict[str, tuple[set[int], set[int]]] = {"all": (set(), set())}
+    for key in (*(f"outcome.{o}" for o in checks.CHECK_OUTCOMES), *(f"reason.{r}" for r in checks.CLOSE_REASONS)):
+        groups[key] = (set(), set())
+    for person, household, outcome, reason in database.execute(query).fetchall():
+        for key in ("all", f"outcome.{outcome}", f"reason.{reason}" if reason else None):
+            if key in groups:
+                groups[key][0].add(person)
+                groups[key][1].add(household)
+    labels = {"all": _("report.check.all"),
+              **{f"outcome.{o}": code_label("check_outcome", o) for o in checks.CHECK_OUTCOMES},
+              **{f"reason.{r}": _("report.check.closed_for", reason=code_label("close_reason", r))
+                 for r in checks.CLOSE_REASONS}}
+    return [(labels[key], len(persons), len(households)) for key, (persons, households) in groups.items()]
+
+
 def write_sheet(book: Book, scope: Scope, heading: str, subtitle: str) -> None:
-    """The sheet 临时救助与危房改造 in `book` (after the sheets before it)."""
+    """The sheets 临时救助与危房改造 and 数据核查 in `book` (after the sheets before them)."""
     stages = assistance.REPAIR_STAGES
     sheet = book.sheet(_("report.sheet.assistance"), [
         Column(_("report.col.category")), Column(_("report.col.assist_kind")),
@@ -97,3 +128,9 @@ def write_sheet(book: Book, scope: Scope, heading: str, subtitle: str) -> None:
         repair = row.category == assistance.REPAIR_CATEGORY
         sheet.add((code_label("category", row.category), _kind_label(row), row.times, row.households,
                    row.amount_fen, *((row.stages.get(s, 0) if repair else None) for s in stages)))
+    sheet = book.sheet(_("report.sheet.checks"), [
+        Column(_("report.col.figure")), Column(_("report.col.persons"), "int"),
+        Column(_("report.col.households"), "int"),
+    ], heading, subtitle)
+    for row in check_rows(scope):
+        sheet.add(row)

@@ -222,19 +222,27 @@ def set_person_status(user: str, uuid: str, base_version: int, change: StatusCha
     if change.status not in PERSON_STATES:
         raise RuleViolation("storage.bad_status", status=change.status)
     with writing(user) as w:
-        active = change.status == "active"
-        person = w.update(Person, uuid, base_version, op="status", status=change.status,
-                          status_reason="" if active else change.reason,
-                          status_date=None if active else change.effective_date)
-        if not active:
-            # A deceased or moved-out person's memberships end on that date.
-            for m in Membership.select().where((Membership.person == person) & (Membership.status == "active")):
-                end = rules.departure_end(m.end_date, change.effective_date)
-                _check_holder(person, m.start_date, end)  # one that starts later must be voided first
-                w.update(Membership, m.uuid, None, op="status", status="ended",
-                         end_date=end, status_reason=change.reason)
+        person = person_status(w, uuid, base_version, change)
         refresh_household(person.household)
         return person
+
+
+def person_status(w: Writer, uuid: str, base_version: int | None, change: StatusChange,
+                  **ended: Any) -> Person:
+    """`set_person_status` inside an open write (a data check's closure); `ended` are more
+    values for the memberships it ends (the closure that ended them)."""
+    active = change.status == "active"
+    person = w.update(Person, uuid, base_version, op="status", status=change.status,
+                      status_reason="" if active else change.reason,
+                      status_date=None if active else change.effective_date)
+    if not active:
+        # A deceased or moved-out person's memberships end on that date.
+        for m in Membership.select().where((Membership.person == person) & (Membership.status == "active")):
+            end = rules.departure_end(m.end_date, change.effective_date)
+            _check_holder(person, m.start_date, end)  # one that starts later must be voided first
+            w.update(Membership, m.uuid, None, op="status", status="ended",
+                     end_date=end, status_reason=change.reason, **ended)
+    return person
 
 
 # --- category memberships -------------------------------------------------------------
