@@ -161,3 +161,63 @@ async def test_a_repair_stage_moves_forward_from_the_household_and_never_back(re
 
         saved = Membership.get_by_id(repair.id)
         assert (saved.repair_stage, saved.version) == ("acceptance", 2)
+
+
+async def open_household(pilot):
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    await settle(pilot)
+    await press(pilot, "slash")
+    await type_text(pilot, TWO_CHAR_NAME)
+    await press(pilot, "enter", "enter")
+    assert isinstance(pilot.app.screen, HouseholdDetailScreen)
+    await settle(pilot)
+
+
+async def test_a_data_check_outcome_closes_the_case_with_its_reason(register: Register):
+    from datetime import date
+
+    from tests.support.records import ALICE, visit_in
+    from tui_register.storage.models import CheckOutcome, Person
+    from tui_register.storage.visits import add_visit
+    from tui_register.ui.forms.check import CheckOutcomeForm
+
+    check = add_visit(ALICE, visit_in(register.two_char_uuid, date(2026, 6, 20), purpose="data_check"))
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_household(pilot)
+        await press(pilot, "o")
+        form = app.screen
+        assert isinstance(form, CheckOutcomeForm) and "2026-06-20" in screen_text(app)
+        assert form.values()["person"] and form.query_one("#f-reason").parent.display is False
+        await press(pilot, "tab")
+        await choose(pilot, "清理退出")
+        await press(pilot, "tab")  # typed right after: to the reason the closure shows
+        assert app.focused.id == "f-reason" and "退出原因" in screen_text(app)
+        await choose(pilot, "死亡")
+        person = form.values()["person"]
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.screen is not form
+        (saved,) = CheckOutcome.select().where(CheckOutcome.visit == check.id)
+        assert (saved.outcome, saved.reason) == ("closed", "deceased")
+        head = Person.get(Person.uuid == person)
+        assert (head.status, head.status_date) == ("deceased", date(2026, 6, 20))
+        assert "已死亡" in screen_text(app)
+
+
+async def test_without_a_data_check_the_key_says_so(register: Register):
+    from tui_register.ui.screens.household_detail import HouseholdDetailScreen
+
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_household(pilot)
+        seen: list[str] = []
+        original = app.notify
+        app.notify = lambda message, *args, **kwargs: (seen.append(str(message)), original(message, *args, **kwargs))
+        await press(pilot, "o")
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdDetailScreen)
+        assert any("该户没有可记录结果的数据核查走访" in text for text in seen)

@@ -206,6 +206,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.check_outcome.outcome": ("核查结果", "Check outcome"),
     "field.check_outcome.reason": ("退出原因", "Reason for closing"),
     "field.check_outcome.visit": ("核查走访", "Data-check visit"),
+    "field.check_outcome.person": ("核查人员", "Person checked"),
+    "field.check_outcome.notes": ("说明", "Details"),
     "field.closed_by_check": ("核查清理", "Closed by a data check"),
     "err.reason_only_for_closed": ("只有清理退出才填写原因", "is given only when the check closes the case"),
     "check_outcome.confirmed": ("情况属实", "Confirmed"),

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from tui_register.domain.assistance import KIND_FIELDS, REPAIR_CATEGORY
 from tui_register.domain.categories import category_by_code, label
+from tui_register.domain.checks import CHECK_PURPOSE
 from tui_register.domain.fields import format_money
 from tui_register.domain.ids import mask_id
 from tui_register.domain.masking import is_masked, mask_field
@@ -244,6 +245,17 @@ class HouseholdDetailScreen(SectionScreen):
             self.notify(_("ui.choose_repair"), severity="warning")
             return
         self.app.push_screen(RepairStageForm(membership), self._after_form)
+
+    def action_check_outcome(self) -> None:
+        """The outcome of the household's latest data check (核查) for one of its members."""
+        from tui_register.ui.forms.check import CheckOutcomeForm
+
+        visit = next((v for v in (self.detail.visits if self.detail else []) if v.purpose == CHECK_PURPOSE
+                      and v.status == "valid" and v.outcome != "not_reached"), None)
+        if visit is None:
+            self.notify(_("ui.no_data_check"), severity="warning")
+            return
+        self.app.push_screen(CheckOutcomeForm(self.detail, visit), self._after_form)
 
     def action_status(self) -> None:
         from tui_register.ui.forms.status import HouseholdStatusForm
