@@ -318,7 +318,7 @@ class HouseholdDetailScreen(SectionScreen):
 
 
 # Snapshot fields that say nothing to staff.
-NOT_SHOWN = {"uuid"}
+NOT_SHOWN = {"uuid", "closed_by_check"}  # a data check's closure: its reason is the status reason
 # Snapshot fields referring to another record by UUID: shown by name (storage gives the names).
 REFERENCE_FIELDS = {"household", "head", "place", "person", "campaign", "parent", "activity", "volunteer"}
 # Snapshot fields holding a code, and the code list that names it.
