@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
-from tui_register.domain import rules
+from tui_register.domain import assistance, rules
 from tui_register.domain.ids import known_region_codes, make_resident_id
 from tui_register.domain.names import pinyin_keys
 from tui_register.storage.bulk import BulkWriter, indexes_deferred
@@ -273,10 +273,24 @@ def _make_memberships(ctx: _Ctx, hid: int, members: list[_Member], registered: d
         period = period if fen else ""
         rules.end_not_before_start(start, end)
         rules.period_for_amount(fen, period)
+        kinds = _kinds(code, hid)
+        assistance.check_kinds(code, kinds)
         ctx.bulk.add(Membership, dict(
             category=code, household=hid, person=person.id if person else None, start_date=start,
             end_date=end, amount_fen=fen, period=period, status="ended" if ended else "active",
-            status_reason=reason), at=at)
+            status_reason=reason, **kinds), at=at)
+
+
+def _kinds(code: str, hid: int) -> dict[str, str]:
+    """Some of each kind of assistance and repair, spread by household (drawing nothing from
+    the generator, so that the rest of the demo stays as it was)."""
+    kinds = dict.fromkeys(assistance.KIND_FIELDS, "")
+    if code == assistance.AID_CATEGORY:
+        kinds["aid_kind"] = assistance.AID_KINDS[hid % len(assistance.AID_KINDS)]
+    elif code == assistance.REPAIR_CATEGORY:
+        kinds["repair_kind"] = assistance.REPAIR_KINDS[hid % len(assistance.REPAIR_KINDS)]
+        kinds["repair_stage"] = assistance.REPAIR_STAGES[hid // 2 % len(assistance.REPAIR_STAGES)]
+    return kinds
 
 
 _PERSON_SCOPE = {"tekun_centralised", "tekun_dispersed", "severe_disability", "tekun_disability", "orphan",

@@ -690,10 +690,11 @@ ALL_CODES = [
     "collector_required", "not_reached_nothing_given", "office_code",
     "bad_period", "account_not_digits", "account_length", "holder_mismatch",
     "unknown_category_hint", "unknown_category_named", "key_youfu_unset",
+    "only_for_temporary_assistance", "only_for_unsafe_housing", "stage_backwards", "reason_only_for_closed",
 ]
 PARAMS = {"max": 10, "length": 17, "region": "990101", "id_date": "1949-12-31", "date": "2024-03-01",
           "value": "2026Q5", "n": 11, "low": 12, "high": 30, "holder": "李四", "recipient": "张三丰",
-          "hint": "农村低保"}
+          "hint": "农村低保", "current": "验收", "new": "施工"}
 
 
 @pytest.mark.parametrize("code", ALL_CODES)

@@ -23,12 +23,27 @@ def snapshots(tmp_path_factory) -> dict[str, dict]:
     from tui_register.storage.register import open_register
 
     db = open_register(tmp_path_factory.mktemp("register") / "r.db", "alice")
-    populate_payments(populate())
+    names = populate()
+    populate_payments(names)
+    _check_outcome(names)
     rows = database.execute_sql("SELECT entity, snapshot FROM change_log ORDER BY seq").fetchall()
     found = {entity: json.loads(snapshot) for entity, snapshot in rows}
     found["head"] = next(json.loads(s) for e, s in rows if e == "person" and json.loads(s)["relation"] == "head")
     db.close()
     return found
+
+
+def _check_outcome(names: dict[str, str]) -> None:
+    """A data check of one household with its head's outcome (a check_outcome record)."""
+    from tests.support.builder import RegisterBuilder
+    from tui_register.domain.records import CheckOutcomeIn, validate
+    from tui_register.storage.checks import record_check_outcome
+    from tui_register.storage.models import Household
+
+    visit = RegisterBuilder(database.obj, "alice").visit(names["household0"], date(2025, 4, 1), purpose="data_check")
+    head = Household.get(Household.uuid == names["household0"]).head
+    record_check_outcome("alice", validate(CheckOutcomeIn, {"visit": visit.uuid, "person": head.uuid,
+                                                            "outcome": "confirmed"}))
 
 
 def codes(entity: str, snapshot: dict) -> list[tuple[str, str]]:

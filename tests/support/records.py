@@ -87,10 +87,11 @@ def person_in(household: str | None, name: str, *, id_number: str = "", sex: str
 
 def membership_in(category: str, *, person: str | None = None, household: str | None = None,
                   start: date = date(2023, 1, 1), amount: str = "", period: str = "",
-                  today: date | None = None) -> MembershipIn:
+                  today: date | None = None, **kinds: str) -> MembershipIn:
+    """`kinds`: aid_kind, repair_kind, repair_stage (临时救助 and 危房户 only)."""
     return validate(MembershipIn, {"category": category, "person": person or "",
                                    "household": household or "", "start_date": start.isoformat(),
-                                   "amount": amount, "period": period}, today=today)
+                                   "amount": amount, "period": period, **kinds}, today=today)
 
 
 def visit_in(household: str, day: date, *, visitors: str = "王敏、李强", purpose: str = "routine",

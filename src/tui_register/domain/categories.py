@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable, Sequence
 
+from tui_register.domain.assistance import AID_KINDS, REPAIR_KINDS, REPAIR_STAGES
+from tui_register.domain.checks import CHECK_OUTCOMES, CLOSE_REASONS
 from tui_register.domain.errors import FieldError
 from tui_register.i18n import _, get_language
 
@@ -50,6 +52,11 @@ CODE_LISTS: dict[str, tuple[tuple, str]] = {
     "place_level": (PLACE_LEVELS, "place_level"),
     "sex": (SEXES, "sex"),
     "account_kind": (("bank", "card", "cash"), "account_kind"),
+    "aid_kind": (AID_KINDS, "aid_kind"),
+    "repair_kind": (REPAIR_KINDS, "repair_kind"),
+    "repair_stage": (REPAIR_STAGES, "repair_stage"),
+    "check_outcome": (CHECK_OUTCOMES, "check_outcome"),
+    "close_reason": (CLOSE_REASONS, "close_reason"),
 }
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Callable, ClassVar, Iterable, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, model_validator
 
-from tui_register.domain import rules
+from tui_register.domain import assistance, checks, rules
 from tui_register.domain.categories import code_for
 from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.fields import check_not_future, parse_date, parse_hours, parse_money, parse_phone
@@ -323,14 +323,57 @@ class MembershipIn(_Input):
     period: Choice("period", blank="") = ""
     grade: Text(20) = ""  # where the standard depends on it (残疾军人 一级 …)
     notes: LongText(2000) = ""
+    # 临时救助 and 危房改造 only (domain/assistance.py)
+    aid_kind: Choice("aid_kind", blank="") = ""
+    repair_kind: Choice("repair_kind", blank="") = ""
+    repair_stage: Choice("repair_stage", blank="") = ""
 
     @model_validator(mode="after")
     def _rules(self) -> "MembershipIn":
+        if self.category == assistance.REPAIR_CATEGORY and not self.repair_stage:
+            self.repair_stage = assistance.FIRST_STAGE  # every repair starts with its appraisal
         with rules.Problems() as problems:
             if (self.person is None) == (self.household is None):
                 problems.add(FieldError("person", "person_or_household"))
             problems.check(rules.end_not_before_start, self.start_date, self.end_date)
             problems.check(rules.period_for_amount, self.amount, self.period)
+            problems.check(assistance.check_kinds, self.category, self.kinds())
+        return self
+
+    def kinds(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in assistance.KIND_FIELDS}
+
+
+class RepairStageIn(_Input):
+    """Moving a housing repair (危房改造) on to its next stage; `current` is where it is now."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    label_scope: ClassVar[str] = "membership"
+
+    current: Choice("repair_stage", blank="") = ""
+    repair_stage: Choice("repair_stage")
+
+    @model_validator(mode="after")
+    def _forward(self) -> "RepairStageIn":
+        assistance.stage_forward(self.current, self.repair_stage)
+        return self
+
+
+class CheckOutcomeIn(_Input):
+    """What a data check found for one person of the household visited."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    label_scope: ClassVar[str] = "check_outcome"
+
+    visit: Ref
+    person: Ref
+    outcome: Choice("check_outcome")
+    reason: Choice("close_reason", blank="") = ""
+    notes: Text(200) = ""
+
+    @model_validator(mode="after")
+    def _reason(self) -> "CheckOutcomeIn":
+        checks.outcome_reason(self.outcome, self.reason, self.notes)
         return self
 
 

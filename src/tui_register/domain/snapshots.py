@@ -18,7 +18,7 @@ from typing import Annotated, Any, Callable, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
-from tui_register.domain import rules
+from tui_register.domain import assistance, checks, rules
 from tui_register.domain.categories import (
     PERIODS,
     PLACE_LEVELS,
@@ -213,12 +213,19 @@ class MembershipSnapshot(_Snapshot):
     notes: LongText(2000)
     status: Literal["active", "ended", "voided"]
     status_reason: Reason
+    # added in schema 11: older snapshots have none (and may lack them on these categories too)
+    aid_kind: Literal[("", *assistance.AID_KINDS)] = ""
+    repair_kind: Literal[("", *assistance.REPAIR_KINDS)] = ""
+    repair_stage: Literal[("", *assistance.REPAIR_STAGES)] = ""
+    closed_by_check: Text(36) = ""  # the data check's outcome that ended it (schema 11)
 
     @model_validator(mode="after")
     def _rules(self) -> "MembershipSnapshot":
         with rules.Problems() as problems:
             problems.check(rules.end_not_before_start, self.start_date, self.end_date)
             problems.check(rules.period_for_amount, self.amount_fen, self.period)
+            problems.check(assistance.check_kinds, self.category,
+                           {name: getattr(self, name) for name in assistance.KIND_FIELDS}, False)
         return self
 
 
@@ -275,6 +282,23 @@ class VisitSnapshot(_Snapshot):
         with rules.Problems() as problems:
             problems.check(rules.follow_up_due, self.follow_up, self.follow_up_due, self.visit_date)
             problems.check(rules.outcome_details, self.outcome, self.collector, self.cash_fen, self.goods)
+        return self
+
+
+class CheckOutcomeSnapshot(_Snapshot):
+    label_scope: ClassVar[str] = "check_outcome"
+
+    visit: Ref
+    person: Ref
+    household: Ref
+    outcome: Literal[checks.CHECK_OUTCOMES]
+    reason: Literal[("", *checks.CLOSE_REASONS)]
+    notes: Text(200)
+    status: Literal["valid", "voided"]
+
+    @model_validator(mode="after")
+    def _rules(self) -> "CheckOutcomeSnapshot":
+        checks.outcome_reason(self.outcome, self.reason, self.notes)
         return self
 
 
@@ -407,6 +431,7 @@ SNAPSHOTS: dict[str, type[_Snapshot]] = {
     "campaign": CampaignSnapshot,
     "campaign_target": CampaignTargetSnapshot,
     "visit": VisitSnapshot,
+    "check_outcome": CheckOutcomeSnapshot,
     "volunteer": VolunteerSnapshot,
     "activity": ActivitySnapshot,
     "participation": ParticipationSnapshot,

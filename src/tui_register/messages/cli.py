@@ -80,6 +80,7 @@ MESSAGES = {
     "entity.campaign": ("慰问活动", "campaigns"),
     "entity.campaign_target": ("活动对象", "campaign targets"),
     "entity.visit": ("走访", "visits"),
+    "entity.check_outcome": ("核查结果", "data-check outcomes"),
     "entity.volunteer": ("志愿者", "volunteers"),
     "entity.activity": ("志愿活动", "activities"),
     "entity.participation": ("参加记录", "participations"),

@@ -89,4 +89,12 @@ MESSAGES = {
     "storage.line_of_other_round": ("{recipient} 这一行不属于该批次", "the line of {recipient} belongs to another round"),
     "payment.problem.no_account": ("没有收款账户", "no payment account"),
     "payment.problem.account_closed": ("收款账户已注销", "the payment account is closed"),
+    # --- housing repair stage (domain/assistance.py) ---
+    "storage.not_a_repair": ("只有危房户（危房改造）才有改造进度", "only a housing repair (unsafe house) has a stage"),
+    "storage.stage_backwards": ("改造进度只能向前推进（鉴定、施工、验收），现在已是「{current}」，不能改回「{new}」",
+                                "a repair moves forward only (appraisal, construction, acceptance): "
+                                "it is at \"{current}\" and cannot go back to \"{new}\""),
+    # --- data-check outcomes (storage/checks.py) ---
+    "storage.not_a_data_check": ("只有有效的数据核查走访才能记录核查结果", "only a valid data-check visit records check outcomes"),
+    "storage.check_outcome_exists": ("{name} 在这次核查中已有核查结果", "{name} already has an outcome for this data check"),
 }

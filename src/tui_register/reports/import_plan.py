@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
+from tui_register.domain import assistance
 from tui_register.domain.categories import category_by_code, code_for
-from tui_register.domain.errors import InputError
+from tui_register.domain.errors import FieldError, InputError
 from tui_register.domain.records import (
     ACCEPT_ID_REGION,
     AccountIn,
@@ -319,8 +320,9 @@ class _Checker:
         if amount is not None and len(codes) > 1:
             self.report(row, "amount", _("import.amount_many_categories"))
             return
+        kinds = self._kinds(row, codes)
         for code in codes:
-            membership = self._membership(row, code, amount)
+            membership = self._membership(row, code, amount, kinds)
             if membership is not None:
                 target = checked.personal if category_by_code(code).scope == "person" else checked.shared
                 target.append(membership)
@@ -341,13 +343,28 @@ class _Checker:
             self.report_input(row, err, {"account_number": "card_number" if card is not None else "account_number"})
             return None
 
-    def _membership(self, row: SheetRow, code: str, amount: Any) -> MembershipIn | None:
+    def _kinds(self, row: SheetRow, codes: list[str]) -> dict[str, Any]:
+        """The row's kind of assistance or repair and stage; one given for none of the row's
+        categories is the row's problem (the membership it belongs to is not there)."""
+        kinds = {}
+        for name, owner in assistance.KIND_FIELDS.items():
+            value = self.value(row, name)
+            if value is None:
+                continue
+            if owner in codes:
+                kinds[name] = value
+            else:
+                self.report(row, name, FieldError(name, f"only_for_{owner}").problem())
+        return kinds
+
+    def _membership(self, row: SheetRow, code: str, amount: Any, kinds: dict[str, Any]) -> MembershipIn | None:
         period = self.value(row, "period")
         category = category_by_code(code)
         scope = "person" if category.scope == "person" else "household"
         data = {"category": code, scope: PLACEHOLDER, "amount": amount or "",
                 "period": period or (category.default_period if amount else "") or "",
-                "start_date": self.value(row, "start_date") or self.today}
+                "start_date": self.value(row, "start_date") or self.today,
+                **{name: value for name, value in kinds.items() if assistance.KIND_FIELDS[name] == code}}
         try:
             return validate(MembershipIn, data, today=self.today)
         except InputError as err:

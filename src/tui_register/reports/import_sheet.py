@@ -48,6 +48,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "category": ("类别", "对象类别", "保障类别", "救助类别", "优抚类别", "人员类别", "category", "categories"),
     "amount": ("金额", "保障金额", "保障金", "月保障金", "补助金额", "发放金额", "月补差", "amount"),
     "period": ("发放周期", "周期", "payment period", "period"),
+    # 临时救助 / 危房改造 only (domain/assistance.py); 救助类别 itself names the category column
+    "aid_kind": ("救助类型", "救助种类", "临时救助类型", "临时救助类别", "救助事由", "kind of assistance",
+                 "assistance kind", "aid kind"),
+    "repair_kind": ("改造类型", "改造方式", "危改类型", "危房改造类型", "kind of repair", "repair kind"),
+    "repair_stage": ("改造进度", "改造阶段", "危改进度", "repair stage", "stage of repair"),
     "start_date": ("开始日期", "起始日期", "纳入日期", "纳入时间", "享受时间", "start date", "since"),
     "size": ("人数", "家庭人口", "家庭人数", "户人数", "household size"),
     "notes": ("备注", "notes", "remarks"),

@@ -52,6 +52,9 @@ _COLUMNS = (
     ("report.col.amount", "money", "sum", "amount"),
     ("report.col.period", "text", None, "period"),
     ("report.col.start_date", "date", None, "start_date"),
+    ("report.col.aid_kind", "text", None, "aid_kind"),  # 临时救助 and 危房户 only
+    ("report.col.repair_kind", "text", None, "repair_kind"),
+    ("report.col.repair_stage", "text", None, "repair_stage"),
 )
 IMPORT_FIELDS = {key: field for key, _kind, _total, field in _COLUMNS if field}
 
@@ -93,7 +96,7 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
             listed = sorted(persons.pop(hid, []), key=lambda p: (p[0] != head, p[0]))
             for i, (pid, *person) in enumerate(listed):
                 rows = memberships.pop((hid, pid), []) + (own if i == 0 else [])
-                for membership in rows or [(None, None, None, None)]:
+                for membership in rows or [(None,) * 7]:
                     sheet.add(household + _person_cells(scope, person) + _membership_cells(membership))
         progress(min(number, total), total)
 
@@ -114,7 +117,8 @@ def _memberships(scope: Scope, ids: list[int]) -> dict[tuple[int, int | None], l
     if scope.category:
         cond &= Membership.category == scope.category
     query = (Membership.select(Membership.household, Membership.person, Membership.category,
-                               Membership.amount_fen, Membership.period, Membership.start_date)
+                               Membership.amount_fen, Membership.period, Membership.start_date,
+                               Membership.aid_kind, Membership.repair_kind, Membership.repair_stage)
              .where(cond).order_by(Membership.household, Membership.id))
     found: dict[tuple[int, int | None], list[tuple]] = defaultdict(list)
     for hid, pid, *membership in database.execute(query).fetchall():
@@ -129,5 +133,7 @@ def _person_cells(scope: Scope, person: list) -> tuple:
 
 
 def _membership_cells(membership: tuple) -> tuple:
-    category, amount, period, start = membership
-    return (code_label("category", category), amount or None, code_label("period", period), start)
+    category, amount, period, start, aid_kind, repair_kind, repair_stage = membership
+    return (code_label("category", category), amount or None, code_label("period", period), start,
+            code_label("aid_kind", aid_kind), code_label("repair_kind", repair_kind),
+            code_label("repair_stage", repair_stage))

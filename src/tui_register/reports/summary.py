@@ -48,6 +48,7 @@ from peewee import SQL, Case, Expression, Select, fn
 
 from tui_register.domain.categories import CategoryGroup, category_groups
 from tui_register.i18n import _
+from tui_register.reports import assistance
 from tui_register.reports.data import (
     Scope,
     code_label,
@@ -511,6 +512,7 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         Column(_("report.col.payment_lines"), "int", total="sum"),
         Column(_("report.col.persons_paid"), "int"),
     ], figures.payment_months)
+    assistance.write_sheet(printed, scope)
     progress(STEPS, STEPS)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
-from tui_register.domain import rules
+from tui_register.domain import assistance, rules
 from tui_register.domain.errors import FieldError
 from tui_register.domain.names import pinyin_keys
 from tui_register.domain.records import HouseholdIn, MembershipIn, PersonIn, PlaceIn, StatusChange
@@ -222,19 +222,27 @@ def set_person_status(user: str, uuid: str, base_version: int, change: StatusCha
     if change.status not in PERSON_STATES:
         raise RuleViolation("storage.bad_status", status=change.status)
     with writing(user) as w:
-        active = change.status == "active"
-        person = w.update(Person, uuid, base_version, op="status", status=change.status,
-                          status_reason="" if active else change.reason,
-                          status_date=None if active else change.effective_date)
-        if not active:
-            # A deceased or moved-out person's memberships end on that date.
-            for m in Membership.select().where((Membership.person == person) & (Membership.status == "active")):
-                end = rules.departure_end(m.end_date, change.effective_date)
-                _check_holder(person, m.start_date, end)  # one that starts later must be voided first
-                w.update(Membership, m.uuid, None, op="status", status="ended",
-                         end_date=end, status_reason=change.reason)
+        person = person_status(w, uuid, base_version, change)
         refresh_household(person.household)
         return person
+
+
+def person_status(w: Writer, uuid: str, base_version: int | None, change: StatusChange,
+                  **ended: Any) -> Person:
+    """`set_person_status` inside an open write (a data check's closure); `ended` are more
+    values for the memberships it ends (the closure that ended them)."""
+    active = change.status == "active"
+    person = w.update(Person, uuid, base_version, op="status", status=change.status,
+                      status_reason="" if active else change.reason,
+                      status_date=None if active else change.effective_date)
+    if not active:
+        # A deceased or moved-out person's memberships end on that date.
+        for m in Membership.select().where((Membership.person == person) & (Membership.status == "active")):
+            end = rules.departure_end(m.end_date, change.effective_date)
+            _check_holder(person, m.start_date, end)  # one that starts later must be voided first
+            w.update(Membership, m.uuid, None, op="status", status="ended",
+                     end_date=end, status_reason=change.reason, **ended)
+    return person
 
 
 # --- category memberships -------------------------------------------------------------
@@ -257,9 +265,23 @@ def add_membership(user: str, data: MembershipIn) -> Membership:
         _check_holder(person, data.start_date, data.end_date)
         membership = w.create(Membership, category=data.category, household=household, person=person,
                               start_date=data.start_date, end_date=data.end_date,
-                              amount_fen=data.amount, period=data.period, grade=data.grade, notes=data.notes)
+                              amount_fen=data.amount, period=data.period, grade=data.grade, notes=data.notes,
+                              **data.kinds())
         refresh_household(household)
         return membership
+
+
+def set_repair_stage(user: str, uuid: str, base_version: int, stage: str) -> Membership:
+    """Move a housing repair (危房改造) on to `stage`; it never goes back."""
+    with writing(user) as w:
+        current = w.load(Membership, uuid)
+        if current.category_id != assistance.REPAIR_CATEGORY:
+            raise RuleViolation("storage.not_a_repair")
+        try:
+            assistance.stage_forward(current.repair_stage, stage)
+        except FieldError as err:
+            raise RuleViolation("storage.stage_backwards", **err.params) from None
+        return w.update(Membership, uuid, base_version, repair_stage=stage)
 
 
 def end_membership(user: str, uuid: str, base_version: int, end_date: date, reason: str,

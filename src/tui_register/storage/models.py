@@ -140,8 +140,13 @@ class Membership(Record):
     notes = TextField(default="")
     status = CharField(default="active")  # active / ended / voided
     status_reason = CharField(default="")
-    # Added after memberships were logged (schema v9): what an older snapshot means.
-    SNAPSHOT_DEFAULTS = {"grade": ""}
+    aid_kind = CharField(default="")  # 临时救助 only: medical / emergency / ... (domain/assistance.py)
+    repair_kind = CharField(default="")  # 危房改造 only: rebuild / repair
+    repair_stage = CharField(default="")  # 危房改造 only: appraisal -> construction -> acceptance
+    closed_by_check = CharField(default="")  # the CheckOutcome (uuid) of a data check that ended it
+    # Added after memberships were logged (schema v9, v11): what an older snapshot means.
+    SNAPSHOT_DEFAULTS = {"grade": "", "aid_kind": "", "repair_kind": "", "repair_stage": "",
+                         "closed_by_check": ""}
 
     class Meta:
         indexes = ((("category", "household"), False),)
@@ -200,6 +205,23 @@ class Visit(Record):
             (("visit_date",), False),
             (("campaign",), False),
         )
+
+
+class CheckOutcome(Record):
+    """What a data check (a visit of purpose data_check) found for one person (schema v11):
+    confirmed / changed / closed with a reason (domain/checks.py)."""
+
+    visit = ForeignKeyField(Visit, backref="check_outcomes", on_delete="RESTRICT")
+    person = ForeignKeyField(Person, backref="check_outcomes", on_delete="RESTRICT")
+    household = ForeignKeyField(Household, backref="check_outcomes", on_delete="RESTRICT")
+    outcome = CharField()
+    reason = CharField(default="")
+    notes = CharField(default="")
+    status = CharField(default="valid")  # valid / voided
+
+    class Meta:
+        table_name = "check_outcome"
+        indexes = ((("visit", "person"), False),)
 
 
 class Volunteer(Record):
@@ -388,6 +410,7 @@ ENTITIES: dict[str, type[Record]] = {
     "campaign": Campaign,
     "campaign_target": CampaignTarget,
     "visit": Visit,
+    "check_outcome": CheckOutcome,
     "volunteer": Volunteer,
     "activity": Activity,
     "participation": Participation,

@@ -109,6 +109,8 @@ KEYS: tuple[KeySpec, ...] = (
     # Less frequent keys stay out of the footer (80 columns): `?` and Ctrl+P list them.
     K("detail.add_category", "c", "add_category", "key.add_category", "detail", show=False),
     K("detail.end_category", "x", "end_category", "key.end_category", "detail", show=False),
+    K("detail.repair_stage", "p", "repair_stage", "key.repair_stage", "detail", show=False),
+    K("detail.check_outcome", "o", "check_outcome", "key.check_outcome", "detail", show=False),
     K("detail.status", "d", "status", "key.status", "detail"),
     K("detail.member_status", "m", "member_status", "key.member_status", "detail", show=False),
     K("detail.visit", "v", "visit", "key.log_visit", "detail"),

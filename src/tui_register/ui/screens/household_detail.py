@@ -14,7 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from tui_register.domain.assistance import KIND_FIELDS, REPAIR_CATEGORY
 from tui_register.domain.categories import category_by_code, label
+from tui_register.domain.checks import CHECK_PURPOSE
 from tui_register.domain.fields import format_money
 from tui_register.domain.ids import mask_id
 from tui_register.domain.masking import is_masked, mask_field
@@ -129,7 +131,10 @@ class HouseholdDetailScreen(SectionScreen):
         names = {p.id: p.name for p in d.members}
         for m in d.memberships:
             amount = format_money(m.amount_fen) + "/" + label("period", m.period) if m.amount_fen else ""
-            table.add_row(category_by_code(m.category_id).short(), safe(names.get(m.person_id, "")),
+            # 临时救助 医疗, 危房户 翻建 施工 (domain/assistance.py)
+            kinds = " ".join(label(name, getattr(m, name)) for name in KIND_FIELDS if getattr(m, name))
+            table.add_row(f"{category_by_code(m.category_id).short()} {kinds}".rstrip(),
+                          safe(names.get(m.person_id, "")),
                           iso(m.start_date), iso(m.end_date), amount, _("status." + m.status), key=m.uuid)
 
     def _show_visits(self, d: HouseholdDetail) -> None:
@@ -231,6 +236,27 @@ class HouseholdDetailScreen(SectionScreen):
             return
         self.app.push_screen(EndMembershipForm(membership), self._after_form)
 
+    def action_repair_stage(self) -> None:
+        from tui_register.ui.forms.membership import RepairStageForm
+
+        uuid = self._selected("memberships")
+        membership = next((m for m in self.detail.memberships if m.uuid == uuid), None) if self.detail else None
+        if membership is None or membership.category_id != REPAIR_CATEGORY or membership.status == "voided":
+            self.notify(_("ui.choose_repair"), severity="warning")
+            return
+        self.app.push_screen(RepairStageForm(membership), self._after_form)
+
+    def action_check_outcome(self) -> None:
+        """The outcome of the household's latest data check (核查) for one of its members."""
+        from tui_register.ui.forms.check import CheckOutcomeForm
+
+        visit = next((v for v in (self.detail.visits if self.detail else []) if v.purpose == CHECK_PURPOSE
+                      and v.status == "valid" and v.outcome != "not_reached"), None)
+        if visit is None:
+            self.notify(_("ui.no_data_check"), severity="warning")
+            return
+        self.app.push_screen(CheckOutcomeForm(self.detail, visit), self._after_form)
+
     def action_status(self) -> None:
         from tui_register.ui.forms.status import HouseholdStatusForm
 
@@ -292,13 +318,14 @@ class HouseholdDetailScreen(SectionScreen):
 
 
 # Snapshot fields that say nothing to staff.
-NOT_SHOWN = {"uuid"}
+NOT_SHOWN = {"uuid", "closed_by_check"}  # a data check's closure: its reason is the status reason
 # Snapshot fields referring to another record by UUID: shown by name (storage gives the names).
 REFERENCE_FIELDS = {"household", "head", "place", "person", "campaign", "parent", "activity", "volunteer"}
 # Snapshot fields holding a code, and the code list that names it.
 CODED_FIELDS = {"category": "category", "relation": "relation", "sex": "sex", "status": "status",
                 "purpose": "purpose", "period": "period", "level": "place_level",
-                "disability_grade": "disability_grade"}
+                "disability_grade": "disability_grade", "aid_kind": "aid_kind", "repair_kind": "repair_kind",
+                "repair_stage": "repair_stage"}
 # A field whose code list depends on the record (an activity's kind is free text).
 ENTITY_CODED = {("payment_account", "kind"): "account_kind", ("payment_standard", "period"): "period"}
 

@@ -1,0 +1,3 @@
+-- Schema version 10: reserved for the payments benchmark branch (h-paybench). This file only
+-- keeps the versions contiguous on a branch without it; when that branch's v10.sql is merged,
+-- its file replaces this one.
