@@ -13,9 +13,9 @@ import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
-from peewee import ForeignKeyField, OperationalError
+from peewee import ForeignKeyField, OperationalError, fn
 
 from tui_register.i18n import _
 from tui_register.storage.clock import local_time, now_iso
@@ -154,6 +154,95 @@ class Writer:
             snapshot=json.dumps(snapshot(record), ensure_ascii=False, sort_keys=True),
             at=self.at, user=self.user,
         ).execute()
+
+    # Many records at once (a payment round of every 低保 household): the same rows, versions
+    # and change-log entries as `create` / `update` one by one, in multi-row statements.
+
+    def create_many(self, model: type[Record], rows: Sequence[dict[str, Any]]) -> list[Record]:
+        """New records of `model` from field values (references as ids), in the given order.
+
+        Ids are assigned here: the transaction holds the write lock, so max(id) is ours.
+        """
+        if not rows:
+            return []
+        first = (model.select(fn.MAX(model.id)).scalar() or 0) + 1
+        records = [model(id=first + i, uuid=values.get("uuid") or new_uuid(), version=1,
+                         created_at=self.at, created_by=self.user, updated_at=self.at, updated_by=self.user,
+                         **{k: v for k, v in values.items() if k != "uuid"})
+                   for i, values in enumerate(rows)]
+        fields = model._meta.sorted_fields
+        _insert_rows(model._meta.table_name, [f.column_name for f in fields],
+                     [tuple(f.db_value(r.__data__.get(f.name)) for f in fields) for r in records])
+        self._log_many(records, "create", [0] * len(records))
+        return records
+
+    def update_many(self, changes: Sequence[tuple[Record, dict[str, Any]]], op: str = "update") -> None:
+        """Change records loaded in this transaction (no version check, as `update` with
+        base_version None): each gets its values, a version bump and a change-log row.
+        Records that end with the same values are written by one UPDATE … WHERE id IN (…)."""
+        if not changes:
+            return
+        model = type(changes[0][0])
+        before = [record.version for record, _values in changes]
+        groups: dict[tuple[tuple[str, ...], tuple], list[int]] = {}
+        for record, values in changes:
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.version += 1
+            record.updated_at = self.at
+            record.updated_by = self.user
+            names = (*values, "version", "updated_at", "updated_by")
+            written = tuple(model._meta.fields[n].db_value(record.__data__.get(n)) for n in names)
+            groups.setdefault((names, written), []).append(record.id)
+        table = model._meta.table_name
+        for (names, written), ids in groups.items():
+            sets = ", ".join(f'"{model._meta.fields[n].column_name}" = ?' for n in names)
+            for i in range(0, len(ids), ID_CHUNK):
+                chunk = ids[i:i + ID_CHUNK]
+                database.execute_sql(f'UPDATE "{table}" SET {sets} WHERE "id" IN ({", ".join("?" * len(chunk))})',
+                                     [*written, *chunk])
+        self._log_many([record for record, _values in changes], op, before)
+
+    def _log_many(self, records: Sequence[Record], op: str, base_versions: Sequence[int]) -> None:
+        refs = _references(records)
+        _insert_rows("change_log", ["entity", "uuid", "op", "version", "base_version", "snapshot", "at", "user"],
+                     [(ENTITY_OF[type(r)], r.uuid, op, r.version, base,
+                       json.dumps(snapshot(r, refs), ensure_ascii=False, sort_keys=True), self.at, self.user)
+                      for r, base in zip(records, base_versions)])
+
+
+ID_CHUNK = 500  # ids per IN (...) list
+MAX_PARAMETERS = 30_000  # below SQLite's default limit of 32,766 bound values per statement
+
+
+def _insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Multi-row INSERTs of `rows` (values in `columns` order), as many rows a statement as
+    SQLite's limit on bound values allows."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    per = max(1, MAX_PARAMETERS // len(columns))
+    for i in range(0, len(rows), per):
+        chunk = rows[i:i + per]
+        database.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ' + ", ".join([one] * len(chunk)),
+                             [v for row in chunk for v in row])
+
+
+def _references(records: Sequence[Record]) -> dict[tuple[type, int], str]:
+    """(model, id) -> UUID of every record these records refer to, in a few queries: for
+    their snapshots, which name references by UUID."""
+    wanted: dict[type, set[int]] = {}
+    for field in records[0]._meta.sorted_fields:
+        if isinstance(field, ForeignKeyField) and hasattr(field.rel_model, "uuid"):
+            ids = wanted.setdefault(field.rel_model, set())
+            ids.update(r.__data__[field.name] for r in records if r.__data__.get(field.name) is not None)
+    refs: dict[tuple[type, int], str] = {}
+    for model, ids in wanted.items():
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), ID_CHUNK):
+            for rid, uuid in (model.select(model.id, model.uuid)
+                              .where(model.id.in_(ordered[i:i + ID_CHUNK])).tuples()):
+                refs[(model, rid)] = uuid
+    return refs
 
 
 def staff_role(user: str) -> str | None:
