@@ -22,7 +22,7 @@ from tests.support.records import (
     resident_id,
 )
 from tui_register.domain.records import AccountIn, validate
-from tui_register.storage import households, payments, staff
+from tui_register.storage import households, payment_queries, payments, staff
 from tui_register.storage.core import RuleViolation, snapshot
 from tui_register.storage.models import PaymentLine, PaymentRound, Person, database
 
@@ -144,3 +144,31 @@ def test_closing_marks_every_line_still_due_paid_and_logs_each(office):
     for row in rows[:-1]:
         assert (row.op, row.base_version, row.version) == ("status", 1, 2)
         assert row.snapshot == snapshot(PaymentLine.get(PaymentLine.uuid == row.uuid))
+
+
+def test_a_rounds_lines_read_back_in_pages_with_accounts_and_results(office):
+    r = payments.create_round(ALICE, ["urban_dibao"], "2026-10")
+    payments.approve_round(BOB, r.number)
+    lines = by_name(r)
+    payments.record_results(ALICE, r.uuid, [(lines["张伟"].uuid, True, ""), (lines["陈磊"].uuid, False, "户名不符")],
+                            date(2026, 10, 20))
+    rows = payment_queries.round_lines(r)
+    assert [row.key for row in rows] == sorted(row.key for row in rows)  # by initials, then entry
+    zhang = next(row for row in rows if row.recipient == "张伟")
+    home = office.homes[NAMES.index("张伟")]
+    assert (zhang.id_number, zhang.household_address, zhang.category, zhang.months, zhang.amount_fen) == (
+        home.head.id_number, home.address, "urban_dibao", "2026-10", 31000)
+    assert (zhang.state, zhang.paid_on, zhang.account_kind, zhang.bank_name, zhang.holder_name) == (
+        "paid", date(2026, 10, 20), "bank", "农业银行", "张伟")
+    assert (zhang.account_number, zhang.masked_account) == ("6222021234500000010", "6222***********0010")
+    chen = next(row for row in rows if row.recipient == "陈磊")
+    assert (chen.state, chen.paid_on, chen.result_reason) == ("failed", None, "户名不符")
+    # Keyset pages give the same lines; the search finds a name by its initials.
+    first = payment_queries.round_lines(r, limit=10)
+    rest = payment_queries.round_lines(r, after=first[-1].key, limit=100)
+    assert [row.uuid for row in first + rest] == [row.uuid for row in rows]
+    assert [row.recipient for row in payment_queries.round_lines(r, search="zw")] == ["张伟"]
+    # The household's own payments, newest round first.
+    found = payment_queries.household_payments(home.uuid)
+    assert [(number, period, line.recipient, line.state) for number, period, line in found] == [
+        (r.number, "2026-10", "张伟", "paid")]

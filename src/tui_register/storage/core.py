@@ -13,7 +13,7 @@ import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from peewee import ForeignKeyField, OperationalError, fn
 
@@ -156,25 +156,27 @@ class Writer:
         ).execute()
 
     # Many records at once (a payment round of every 低保 household): the same rows, versions
-    # and change-log entries as `create` / `update` one by one, in multi-row statements.
+    # and change-log entries as `create` / `update` one by one, in multi-row statements, a
+    # batch at a time so that memory stays flat however many records there are.
 
-    def create_many(self, model: type[Record], rows: Sequence[dict[str, Any]]) -> list[Record]:
-        """New records of `model` from field values (references as ids), in the given order.
-
-        Ids are assigned here: the transaction holds the write lock, so max(id) is ours.
-        """
-        if not rows:
-            return []
-        first = (model.select(fn.MAX(model.id)).scalar() or 0) + 1
-        records = [model(id=first + i, uuid=values.get("uuid") or new_uuid(), version=1,
-                         created_at=self.at, created_by=self.user, updated_at=self.at, updated_by=self.user,
-                         **{k: v for k, v in values.items() if k != "uuid"})
-                   for i, values in enumerate(rows)]
+    def create_many(self, model: type[Record], rows: Iterable[dict[str, Any]]) -> int:
+        """New records of `model` from field values (references as ids), in the given order;
+        returns how many. Ids are assigned here: the transaction holds the write lock, so the
+        ids after max(id) are ours."""
+        next_id = (model.select(fn.MAX(model.id)).scalar() or 0) + 1
         fields = model._meta.sorted_fields
-        _insert_rows(model._meta.table_name, [f.column_name for f in fields],
-                     [tuple(f.db_value(r.__data__.get(f.name)) for f in fields) for r in records])
-        self._log_many(records, "create", [0] * len(records))
-        return records
+        columns = [f.column_name for f in fields]
+        n = 0
+        for batch in _batches(rows, BATCH):
+            records = [model(id=next_id + n + i, uuid=values.get("uuid") or new_uuid(), version=1,
+                             created_at=self.at, created_by=self.user, updated_at=self.at, updated_by=self.user,
+                             **{k: v for k, v in values.items() if k != "uuid"})
+                       for i, values in enumerate(batch)]
+            _insert_rows(model._meta.table_name, columns,
+                         [tuple(f.db_value(r.__data__.get(f.name)) for f in fields) for r in records])
+            self._log_many(records, "create", [0] * len(records))
+            n += len(records)
+        return n
 
     def update_many(self, changes: Sequence[tuple[Record, dict[str, Any]]], op: str = "update") -> None:
         """Change records loaded in this transaction (no version check, as `update` with
@@ -211,8 +213,20 @@ class Writer:
                       for r, base in zip(records, base_versions)])
 
 
+BATCH = 1000  # records written per round of multi-row statements
 ID_CHUNK = 500  # ids per IN (...) list
 MAX_PARAMETERS = 30_000  # below SQLite's default limit of 32,766 bound values per statement
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:

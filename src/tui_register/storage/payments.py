@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
+from itertools import chain
+from typing import Iterable, Iterator, Sequence
 
 from peewee import JOIN, fn
 
@@ -32,7 +33,7 @@ from tui_register.domain.payments import (
 )
 from tui_register.domain.records import AccountIn, StandardIn
 from tui_register.storage.clock import now_iso
-from tui_register.storage.core import RuleViolation, Writer, writing
+from tui_register.storage.core import BATCH, RuleViolation, Writer, writing
 from tui_register.storage.models import (
     Household,
     Membership,
@@ -174,7 +175,7 @@ def _refuse_second_round(codes: Sequence[str], period: Period) -> None:
                                 category=category_by_code(sorted(shared)[0]).name())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Due:
     """A membership due in the period, with what a line needs of it and of its household."""
 
@@ -257,35 +258,41 @@ def _month_text(month: tuple[int, int]) -> str:
 
 
 def _fill_round(w: Writer, new: PaymentRound, codes: Sequence[str], period: Period) -> None:
-    """Every line of a new round, written at once (`Writer.create_many`): each line is a record
-    with its change-log row, as one written alone."""
+    """Every line of a new round, written in batches as they are made (`Writer.create_many`):
+    each line is a record with its change-log row, as one written alone."""
     due = _memberships(codes, period)
     accounts = _accounts_by_recipient()
     covered = _covered_months([d.id for d in due])
-    standards: dict[tuple[str, str], list[Standard]] = {}
     first_start = _first_round_starts(codes)
-    rows: list[dict] = []
+    again = _failed_lines_again(new, codes, accounts)
+    stops = _stops(new, codes, period, {d.id for d in due})
+    w.create_many(PaymentLine, chain(_due_lines(new, due, accounts, covered, first_start, period), again, stops))
+
+
+def _due_lines(new: PaymentRound, due: list[_Due], accounts: dict[tuple[int, int | None], int],
+               covered: dict[int, set[str]], first_start: dict[str, date | None], period: Period) -> Iterator[dict]:
+    """The regular and back-pay lines of the memberships due, one after the other."""
+    standards: dict[tuple[str, str], list[Standard]] = {}
+    nothing: set[str] = set()
     for d in due:
         key = (d.category, d.grade)
         if key not in standards:
             standards[key] = standards_for(*key)
         rule = dict(own_amount_fen=d.amount_fen, own_period=d.period, standards=standards[key])
+        paid_for = covered.get(d.id, nothing)
         months = [mm for mm in membership_months(d.start_date, d.end_date, period, **rule)
-                  if _month_text(mm) not in covered[d.id]]
+                  if _month_text(mm) not in paid_for]
         base = dict(membership=d.id, household=d.recipient[0], person=d.recipient[1], category=d.category,
                     account=_account_for(accounts, d), recipient=d.name, initials=d.initials)
         if months:
-            rows.append(_line(new, "regular", months, amount_due(months, **rule), **base))
+            yield _line(new, "regular", months, amount_due(months, **rule), **base)
         since = first_start[d.category]
         if since is not None and period.kind != "once":
             span = Period("span", since, period.start)
             earlier = [mm for mm in membership_months(d.start_date, d.end_date, span, **rule)
-                       if mm < (period.start.year, period.start.month) and _month_text(mm) not in covered[d.id]]
+                       if mm < (period.start.year, period.start.month) and _month_text(mm) not in paid_for]
             if earlier:
-                rows.append(_line(new, "back_pay", earlier, amount_due(earlier, **rule), **base))
-    rows += _failed_lines_again(new, codes, accounts)
-    rows += _stops(new, codes, period, {d.id for d in due})
-    w.create_many(PaymentLine, rows)
+                yield _line(new, "back_pay", earlier, amount_due(earlier, **rule), **base)
 
 
 def _line(new: PaymentRound, kind: str, months: Sequence[tuple[int, int]], fen: int, *, recipient: str,
@@ -444,28 +451,29 @@ def mark_failed(user: str, line_uuid: str, reason: str) -> PaymentLine:
 
 def record_results(user: str, round_uuid: str, results: Sequence[tuple[str, bool, str]], paid_on: date) -> int:
     """The bank's answer for many lines at once, all or nothing: (line uuid, paid?, failure
-    reason). Returns the number of lines recorded. The round's lines are read once and
-    written together (`Writer.update_many`), each with its change-log row."""
+    reason). Returns the number of lines recorded. Lines are read and written a batch at a
+    time (`Writer.update_many`), each with its change-log row."""
     with writing(user) as w:
         found = w.load(PaymentRound, round_uuid)
         if found.state != "approved":
             raise RuleViolation("storage.round_not_approved", round=_round_label(found))
-        lines = {line.uuid: line for line in PaymentLine.select().where(PaymentLine.round == found)}
-        changes: dict[str, tuple[PaymentLine, dict]] = {}
-        for line_uuid, paid, reason in results:
-            line = lines.get(line_uuid)
-            if line is None:
-                line = w.load(PaymentLine, line_uuid)  # NotFound, or a line of another round
-                raise RuleViolation("storage.line_of_other_round", recipient=line.recipient_name)
-            if line.state not in ("due", "paid", "failed"):
-                raise RuleViolation("storage.line_not_payable", recipient=line.recipient_name)
-            values = dict(state="paid", paid_on=paid_on, result_reason="") if paid else \
-                dict(state="failed", paid_on=None, result_reason=reason.strip() or "bank_refused")
-            if line_uuid in changes:  # the same line twice: its last result, as one by one
-                w.update_many(list(changes.values()), op="status")
-                changes.clear()
-            changes[line_uuid] = (line, values)
-        w.update_many(list(changes.values()), op="status")
+        for batch in _chunks(list(results), BATCH):
+            lines = {line.uuid: line for line in
+                     PaymentLine.select().where(PaymentLine.uuid.in_([uuid for uuid, _paid, _reason in batch]))}
+            changes: dict[str, tuple[PaymentLine, dict]] = {}
+            for line_uuid, paid, reason in batch:
+                line = lines.get(line_uuid) or w.load(PaymentLine, line_uuid)  # NotFound
+                if line.round_id != found.id:
+                    raise RuleViolation("storage.line_of_other_round", recipient=line.recipient_name)
+                if line.state not in ("due", "paid", "failed"):
+                    raise RuleViolation("storage.line_not_payable", recipient=line.recipient_name)
+                values = dict(state="paid", paid_on=paid_on, result_reason="") if paid else \
+                    dict(state="failed", paid_on=None, result_reason=reason.strip() or "bank_refused")
+                if line_uuid in changes:  # the same line twice: both are recorded, the last one stays
+                    w.update_many(list(changes.values()), op="status")
+                    changes.clear()
+                changes[line_uuid] = (line, values)
+            w.update_many(list(changes.values()), op="status")
         return len(results)
 
 
@@ -476,12 +484,14 @@ def close_round(user: str, ref: str | int, paid_on: date) -> tuple[PaymentRound,
         found = find_round(ref)
         if found.state != "approved":
             raise RuleViolation("storage.round_not_approved", round=_round_label(found))
-        lines = list(PaymentLine.select().where((PaymentLine.round == found) & (PaymentLine.state == "due"))
-                     .order_by(PaymentLine.id))
-        w.update_many([(line, dict(state="paid", paid_on=paid_on)) for line in lines], op="status")
+        due = [i for (i,) in PaymentLine.select(PaymentLine.id)
+               .where((PaymentLine.round == found) & (PaymentLine.state == "due")).order_by(PaymentLine.id).tuples()]
+        for batch in _chunks(due, BATCH):
+            lines = PaymentLine.select().where(PaymentLine.id.in_(batch)).order_by(PaymentLine.id)
+            w.update_many([(line, dict(state="paid", paid_on=paid_on)) for line in lines], op="status")
         closed = w.update(PaymentRound, found.uuid, None, op="status", state="closed", closed_at=now_iso(),
                           pay_date=found.pay_date or paid_on)
-        return closed, len(lines)
+        return closed, len(due)
 
 
 # ---------------------------------------------------------------- corrections
