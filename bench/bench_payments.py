@@ -428,7 +428,8 @@ def main() -> None:
     b = month_after(a)
     print(f"copy of {args.db.name} prepared in {time.perf_counter() - start:.0f} s "
           f"({prepared['accounts_added']:,} accounts added); rounds for {a} and {b}", flush=True)
-    files = {name: OUT / f"payments-{name}.xlsx" for name in ("raw", "export", "results", "summary")}
+    files = {name: args.work.with_name(f"{args.work.stem}-{name}.xlsx")
+             for name in ("raw", "export", "results", "summary")}
     for path in files.values():
         for p in (path, path.with_name(f"{path.stem}_roster.xlsx"), path.with_name(f"{path.stem}_errors.xlsx")):
             p.unlink(missing_ok=True)

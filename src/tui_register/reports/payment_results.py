@@ -29,7 +29,7 @@ from tui_register.reports.import_sheet import EXACT_DIGITS, HEADER_SCAN_ROWS, ce
 from tui_register.reports.options import ReportError
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import PaymentRound
-from tui_register.storage.payment_queries import round_lines
+from tui_register.storage.payment_queries import payable_lines
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "account": ("账号", "银行账号", "银行卡号", "卡号", "一卡通账号", "收款账号", "account", "account number",
@@ -145,10 +145,9 @@ def check_results(r: PaymentRound, rows: list[ResultRow]) -> ResultCheck:
     """Match every row to a line; a row's `problem` says why it cannot be applied."""
     by_key: dict[tuple[str, int], list[str]] = defaultdict(list)
     amounts: dict[str, set[int]] = defaultdict(set)
-    for line in round_lines(r):
-        if line.state in ("due", "paid", "failed") and line.account_number and line.kind != "stop":
-            by_key[(line.account_number, line.amount_fen)].append(line.uuid)
-            amounts[line.account_number].add(line.amount_fen)
+    for uuid, account_number, amount_fen in payable_lines(r):
+        by_key[(account_number, amount_fen)].append(uuid)
+        amounts[account_number].add(amount_fen)
     check = ResultCheck(rows=rows)
     seen: set[tuple[str, int]] = set()
     for row in rows:

@@ -175,3 +175,13 @@ def household_payments(household_uuid: str, *, limit: int = 50) -> list[tuple[in
              .switch(PaymentLine).join(PaymentRound, on=(PaymentLine.round == PaymentRound.id))
              .order_by(PaymentRound.number.desc(), PaymentLine.id).limit(limit))
     return [(*row[-2:], _line_row(row)) for row in query.tuples()]
+
+
+def payable_lines(r: PaymentRound) -> list[tuple[str, str, int]]:
+    """(line uuid, account number, amount in fen) of every line of the round that a bank's
+    result can name: to pay (due, paid or failed), not a stop note, into an account."""
+    return list(PaymentLine.select(PaymentLine.uuid, PaymentAccount.account_number, PaymentLine.amount_fen)
+                .join(PaymentAccount, on=(PaymentLine.account == PaymentAccount.id))
+                .where((PaymentLine.round == r) & PaymentLine.state.in_(("due", "paid", "failed"))
+                       & (PaymentLine.kind != "stop") & (PaymentAccount.account_number != ""))
+                .order_by(PaymentLine.recipient_initials, PaymentLine.id).tuples())

@@ -33,7 +33,7 @@ from tui_register.domain.payments import (
 )
 from tui_register.domain.records import AccountIn, StandardIn
 from tui_register.storage.clock import now_iso
-from tui_register.storage.core import BATCH, RuleViolation, Writer, writing
+from tui_register.storage.core import BATCH, ID_CHUNK, RuleViolation, Writer, writing
 from tui_register.storage.models import (
     Household,
     Membership,
@@ -42,6 +42,7 @@ from tui_register.storage.models import (
     PaymentRound,
     PaymentStandard,
     Person,
+    database,
 )
 
 # ---------------------------------------------------------------- standards
@@ -206,16 +207,21 @@ def _memberships(codes: Sequence[str], period: Period) -> list[_Due]:
              .where(Membership.category.in_(list(codes)) & (Membership.status != "voided")
                     & (Membership.start_date <= period.end)
                     & (Membership.end_date.is_null() | (Membership.end_date >= period.start)))
-             .order_by(Membership.id).tuples())
+             .order_by(Membership.id))
     out: list[_Due] = []
+    # Raw rows (dates as stored, ISO text): Peewee's conversions cost more than the query here.
     for (mid, category, grade, fen, amount_period, start, end, household_id, head_name, head_id, status,
-         status_date, person_id, person_name, person_initials, head_initials) in query:
-        if status != "active" and status_date is not None and status_date < period.start:
+         status_date, person_id, person_name, person_initials, head_initials) in database.execute_sql(*query.sql()):
+        if status != "active" and status_date is not None and _day(status_date) < period.start:
             continue
         name, initials = (person_name, person_initials) if person_id else (head_name, head_initials)
-        out.append(_Due(mid, category, grade, fen, amount_period, start, end, (household_id, person_id),
-                        name, initials or "", head_id))
+        out.append(_Due(mid, category, grade, fen, amount_period, _day(start), _day(end) if end else None,
+                        (household_id, person_id), name, initials or "", head_id))
     return out
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
 
 
 def _account_for(accounts: dict[tuple[int, int | None], int], due: _Due) -> int | None:
@@ -231,9 +237,10 @@ def _covered_months(membership_ids: Sequence[int]) -> dict[int, set[str]]:
     """For each membership, the months already in a line of some round, whatever became of it:
     paid or due; excluded by a reviewer's decision; failed (offered again on its own)."""
     covered: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(list(membership_ids), 500):
-        for membership_id, months in (PaymentLine.select(PaymentLine.membership, PaymentLine.months)
-                                      .where(PaymentLine.membership.in_(chunk)).tuples()):
+    for chunk in _chunks(list(membership_ids), ID_CHUNK):
+        marks = ", ".join("?" * len(chunk))
+        for membership_id, months in database.execute_sql(
+                f"SELECT membership_id, months FROM payment_line WHERE membership_id IN ({marks})", chunk):
             covered[membership_id].update(m for m in months.split(",") if m)
     return covered
 
@@ -452,28 +459,29 @@ def mark_failed(user: str, line_uuid: str, reason: str) -> PaymentLine:
 def record_results(user: str, round_uuid: str, results: Sequence[tuple[str, bool, str]], paid_on: date) -> int:
     """The bank's answer for many lines at once, all or nothing: (line uuid, paid?, failure
     reason). Returns the number of lines recorded. Lines are read and written a batch at a
-    time (`Writer.update_many`), each with its change-log row."""
+    time (`Writer.rows`, `Writer.update_many`), each with its change-log row."""
     with writing(user) as w:
         found = w.load(PaymentRound, round_uuid)
         if found.state != "approved":
             raise RuleViolation("storage.round_not_approved", round=_round_label(found))
         for batch in _chunks(list(results), BATCH):
-            lines = {line.uuid: line for line in
-                     PaymentLine.select().where(PaymentLine.uuid.in_([uuid for uuid, _paid, _reason in batch]))}
-            changes: dict[str, tuple[PaymentLine, dict]] = {}
+            lines = {data["uuid"]: data for data in w.rows(PaymentLine, "uuid", [uuid for uuid, _p, _r in batch])}
+            changes: dict[str, tuple[dict, dict]] = {}
             for line_uuid, paid, reason in batch:
-                line = lines.get(line_uuid) or w.load(PaymentLine, line_uuid)  # NotFound
-                if line.round_id != found.id:
-                    raise RuleViolation("storage.line_of_other_round", recipient=line.recipient_name)
-                if line.state not in ("due", "paid", "failed"):
-                    raise RuleViolation("storage.line_not_payable", recipient=line.recipient_name)
+                line = lines.get(line_uuid)
+                if line is None:
+                    w.load(PaymentLine, line_uuid)  # NotFound
+                if line["round"] != found.id:
+                    raise RuleViolation("storage.line_of_other_round", recipient=line["recipient_name"])
+                if line["state"] not in ("due", "paid", "failed"):
+                    raise RuleViolation("storage.line_not_payable", recipient=line["recipient_name"])
                 values = dict(state="paid", paid_on=paid_on, result_reason="") if paid else \
                     dict(state="failed", paid_on=None, result_reason=reason.strip() or "bank_refused")
                 if line_uuid in changes:  # the same line twice: both are recorded, the last one stays
-                    w.update_many(list(changes.values()), op="status")
+                    w.update_many(PaymentLine, list(changes.values()), op="status")
                     changes.clear()
                 changes[line_uuid] = (line, values)
-            w.update_many(list(changes.values()), op="status")
+            w.update_many(PaymentLine, list(changes.values()), op="status")
         return len(results)
 
 
@@ -487,8 +495,8 @@ def close_round(user: str, ref: str | int, paid_on: date) -> tuple[PaymentRound,
         due = [i for (i,) in PaymentLine.select(PaymentLine.id)
                .where((PaymentLine.round == found) & (PaymentLine.state == "due")).order_by(PaymentLine.id).tuples()]
         for batch in _chunks(due, BATCH):
-            lines = PaymentLine.select().where(PaymentLine.id.in_(batch)).order_by(PaymentLine.id)
-            w.update_many([(line, dict(state="paid", paid_on=paid_on)) for line in lines], op="status")
+            w.update_many(PaymentLine, [(line, dict(state="paid", paid_on=paid_on))
+                                        for line in w.rows(PaymentLine, "id", batch)], op="status")
         closed = w.update(PaymentRound, found.uuid, None, op="status", state="closed", closed_at=now_iso(),
                           pay_date=found.pay_date or paid_on)
         return closed, len(due)
