@@ -112,9 +112,8 @@ def _active_accounts(household: Household, person: Person | None) -> list[Paymen
 
 def _accounts_by_recipient() -> dict[tuple[int, int | None], int]:
     """(household id, person id or None) -> the active account's id, read once per round."""
-    return {(a.household_id, a.person_id): a.id
-            for a in PaymentAccount.select(PaymentAccount.id, PaymentAccount.household, PaymentAccount.person)
-            .where(PaymentAccount.status == "active")}
+    return {(household, person): account for account, household, person in database.execute_sql(
+        "SELECT id, household_id, person_id FROM payment_account WHERE status = 'active'")}
 
 
 # ---------------------------------------------------------------- rounds
@@ -343,11 +342,11 @@ def _stops(new: PaymentRound, codes: Sequence[str], period: Period, due_now: set
     for earlier in last:
         if not set(codes) & set(earlier.categories.split(",")):
             continue
-        for membership, household, person, category, recipient, initials in (
-                PaymentLine.select(PaymentLine.membership, PaymentLine.household, PaymentLine.person,
-                                   PaymentLine.category, PaymentLine.recipient_name, PaymentLine.recipient_initials)
-                .where((PaymentLine.round == earlier) & (PaymentLine.kind == "regular")
-                       & PaymentLine.category.in_(list(codes))).order_by(PaymentLine.id).tuples()):
+        marks = ", ".join("?" * len(codes))
+        for membership, household, person, category, recipient, initials in database.execute_sql(
+                "SELECT membership_id, household_id, person_id, category, recipient_name, recipient_initials "
+                f"FROM payment_line WHERE round_id = ? AND kind = 'regular' AND category IN ({marks}) ORDER BY id",
+                [earlier.id, *codes]):
             if membership and membership not in due_now and membership not in seen:
                 seen.add(membership)
                 rows.append(_line(new, "stop", [], 0, membership=membership, household=household, person=person,
@@ -403,7 +402,8 @@ def line_problems(round_: PaymentRound) -> list[LineProblem]:
     query = (PaymentLine.select(PaymentLine.uuid, PaymentLine.recipient_name, PaymentLine.account,
                                 PaymentAccount.status)
              .join(PaymentAccount, join_type=JOIN.LEFT_OUTER, on=(PaymentLine.account == PaymentAccount.id))
-             .where((PaymentLine.round == round_) & (PaymentLine.state == "due") & (PaymentLine.amount_fen != 0))
+             .where((PaymentLine.round == round_) & (PaymentLine.state == "due") & (PaymentLine.amount_fen != 0)
+                    & (PaymentLine.account.is_null() | (PaymentAccount.status != "active")))
              .order_by(PaymentLine.id).tuples())
     for uuid, recipient, account_id, status in query:
         if account_id is None:
