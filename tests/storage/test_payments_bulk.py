@@ -172,3 +172,18 @@ def test_a_rounds_lines_read_back_in_pages_with_accounts_and_results(office):
     found = payment_queries.household_payments(home.uuid)
     assert [(number, period, line.recipient, line.state) for number, period, line in found] == [
         (r.number, "2026-10", "张伟", "paid")]
+
+
+def test_approval_names_the_lines_without_a_usable_account_and_only_those(office):
+    r = payments.create_round(ALICE, ["urban_dibao"], "2026-10")
+    home = office.homes[NAMES.index("陈敏")]
+    # The account is replaced after the round was made: the line still names the closed one.
+    payments.add_account(ALICE, validate(AccountIn, {
+        "household": home.uuid, "kind": "card", "bank_name": "", "account_number": "6217000011112222333",
+        "holder_name": "陈敏"}))
+    problems = payments.line_problems(r)
+    assert [(p.recipient, p.key) for p in problems] == [("陈敏", "payment.problem.account_closed")]
+    with pytest.raises(RuleViolation) as err:
+        payments.approve_round(BOB, r.number)
+    assert (err.value.key, err.value.params["n"], err.value.params["first"]) == (
+        "storage.round_has_problems", 1, "陈敏")
