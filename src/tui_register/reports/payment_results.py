@@ -74,16 +74,7 @@ class ResultCheck:
 
 
 def read_results(path: Path) -> list[ResultRow]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # noqa: BLE001 - any unreadable file gets the same clear message
-        raise ReportError("pay.results.unreadable", usage=True, path=str(path), detail=str(err)) from None
-    try:
-        rows = list(book.active.iter_rows(values_only=True))
-    finally:
-        book.close()
+    rows = _sheet_rows(path)
     header_at, columns = _find_header(rows[:HEADER_SCAN_ROWS])
     found = []
     for index, raw in enumerate(rows[header_at + 1:], start=header_at + 2):
@@ -92,6 +83,112 @@ def read_results(path: Path) -> list[ResultRow]:
             continue
         found.append(_row(index, cells, "status" in columns))
     return found
+
+
+def _sheet_rows(path: Path) -> list[tuple]:
+    """The cell values of the workbook's active sheet, row by row, as openpyxl's read-only
+    mode gives them; read with ElementTree when the file is plain (several times faster over
+    a result of every 低保 household), else by openpyxl itself."""
+    try:
+        return _plain_rows(path)
+    except Exception:  # noqa: BLE001 - anything unusual: openpyxl reads it, or says why not
+        pass
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001 - any unreadable file gets the same clear message
+        raise ReportError("pay.results.unreadable", usage=True, path=str(path), detail=str(err)) from None
+    try:
+        return list(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _plain_rows(path: Path) -> list[tuple]:
+    """Rows of the active sheet: shared and inline strings, numbers (int or float, as openpyxl
+    casts them), booleans, cached formula values; missing rows as empty tuples. Dates are
+    not converted (no column of a result file is a date)."""
+    import zipfile
+    from xml.etree.ElementTree import fromstring, iterparse
+
+    with zipfile.ZipFile(path) as book:
+        workbook = fromstring(book.read("xl/workbook.xml"))
+        view = workbook.find(f"{_MAIN}bookViews/{_MAIN}workbookView")
+        active = int(view.get("activeTab", 0)) if view is not None else 0
+        rel_id = workbook.findall(f"{_MAIN}sheets/{_MAIN}sheet")[active].get(f"{_REL}id")
+        rels = fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target") for r in rels.iter(f"{_PACKAGE_REL}Relationship") if r.get("Id") == rel_id)
+        sheet_path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            with book.open("xl/sharedStrings.xml") as f:
+                for _event, si in iterparse(f):
+                    if si.tag == f"{_MAIN}si":
+                        shared.append(_text(si))
+                        si.clear()
+        rows: list[tuple] = []
+        with book.open(sheet_path) as f:
+            for _event, row in iterparse(f):
+                if row.tag != f"{_MAIN}row":
+                    continue
+                number = int(row.get("r", len(rows) + 1))
+                rows.extend(() for _ in range(number - 1 - len(rows)))
+                rows.append(_row_values(row, shared))
+                row.clear()
+    return rows
+
+
+def _row_values(row, shared: list[str]) -> tuple:
+    values: list[Any] = []
+    for cell in row.iter(f"{_MAIN}c"):
+        ref = cell.get("r")
+        column = _column_index(ref) if ref else len(values)
+        values.extend(None for _ in range(column - len(values)))
+        kind = cell.get("t", "n")
+        v = cell.find(f"{_MAIN}v")
+        if kind == "inlineStr":
+            inline = cell.find(f"{_MAIN}is")
+            value: Any = None if inline is None else _text(inline)
+        elif v is None or v.text is None:
+            value = None
+        elif kind == "s":
+            value = shared[int(v.text)]
+        elif kind in ("str", "e"):
+            value = v.text
+        elif kind == "b":
+            value = v.text == "1"
+        elif kind == "n":
+            value = float(v.text) if any(ch in v.text for ch in ".Ee") else int(v.text)
+        else:
+            raise ValueError(f"cell type {kind}")  # a date cell (t="d"): openpyxl reads it
+        values.append(value)
+    return tuple(values)
+
+
+def _text(node) -> str:
+    """A string item's text: its own <t>, or its runs' (not the phonetic guides, <rPh>)."""
+    parts = []
+    for child in node:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
+
+
+def _column_index(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + ord(ch.upper()) - 64
+    return n - 1
 
 
 def _find_header(top: list[tuple]) -> tuple[int, dict[str, int]]:

@@ -226,7 +226,7 @@ class Writer:
         refs = _references(plan, records)
         _insert_rows("change_log", ["entity", "uuid", "op", "version", "base_version", "snapshot", "at", "user"],
                      [(plan.entity, data["uuid"], op, data["version"], base,
-                       json.dumps(plan.snapshot(data, refs), ensure_ascii=False, sort_keys=True), self.at, self.user)
+                       plan.snapshot_text(data, refs), self.at, self.user)
                       for data, base in zip(records, base_versions)])
 
 
@@ -243,25 +243,30 @@ class _Plan:
         # Foreign keys to records with a UUID (snapshots name those by UUID) -> their model.
         self.references = {f.name: f.rel_model for f in fields
                            if isinstance(f, ForeignKeyField) and hasattr(f.rel_model, "uuid")}
-        self.in_snapshot = [f.name for f in fields if f.name != "id" and f.name not in model.SNAPSHOT_EXCLUDE]
+        self.in_snapshot = sorted(f.name for f in fields if f.name != "id" and f.name not in model.SNAPSHOT_EXCLUDE)
+        self.dates = [f.name for f in fields if isinstance(f, DateField) and f.name in self.in_snapshot]
         # Fields read back (`Writer.rows`) as the model would give them: text, numbers, ids
         # and ISO dates (which snapshots hold as text) are as stored; the others are converted.
         self.converted = [(f.name, f.python_value) for f in fields if not isinstance(f, _AS_STORED)]
 
     def snapshot(self, data: dict[str, Any], refs: dict[tuple[type, int], str]) -> dict[str, Any]:
-        """`snapshot(record, refs)` of the record whose field values are `data`."""
-        out: dict[str, Any] = {}
-        for name in self.in_snapshot:
-            value = data.get(name)
-            if value is not None:
-                if name in self.references:
-                    value = refs[(self.references[name], value)]
-                elif isinstance(value, date):
-                    value = value.isoformat()
-            out[name] = value
+        """`snapshot(record, refs)` of the record whose field values are `data`, keys sorted."""
+        out = {name: data.get(name) for name in self.in_snapshot}
+        for name, model in self.references.items():
+            if out[name] is not None:
+                out[name] = refs[(model, out[name])]
+        for name in self.dates:
+            if isinstance(out[name], date):
+                out[name] = out[name].isoformat()
         return out
 
+    def snapshot_text(self, data: dict[str, Any], refs: dict[tuple[type, int], str]) -> str:
+        """The snapshot as the change log holds it: `json.dumps(..., ensure_ascii=False,
+        sort_keys=True)` (the keys are already in order)."""
+        return _ENCODER.encode(self.snapshot(data, refs))
 
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 _AS_STORED = (CharField, TextField, IntegerField, ForeignKeyField, DateField)
 _PLANS: dict[type[Record], _Plan] = {}
 
