@@ -189,12 +189,19 @@ def amount_due(months: Sequence[Month], *, own_amount_fen: int = 0, own_period: 
                standards: Sequence[Standard] = ()) -> int:
     """Fen due for `months`: the month shares added up and rounded once; a one-off amount once,
     whatever the months."""
-    rule = dict(own_amount_fen=own_amount_fen, own_period=own_period, standards=standards)
+    # Added up in twelfths of a fen, whole numbers: the same sum as the month shares' (each a
+    # whole fen or a twelfth of one), without a Fraction per month (a year's summary adds up
+    # every membership's months).
+    twelfths = 0
     for month in months:
         found = _in_force(month, own_amount_fen, own_period, standards)
-        if found is not None and found[1] == "once":
-            return found[0]
-    return _round_half_up(sum((month_share(m, **rule) for m in months), Fraction(0)))
+        if found is None:
+            continue
+        fen, period = found
+        if period == "once":
+            return fen
+        twelfths += fen if period == "yearly" else 12 * fen
+    return _round_half_up(Fraction(twelfths, 12))
 
 
 def amount_period(start: date, *, own_amount_fen: int, own_period: str, standards: Sequence[Standard]) -> str:
