@@ -20,3 +20,11 @@ def test_the_amount_due_is_the_sum_of_the_month_shares_rounded_once():
     assert amount_due(parse_period("2026").months()[1:], standards=standards) == 416_667 + 6 * 5005
     # A one-off amount is due once, whatever the months.
     assert amount_due([(2026, 1), (2026, 2)], own_amount_fen=300_000, own_period="once") == 300_000
+
+
+def test_halves_are_rounded_away_from_zero_both_ways():
+    quarter = parse_period("2026Q1").months()
+    assert amount_due(quarter[:1], own_amount_fen=6, own_period="yearly") == 1  # 0.5 -> 1
+    assert amount_due(quarter[:1], own_amount_fen=-6, own_period="yearly") == -1
+    assert amount_due(quarter, own_amount_fen=-1_000_001, own_period="yearly") == -250_000  # -250000.25
+    assert amount_due(quarter[:1], own_amount_fen=5, own_period="yearly") == 0  # 0.42 -> 0

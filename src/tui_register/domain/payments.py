@@ -201,7 +201,7 @@ def amount_due(months: Sequence[Month], *, own_amount_fen: int = 0, own_period: 
         if period == "once":
             return fen
         twelfths += fen if period == "yearly" else 12 * fen
-    return _round_half_up(Fraction(twelfths, 12))
+    return _twelfths_half_up(twelfths)
 
 
 def amount_period(start: date, *, own_amount_fen: int, own_period: str, standards: Sequence[Standard]) -> str:
@@ -223,8 +223,9 @@ def membership_months(start: date, end: date | None, period: Period, *, own_amou
     return due_months(start, end, period)
 
 
-def _round_half_up(value: Fraction) -> int:
-    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+def _twelfths_half_up(twelfths: int) -> int:
+    """`twelfths` / 12 rounded to a whole fen, halves away from zero."""
+    return (twelfths + 6) // 12 if twelfths >= 0 else -((-twelfths + 6) // 12)
 
 
 # ---------------------------------------------------------------- accounts
