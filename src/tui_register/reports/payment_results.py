@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -144,16 +145,20 @@ def _plain_rows(path: Path) -> list[tuple]:
     return rows
 
 
+_CELL, _VALUE, _INLINE = f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
+
+
 def _row_values(row, shared: list[str]) -> tuple:
     values: list[Any] = []
-    for cell in row.iter(f"{_MAIN}c"):
+    for cell in row.iter(_CELL):
         ref = cell.get("r")
-        column = _column_index(ref) if ref else len(values)
-        values.extend(None for _ in range(column - len(values)))
+        column = _column_index(ref.rstrip("0123456789")) if ref else len(values)
+        if column > len(values):
+            values.extend([None] * (column - len(values)))
         kind = cell.get("t", "n")
-        v = cell.find(f"{_MAIN}v")
+        v = cell.find(_VALUE)
         if kind == "inlineStr":
-            inline = cell.find(f"{_MAIN}is")
+            inline = cell.find(_INLINE)
             value: Any = None if inline is None else _text(inline)
         elif v is None or v.text is None:
             value = None
@@ -182,12 +187,12 @@ def _text(node) -> str:
     return "".join(parts)
 
 
-def _column_index(ref: str) -> int:
+@lru_cache(maxsize=1024)
+def _column_index(letters: str) -> int:
+    """0 for A, 25 for Z, 26 for AA …"""
     n = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        n = n * 26 + ord(ch.upper()) - 64
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
     return n - 1
 
 
