@@ -232,16 +232,25 @@ def _account_for(accounts: dict[tuple[int, int | None], int], due: _Due) -> int 
     return found
 
 
-def _covered_months(membership_ids: Sequence[int]) -> dict[int, set[str]]:
+def _covered_months(membership_ids: Sequence[int]) -> dict[int, int]:
     """For each membership, the months already in a line of some round, whatever became of it:
-    paid or due; excluded by a reviewer's decision; failed (offered again on its own)."""
-    covered: dict[int, set[str]] = defaultdict(set)
+    paid or due; excluded by a reviewer's decision; failed (offered again on its own). A set of
+    months as the bits of one integer (`_month_bit`): years of monthly rounds of every 低保
+    household as sets of strings took tens of MB."""
+    covered: dict[int, int] = defaultdict(int)
     for chunk in _chunks(list(membership_ids), ID_CHUNK):
         marks = ", ".join("?" * len(chunk))
         for membership_id, months in database.execute_sql(
                 f"SELECT membership_id, months FROM payment_line WHERE membership_id IN ({marks})", chunk):
-            covered[membership_id].update(m for m in months.split(",") if m)
+            for m in months.split(","):
+                if m:
+                    covered[membership_id] |= 1 << _month_bit((int(m[:4]), int(m[5:7])))
     return covered
+
+
+def _month_bit(month: tuple[int, int]) -> int:
+    """A month's bit in a set of months: months since January 1900."""
+    return (month[0] - 1900) * 12 + month[1] - 1
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -276,18 +285,17 @@ def _fill_round(w: Writer, new: PaymentRound, codes: Sequence[str], period: Peri
 
 
 def _due_lines(new: PaymentRound, due: list[_Due], accounts: dict[tuple[int, int | None], int],
-               covered: dict[int, set[str]], first_start: dict[str, date | None], period: Period) -> Iterator[dict]:
+               covered: dict[int, int], first_start: dict[str, date | None], period: Period) -> Iterator[dict]:
     """The regular and back-pay lines of the memberships due, one after the other."""
     standards: dict[tuple[str, str], list[Standard]] = {}
-    nothing: set[str] = set()
     for d in due:
         key = (d.category, d.grade)
         if key not in standards:
             standards[key] = standards_for(*key)
         rule = dict(own_amount_fen=d.amount_fen, own_period=d.period, standards=standards[key])
-        paid_for = covered.get(d.id, nothing)
+        paid_for = covered.get(d.id, 0)
         months = [mm for mm in membership_months(d.start_date, d.end_date, period, **rule)
-                  if _month_text(mm) not in paid_for]
+                  if not paid_for >> _month_bit(mm) & 1]
         base = dict(membership=d.id, household=d.recipient[0], person=d.recipient[1], category=d.category,
                     account=_account_for(accounts, d), recipient=d.name, initials=d.initials)
         if months:
@@ -296,7 +304,7 @@ def _due_lines(new: PaymentRound, due: list[_Due], accounts: dict[tuple[int, int
         if since is not None and period.kind != "once":
             span = Period("span", since, period.start)
             earlier = [mm for mm in membership_months(d.start_date, d.end_date, span, **rule)
-                       if mm < (period.start.year, period.start.month) and _month_text(mm) not in paid_for]
+                       if mm < (period.start.year, period.start.month) and not paid_for >> _month_bit(mm) & 1]
             if earlier:
                 yield _line(new, "back_pay", earlier, amount_due(earlier, **rule), **base)
 
