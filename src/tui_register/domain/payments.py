@@ -189,12 +189,19 @@ def amount_due(months: Sequence[Month], *, own_amount_fen: int = 0, own_period: 
                standards: Sequence[Standard] = ()) -> int:
     """Fen due for `months`: the month shares added up and rounded once; a one-off amount once,
     whatever the months."""
-    rule = dict(own_amount_fen=own_amount_fen, own_period=own_period, standards=standards)
+    # Added up in twelfths of a fen, whole numbers: the same sum as the month shares' (each a
+    # whole fen or a twelfth of one), without a Fraction per month (a year's summary adds up
+    # every membership's months).
+    twelfths = 0
     for month in months:
         found = _in_force(month, own_amount_fen, own_period, standards)
-        if found is not None and found[1] == "once":
-            return found[0]
-    return _round_half_up(sum((month_share(m, **rule) for m in months), Fraction(0)))
+        if found is None:
+            continue
+        fen, period = found
+        if period == "once":
+            return fen
+        twelfths += fen if period == "yearly" else 12 * fen
+    return _twelfths_half_up(twelfths)
 
 
 def amount_period(start: date, *, own_amount_fen: int, own_period: str, standards: Sequence[Standard]) -> str:
@@ -216,8 +223,9 @@ def membership_months(start: date, end: date | None, period: Period, *, own_amou
     return due_months(start, end, period)
 
 
-def _round_half_up(value: Fraction) -> int:
-    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+def _twelfths_half_up(twelfths: int) -> int:
+    """`twelfths` / 12 rounded to a whole fen, halves away from zero."""
+    return (twelfths + 6) // 12 if twelfths >= 0 else -((-twelfths + 6) // 12)
 
 
 # ---------------------------------------------------------------- accounts

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from tui_register.reports.import_sheet import EXACT_DIGITS, HEADER_SCAN_ROWS, ce
 from tui_register.reports.options import ReportError
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import PaymentRound
-from tui_register.storage.payment_queries import round_lines
+from tui_register.storage.payment_queries import payable_lines
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "account": ("账号", "银行账号", "银行卡号", "卡号", "一卡通账号", "收款账号", "account", "account number",
@@ -74,16 +75,7 @@ class ResultCheck:
 
 
 def read_results(path: Path) -> list[ResultRow]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # noqa: BLE001 - any unreadable file gets the same clear message
-        raise ReportError("pay.results.unreadable", usage=True, path=str(path), detail=str(err)) from None
-    try:
-        rows = list(book.active.iter_rows(values_only=True))
-    finally:
-        book.close()
+    rows = _sheet_rows(path)
     header_at, columns = _find_header(rows[:HEADER_SCAN_ROWS])
     found = []
     for index, raw in enumerate(rows[header_at + 1:], start=header_at + 2):
@@ -92,6 +84,116 @@ def read_results(path: Path) -> list[ResultRow]:
             continue
         found.append(_row(index, cells, "status" in columns))
     return found
+
+
+def _sheet_rows(path: Path) -> list[tuple]:
+    """The cell values of the workbook's active sheet, row by row, as openpyxl's read-only
+    mode gives them; read with ElementTree when the file is plain (several times faster over
+    a result of every 低保 household), else by openpyxl itself."""
+    try:
+        return _plain_rows(path)
+    except Exception:  # noqa: BLE001 - anything unusual: openpyxl reads it, or says why not
+        pass
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001 - any unreadable file gets the same clear message
+        raise ReportError("pay.results.unreadable", usage=True, path=str(path), detail=str(err)) from None
+    try:
+        return list(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _plain_rows(path: Path) -> list[tuple]:
+    """Rows of the active sheet: shared and inline strings, numbers (int or float, as openpyxl
+    casts them), booleans, cached formula values; missing rows as empty tuples. Dates are
+    not converted (no column of a result file is a date)."""
+    import zipfile
+    from xml.etree.ElementTree import fromstring, iterparse
+
+    with zipfile.ZipFile(path) as book:
+        workbook = fromstring(book.read("xl/workbook.xml"))
+        view = workbook.find(f"{_MAIN}bookViews/{_MAIN}workbookView")
+        active = int(view.get("activeTab", 0)) if view is not None else 0
+        rel_id = workbook.findall(f"{_MAIN}sheets/{_MAIN}sheet")[active].get(f"{_REL}id")
+        rels = fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target") for r in rels.iter(f"{_PACKAGE_REL}Relationship") if r.get("Id") == rel_id)
+        sheet_path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            with book.open("xl/sharedStrings.xml") as f:
+                for _event, si in iterparse(f):
+                    if si.tag == f"{_MAIN}si":
+                        shared.append(_text(si))
+                        si.clear()
+        rows: list[tuple] = []
+        with book.open(sheet_path) as f:
+            for _event, row in iterparse(f):
+                if row.tag != f"{_MAIN}row":
+                    continue
+                number = int(row.get("r", len(rows) + 1))
+                rows.extend(() for _ in range(number - 1 - len(rows)))
+                rows.append(_row_values(row, shared))
+                row.clear()
+    return rows
+
+
+_CELL, _VALUE, _INLINE = f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
+
+
+def _row_values(row, shared: list[str]) -> tuple:
+    values: list[Any] = []
+    for cell in row.iter(_CELL):
+        ref = cell.get("r")
+        column = _column_index(ref.rstrip("0123456789")) if ref else len(values)
+        if column > len(values):
+            values.extend([None] * (column - len(values)))
+        kind = cell.get("t", "n")
+        v = cell.find(_VALUE)
+        if kind == "inlineStr":
+            inline = cell.find(_INLINE)
+            value: Any = None if inline is None else _text(inline)
+        elif v is None or v.text is None:
+            value = None
+        elif kind == "s":
+            value = shared[int(v.text)]
+        elif kind in ("str", "e"):
+            value = v.text
+        elif kind == "b":
+            value = v.text == "1"
+        elif kind == "n":
+            value = float(v.text) if any(ch in v.text for ch in ".Ee") else int(v.text)
+        else:
+            raise ValueError(f"cell type {kind}")  # a date cell (t="d"): openpyxl reads it
+        values.append(value)
+    return tuple(values)
+
+
+def _text(node) -> str:
+    """A string item's text: its own <t>, or its runs' (not the phonetic guides, <rPh>)."""
+    parts = []
+    for child in node:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1024)
+def _column_index(letters: str) -> int:
+    """0 for A, 25 for Z, 26 for AA …"""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _find_header(top: list[tuple]) -> tuple[int, dict[str, int]]:
@@ -145,10 +247,9 @@ def check_results(r: PaymentRound, rows: list[ResultRow]) -> ResultCheck:
     """Match every row to a line; a row's `problem` says why it cannot be applied."""
     by_key: dict[tuple[str, int], list[str]] = defaultdict(list)
     amounts: dict[str, set[int]] = defaultdict(set)
-    for line in round_lines(r):
-        if line.state in ("due", "paid", "failed") and line.account_number and line.kind != "stop":
-            by_key[(line.account_number, line.amount_fen)].append(line.uuid)
-            amounts[line.account_number].add(line.amount_fen)
+    for uuid, account_number, amount_fen in payable_lines(r):
+        by_key[(account_number, amount_fen)].append(uuid)
+        amounts[account_number].add(amount_fen)
     check = ResultCheck(rows=rows)
     seen: set[tuple[str, int]] = set()
     for row in rows:

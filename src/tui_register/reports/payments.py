@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from tui_register.domain.ids import mask_id
 from tui_register.domain.payments import mask_account
 from tui_register.i18n import _
 from tui_register.reports import output
@@ -52,11 +53,13 @@ def export_round(r: PaymentRound, settings, user: str, *, out: Path | None = Non
     progress = on_progress or (lambda done, total: None)
     with output.written(bank_target) as bank_tmp, output.written(roster_target) as roster_tmp, \
             Book(bank_tmp) as bank_book, Book(roster_tmp) as roster_book:
-        bank = _BankSheet(bank_book, r, settings, full_ids)
-        roster = _RosterSheet(roster_book, r, settings, full_ids)
+        bank = _BankSheet(bank_book, r, settings)
+        roster = _RosterSheet(roster_book, r, settings)
         for line in _lines(r):
-            bank.add(line)
-            roster.add(line)
+            # What both sheets show of a line is worked out once.
+            id_text, remark = _id_text(line.id_number, full_ids), _remark(line)
+            bank.add(line, id_text, remark)
+            roster.add(line, id_text, remark)
             if roster.n % PAGE == 0:
                 progress(roster.n, total.lines if total else roster.n)
         progress(roster.n, roster.n)
@@ -85,8 +88,6 @@ def _subtitle(r: PaymentRound) -> str:
 
 
 def _id_text(number: str, full: bool) -> str:
-    from tui_register.domain.ids import mask_id
-
     return number if full else mask_id(number)
 
 
@@ -103,7 +104,7 @@ def _remark(line: LineRow) -> str:
 class _BankSheet:
     """代发清单: the lines paid into an account, account numbers in full (for the bank)."""
 
-    def __init__(self, book: Book, r: PaymentRound, settings, full_ids: bool) -> None:
+    def __init__(self, book: Book, r: PaymentRound, settings) -> None:
         columns = [
             Column(_("report.col.number"), "int"),
             Column(_("pay.col.recipient"), total="count"),
@@ -116,22 +117,21 @@ class _BankSheet:
         ]
         self.sheet = book.sheet(_("pay.sheet.bank"), columns, _title(r, settings, _("pay.report.bank")),
                                 _subtitle(r), row_height=None, closing_lines=[])
-        self.full_ids = full_ids
+        self.card = _("account_kind.card")
         self.n = 0
 
-    def add(self, line: LineRow) -> None:
+    def add(self, line: LineRow, id_text: str, remark: str) -> None:
         if line.account_kind not in ("bank", "card"):
             return
         self.n += 1
-        self.sheet.add((self.n, line.recipient, _id_text(line.id_number, self.full_ids),
-                        line.bank_name or _("account_kind.card"), line.account_number, line.holder_name,
-                        line.amount_fen, _remark(line)))
+        self.sheet.add((self.n, line.recipient, id_text, line.bank_name or self.card, line.account_number,
+                        line.holder_name, line.amount_fen, remark))
 
 
 class _RosterSheet:
     """发放花名册: every line, accounts masked, room to sign for cash, the sign-off lines."""
 
-    def __init__(self, book: Book, r: PaymentRound, settings, full_ids: bool) -> None:
+    def __init__(self, book: Book, r: PaymentRound, settings) -> None:
         columns = [
             Column(_("report.col.number"), "int"),
             Column(_("pay.col.recipient"), total="count"),
@@ -147,12 +147,14 @@ class _RosterSheet:
         self.sheet = book.sheet(_("pay.sheet.roster"), columns, _title(r, settings, _("pay.report.roster")),
                                 _subtitle(r), row_height=ROW_HEIGHT,
                                 closing_lines=[_("pay.report.sign_off", date=pay_date)])
-        self.full_ids = full_ids
+        self.cash = _("account_kind.cash")
+        self.categories: dict[str, str] = {}
         self.n = 0
 
-    def add(self, line: LineRow) -> None:
+    def add(self, line: LineRow, id_text: str, remark: str) -> None:
         self.n += 1
-        cash = line.account_kind == "cash"
-        account = _("account_kind.cash") if cash else mask_account(line.account_number)
-        self.sheet.add((self.n, line.recipient, _id_text(line.id_number, self.full_ids), line.household_address,
-                        categories_text(f",{line.category},"), account, line.amount_fen, _remark(line), None))
+        account = self.cash if line.account_kind == "cash" else mask_account(line.account_number)
+        if line.category not in self.categories:
+            self.categories[line.category] = categories_text(f",{line.category},")
+        self.sheet.add((self.n, line.recipient, id_text, line.household_address, self.categories[line.category],
+                        account, line.amount_fen, remark, None))

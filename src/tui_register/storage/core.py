@@ -13,9 +13,9 @@ import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
-from peewee import ForeignKeyField, OperationalError
+from peewee import CharField, DateField, ForeignKeyField, IntegerField, OperationalError, TextField
 
 from tui_register.i18n import _
 from tui_register.storage.clock import local_time, now_iso
@@ -154,6 +154,169 @@ class Writer:
             snapshot=json.dumps(snapshot(record), ensure_ascii=False, sort_keys=True),
             at=self.at, user=self.user,
         ).execute()
+
+    # Many records at once (a payment round of every 低保 household): the same rows, versions
+    # and change-log entries as `create` / `update` one by one, in multi-row statements, a
+    # batch at a time so that memory stays flat however many records there are. Rows are
+    # plain dicts of field values here (a model instance per row cost more than the SQL).
+
+    def create_many(self, model: type[Record], rows: Iterable[dict[str, Any]]) -> int:
+        """New records of `model` from field values (references as ids), in the given order;
+        returns how many. Ids are assigned here: the transaction holds the write lock, so the
+        ids after max(id) are ours."""
+        plan = _plan(model)
+        next_id = (database.execute_sql(f'SELECT max("id") FROM "{plan.table}"').fetchone()[0] or 0) + 1
+        stamp = dict(version=1, created_at=self.at, created_by=self.user, updated_at=self.at, updated_by=self.user)
+        n = 0
+        for batch in _batches(rows, BATCH):
+            records = []
+            for values in batch:
+                data = dict(plan.defaults)
+                data.update(values)
+                for name in plan.references:
+                    if isinstance(data[name], Record):
+                        data[name] = data[name].id
+                data.update(stamp, id=next_id + n, uuid=values.get("uuid") or new_uuid())
+                records.append(data)
+                n += 1
+            _insert_rows(plan.table, plan.columns, [tuple(data[name] for name in plan.names) for data in records])
+            self._log_many(plan, records, "create", [0] * len(records))
+        return n
+
+    def rows(self, model: type[Record], column: str, keys: Sequence[Any]) -> list[dict[str, Any]]:
+        """The records of `model` whose `column` (id, uuid) is one of `keys`, as dicts of field
+        values as stored (dates as ISO text), in the order of `keys`: for `update_many`."""
+        plan = _plan(model)
+        found: dict[Any, dict[str, Any]] = {}
+        select = ", ".join(f'"{c}"' for c in plan.columns)
+        for i in range(0, len(keys), ID_CHUNK):
+            chunk = list(keys[i:i + ID_CHUNK])
+            for row in database.execute_sql(f'SELECT {select} FROM "{plan.table}" WHERE "{column}" IN '
+                                            f'({", ".join("?" * len(chunk))})', chunk):
+                data = dict(zip(plan.names, row))
+                for name, convert in plan.converted:
+                    data[name] = convert(data[name])
+                found[data[column]] = data
+        return [found[key] for key in keys if key in found]
+
+    def update_many(self, model: type[Record], changes: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+                    op: str = "update") -> None:
+        """Change records read in this transaction by `rows` (no version check, as `update`
+        with base_version None): each gets its values, a version bump and a change-log row.
+        Records that end with the same values are written by one UPDATE … WHERE id IN (…)."""
+        if not changes:
+            return
+        plan = _plan(model)
+        before = [data["version"] for data, _values in changes]
+        groups: dict[tuple[tuple[str, ...], tuple], list[int]] = {}
+        for data, values in changes:
+            data.update(values, version=data["version"] + 1, updated_at=self.at, updated_by=self.user)
+            names = (*values, "version", "updated_at", "updated_by")
+            written = tuple(model._meta.fields[n].db_value(data[n]) for n in names)
+            groups.setdefault((names, written), []).append(data["id"])
+        for (names, written), ids in groups.items():
+            sets = ", ".join(f'"{model._meta.fields[n].column_name}" = ?' for n in names)
+            for i in range(0, len(ids), ID_CHUNK):
+                chunk = ids[i:i + ID_CHUNK]
+                database.execute_sql(f'UPDATE "{plan.table}" SET {sets} WHERE "id" IN ({", ".join("?" * len(chunk))})',
+                                     [*written, *chunk])
+        self._log_many(plan, [data for data, _values in changes], op, before)
+
+    def _log_many(self, plan: _Plan, records: Sequence[dict[str, Any]], op: str, base_versions: Sequence[int]) -> None:
+        refs = _references(plan, records)
+        _insert_rows("change_log", ["entity", "uuid", "op", "version", "base_version", "snapshot", "at", "user"],
+                     [(plan.entity, data["uuid"], op, data["version"], base,
+                       plan.snapshot_text(data, refs), self.at, self.user)
+                      for data, base in zip(records, base_versions)])
+
+
+class _Plan:
+    """What writing many records of a model needs of its fields, worked out once per model."""
+
+    def __init__(self, model: type[Record]) -> None:
+        fields = model._meta.sorted_fields
+        self.table = model._meta.table_name
+        self.entity = ENTITY_OF[model]
+        self.names = [f.name for f in fields]
+        self.columns = [f.column_name for f in fields]
+        self.defaults = {f.name: f.default() if callable(f.default) else f.default for f in fields}
+        # Foreign keys to records with a UUID (snapshots name those by UUID) -> their model.
+        self.references = {f.name: f.rel_model for f in fields
+                           if isinstance(f, ForeignKeyField) and hasattr(f.rel_model, "uuid")}
+        self.in_snapshot = sorted(f.name for f in fields if f.name != "id" and f.name not in model.SNAPSHOT_EXCLUDE)
+        self.dates = [f.name for f in fields if isinstance(f, DateField) and f.name in self.in_snapshot]
+        # Fields read back (`Writer.rows`) as the model would give them: text, numbers, ids
+        # and ISO dates (which snapshots hold as text) are as stored; the others are converted.
+        self.converted = [(f.name, f.python_value) for f in fields if not isinstance(f, _AS_STORED)]
+
+    def snapshot(self, data: dict[str, Any], refs: dict[tuple[type, int], str]) -> dict[str, Any]:
+        """`snapshot(record, refs)` of the record whose field values are `data`, keys sorted."""
+        out = {name: data.get(name) for name in self.in_snapshot}
+        for name, model in self.references.items():
+            if out[name] is not None:
+                out[name] = refs[(model, out[name])]
+        for name in self.dates:
+            if isinstance(out[name], date):
+                out[name] = out[name].isoformat()
+        return out
+
+    def snapshot_text(self, data: dict[str, Any], refs: dict[tuple[type, int], str]) -> str:
+        """The snapshot as the change log holds it: `json.dumps(..., ensure_ascii=False,
+        sort_keys=True)` (the keys are already in order)."""
+        return _ENCODER.encode(self.snapshot(data, refs))
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_AS_STORED = (CharField, TextField, IntegerField, ForeignKeyField, DateField)
+_PLANS: dict[type[Record], _Plan] = {}
+
+
+def _plan(model: type[Record]) -> _Plan:
+    if model not in _PLANS:
+        _PLANS[model] = _Plan(model)
+    return _PLANS[model]
+
+
+BATCH = 1000  # records written per round of multi-row statements
+ID_CHUNK = 500  # ids per IN (...) list
+MAX_PARAMETERS = 30_000  # below SQLite's default limit of 32,766 bound values per statement
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Multi-row INSERTs of `rows` (values in `columns` order), as many rows a statement as
+    SQLite's limit on bound values allows."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    per = max(1, MAX_PARAMETERS // len(columns))
+    for i in range(0, len(rows), per):
+        chunk = rows[i:i + per]
+        database.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ' + ", ".join([one] * len(chunk)),
+                             [v for row in chunk for v in row])
+
+
+def _references(plan: _Plan, records: Sequence[dict[str, Any]]) -> dict[tuple[type, int], str]:
+    """(model, id) -> UUID of every record these records refer to, in a few queries."""
+    refs: dict[tuple[type, int], str] = {}
+    for name, model in plan.references.items():
+        ids = sorted({data[name] for data in records if data.get(name) is not None})
+        table = model._meta.table_name
+        for i in range(0, len(ids), ID_CHUNK):
+            chunk = ids[i:i + ID_CHUNK]
+            for rid, uuid in database.execute_sql(
+                    f'SELECT "id", "uuid" FROM "{table}" WHERE "id" IN ({", ".join("?" * len(chunk))})', chunk):
+                refs[(model, rid)] = uuid
+    return refs
 
 
 def staff_role(user: str) -> str | None:

@@ -121,27 +121,33 @@ def round_row(r: PaymentRound) -> RoundRow:
     return _row(r, round_totals([r.id]).get(r.id, Totals()))
 
 
-def _lines_query(condition):
-    # The joined rows' ids are selected too: peewee puts the joined row where the key was.
-    return (PaymentLine.select(PaymentLine, Household.id, Household.address, Household.head_id_number,
-                               Person.id, Person.id_number, PaymentAccount.id, PaymentAccount.kind,
-                               PaymentAccount.bank_name, PaymentAccount.account_number,
-                               PaymentAccount.holder_name)
+# A line as read for its row: plain tuples, not models (a round of every 低保 household is
+# large, and building three joined models per line cost more than the query).
+_LINE_COLUMNS = (PaymentLine.uuid, PaymentLine.version, PaymentLine.recipient_name, PaymentLine.person,
+                 Person.id_number, Household.head_id_number, Household.address, PaymentLine.category,
+                 PaymentLine.kind, PaymentLine.months, PaymentLine.amount_due_fen, PaymentLine.amount_fen,
+                 PaymentLine.state, PaymentLine.reason, PaymentLine.result_reason, PaymentLine.paid_on,
+                 PaymentAccount.kind, PaymentAccount.bank_name, PaymentAccount.account_number,
+                 PaymentAccount.holder_name, PaymentLine.corrects, PaymentLine.recipient_initials, PaymentLine.id)
+
+
+def _lines_query(condition, *extra):
+    return (PaymentLine.select(*_LINE_COLUMNS, *extra)
             .join(Household, on=(PaymentLine.household == Household.id))
             .switch(PaymentLine).join(Person, JOIN.LEFT_OUTER, on=(PaymentLine.person == Person.id))
             .switch(PaymentLine).join(PaymentAccount, JOIN.LEFT_OUTER, on=(PaymentLine.account == PaymentAccount.id))
             .where(condition))
 
 
-def _line_row(line: PaymentLine) -> LineRow:
-    account = line.account if line.account_id else None
+def _line_row(row: tuple) -> LineRow:
+    (uuid, version, recipient, person_id, person_id_number, head_id_number, address, category, kind, months,
+     amount_due_fen, amount_fen, state, reason, result_reason, paid_on, account_kind, bank_name, account_number,
+     holder_name, corrects, initials, line_id) = row[:len(_LINE_COLUMNS)]
     # A household's payment goes to its head.
-    person_id = line.person.id_number if line.person_id else line.household.head_id_number
-    return LineRow(line.uuid, line.version, line.recipient_name, person_id or "", line.household.address,
-                   line.category_id, line.kind, line.months, line.amount_due_fen, line.amount_fen, line.state,
-                   line.reason, line.result_reason, line.paid_on, account.kind if account else "",
-                   account.bank_name if account else "", account.account_number if account else "",
-                   account.holder_name if account else "", line.corrects, (line.recipient_initials, line.id))
+    id_number = person_id_number if person_id else head_id_number
+    return LineRow(uuid, version, recipient, id_number or "", address, category, kind, months, amount_due_fen,
+                   amount_fen, state, reason, result_reason, paid_on, account_kind or "", bank_name or "",
+                   account_number or "", holder_name or "", corrects, (initials, line_id))
 
 
 def round_lines(r: PaymentRound, *, after: tuple[str, int] | None = None, limit: int | None = None,
@@ -159,14 +165,23 @@ def round_lines(r: PaymentRound, *, after: tuple[str, int] | None = None, limit:
     query = query.order_by(PaymentLine.recipient_initials, PaymentLine.id)
     if limit is not None:
         query = query.limit(limit)
-    return [_line_row(line) for line in query]
+    return [_line_row(row) for row in query.tuples()]
 
 
 def household_payments(household_uuid: str, *, limit: int = 50) -> list[tuple[int, str, LineRow]]:
     """A household's payment lines, newest round first: (round number, period, line)."""
     household = Household.get(Household.uuid == household_uuid)
-    query = (_lines_query(PaymentLine.household == household)
+    query = (_lines_query(PaymentLine.household == household, PaymentRound.number, PaymentRound.period)
              .switch(PaymentLine).join(PaymentRound, on=(PaymentLine.round == PaymentRound.id))
-             .select_extend(PaymentRound.number, PaymentRound.period)
              .order_by(PaymentRound.number.desc(), PaymentLine.id).limit(limit))
-    return [(line.round.number, line.round.period, _line_row(line)) for line in query]
+    return [(*row[-2:], _line_row(row)) for row in query.tuples()]
+
+
+def payable_lines(r: PaymentRound) -> list[tuple[str, str, int]]:
+    """(line uuid, account number, amount in fen) of every line of the round that a bank's
+    result can name: to pay (due, paid or failed), not a stop note, into an account."""
+    return list(PaymentLine.select(PaymentLine.uuid, PaymentAccount.account_number, PaymentLine.amount_fen)
+                .join(PaymentAccount, on=(PaymentLine.account == PaymentAccount.id))
+                .where((PaymentLine.round == r) & PaymentLine.state.in_(("due", "paid", "failed"))
+                       & (PaymentLine.kind != "stop") & (PaymentAccount.account_number != ""))
+                .order_by(PaymentLine.recipient_initials, PaymentLine.id).tuples())

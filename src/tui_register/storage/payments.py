@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
+from itertools import chain
+from typing import Iterable, Iterator, Sequence
 
 from peewee import JOIN, fn
 
@@ -32,7 +33,7 @@ from tui_register.domain.payments import (
 )
 from tui_register.domain.records import AccountIn, StandardIn
 from tui_register.storage.clock import now_iso
-from tui_register.storage.core import RuleViolation, Writer, writing
+from tui_register.storage.core import BATCH, ID_CHUNK, RuleViolation, Writer, writing
 from tui_register.storage.models import (
     Household,
     Membership,
@@ -41,6 +42,7 @@ from tui_register.storage.models import (
     PaymentRound,
     PaymentStandard,
     Person,
+    database,
 )
 
 # ---------------------------------------------------------------- standards
@@ -110,9 +112,8 @@ def _active_accounts(household: Household, person: Person | None) -> list[Paymen
 
 def _accounts_by_recipient() -> dict[tuple[int, int | None], int]:
     """(household id, person id or None) -> the active account's id, read once per round."""
-    return {(a.household_id, a.person_id): a.id
-            for a in PaymentAccount.select(PaymentAccount.id, PaymentAccount.household, PaymentAccount.person)
-            .where(PaymentAccount.status == "active")}
+    return {(household, person): account for account, household, person in database.execute_sql(
+        "SELECT id, household_id, person_id FROM payment_account WHERE status = 'active'")}
 
 
 # ---------------------------------------------------------------- rounds
@@ -174,35 +175,52 @@ def _refuse_second_round(codes: Sequence[str], period: Period) -> None:
                                 category=category_by_code(sorted(shared)[0]).name())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Due:
-    membership: Membership
+    """A membership due in the period, with what a line needs of it and of its household."""
+
+    id: int
+    category: str
+    grade: str
+    amount_fen: int
+    period: str
+    start_date: date
+    end_date: date | None
     recipient: tuple[int, int | None]
     name: str
+    initials: str  # the recipient's, as stored with the person (the household's head's)
     head_id: int | None = None
 
 
 def _memberships(codes: Sequence[str], period: Period) -> list[_Due]:
     """Memberships of the categories in force on some day of the period, on households that
     were on the register then (not closed, voided, or moved before the period began)."""
-    query = (Membership.select(Membership, Household.id, Household.head_name, Household.head, Household.status,
-                               Household.status_date, Person.id, Person.name)
+    head = Person.alias()
+    query = (Membership.select(Membership.id, Membership.category, Membership.grade, Membership.amount_fen,
+                               Membership.period, Membership.start_date, Membership.end_date, Household.id,
+                               Household.head_name, Household.head, Household.status, Household.status_date,
+                               Person.id, Person.name, Person.name_initials, head.name_initials)
              .join(Household, on=(Membership.household == Household.id))
              .switch(Membership).join(Person, join_type=JOIN.LEFT_OUTER, on=(Membership.person == Person.id))
+             .switch(Household).join(head, join_type=JOIN.LEFT_OUTER, on=(Household.head == head.id))
              .where(Membership.category.in_(list(codes)) & (Membership.status != "voided")
                     & (Membership.start_date <= period.end)
                     & (Membership.end_date.is_null() | (Membership.end_date >= period.start)))
              .order_by(Membership.id))
     out: list[_Due] = []
-    for m in query:
-        household = m.household
-        if household.status != "active" and household.status_date is not None \
-                and household.status_date < period.start:
+    # Raw rows (dates as stored, ISO text): Peewee's conversions cost more than the query here.
+    for (mid, category, grade, fen, amount_period, start, end, household_id, head_name, head_id, status,
+         status_date, person_id, person_name, person_initials, head_initials) in database.execute_sql(*query.sql()):
+        if status != "active" and status_date is not None and _day(status_date) < period.start:
             continue
-        person = m.person if m.person_id else None
-        out.append(_Due(m, (household.id, person.id if person else None),
-                        person.name if person else household.head_name, household.head_id))
+        name, initials = (person_name, person_initials) if person_id else (head_name, head_initials)
+        out.append(_Due(mid, category, grade, fen, amount_period, _day(start), _day(end) if end else None,
+                        (household_id, person_id), name, initials or "", head_id))
     return out
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
 
 
 def _account_for(accounts: dict[tuple[int, int | None], int], due: _Due) -> int | None:
@@ -214,15 +232,25 @@ def _account_for(accounts: dict[tuple[int, int | None], int], due: _Due) -> int 
     return found
 
 
-def _covered_months(membership_ids: Sequence[int]) -> dict[int, set[str]]:
+def _covered_months(membership_ids: Sequence[int]) -> dict[int, int]:
     """For each membership, the months already in a line of some round, whatever became of it:
-    paid or due; excluded by a reviewer's decision; failed (offered again on its own)."""
-    covered: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(list(membership_ids), 500):
-        for membership_id, months in (PaymentLine.select(PaymentLine.membership, PaymentLine.months)
-                                      .where(PaymentLine.membership.in_(chunk)).tuples()):
-            covered[membership_id].update(m for m in months.split(",") if m)
+    paid or due; excluded by a reviewer's decision; failed (offered again on its own). A set of
+    months as the bits of one integer (`_month_bit`): years of monthly rounds of every 低保
+    household as sets of strings took tens of MB."""
+    covered: dict[int, int] = defaultdict(int)
+    for chunk in _chunks(list(membership_ids), ID_CHUNK):
+        marks = ", ".join("?" * len(chunk))
+        for membership_id, months in database.execute_sql(
+                f"SELECT membership_id, months FROM payment_line WHERE membership_id IN ({marks})", chunk):
+            for m in months.split(","):
+                if m:
+                    covered[membership_id] |= 1 << _month_bit((int(m[:4]), int(m[5:7])))
     return covered
+
+
+def _month_bit(month: tuple[int, int]) -> int:
+    """A month's bit in a set of months: months since January 1900."""
+    return (month[0] - 1900) * 12 + month[1] - 1
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -245,76 +273,95 @@ def _month_text(month: tuple[int, int]) -> str:
 
 
 def _fill_round(w: Writer, new: PaymentRound, codes: Sequence[str], period: Period) -> None:
+    """Every line of a new round, written in batches as they are made (`Writer.create_many`):
+    each line is a record with its change-log row, as one written alone."""
     due = _memberships(codes, period)
     accounts = _accounts_by_recipient()
-    covered = _covered_months([d.membership.id for d in due])
-    standards: dict[tuple[str, str], list[Standard]] = {}
+    covered = _covered_months([d.id for d in due])
     first_start = _first_round_starts(codes)
+    again = _failed_lines_again(new, codes, accounts)
+    stops = _stops(new, codes, period, {d.id for d in due})
+    w.create_many(PaymentLine, chain(_due_lines(new, due, accounts, covered, first_start, period), again, stops))
+
+
+def _due_lines(new: PaymentRound, due: list[_Due], accounts: dict[tuple[int, int | None], int],
+               covered: dict[int, int], first_start: dict[str, date | None], period: Period) -> Iterator[dict]:
+    """The regular and back-pay lines of the memberships due, one after the other."""
+    standards: dict[tuple[str, str], list[Standard]] = {}
     for d in due:
-        m = d.membership
-        key = (m.category_id, m.grade)
+        key = (d.category, d.grade)
         if key not in standards:
             standards[key] = standards_for(*key)
-        rule = dict(own_amount_fen=m.amount_fen, own_period=m.period, standards=standards[key])
-        months = [mm for mm in membership_months(m.start_date, m.end_date, period, **rule)
-                  if _month_text(mm) not in covered[m.id]]
-        base = dict(membership=m, household=d.recipient[0], person=d.recipient[1], category=m.category_id,
-                    account=_account_for(accounts, d), recipient=d.name)
+        rule = dict(own_amount_fen=d.amount_fen, own_period=d.period, standards=standards[key])
+        paid_for = covered.get(d.id, 0)
+        months = [mm for mm in membership_months(d.start_date, d.end_date, period, **rule)
+                  if not paid_for >> _month_bit(mm) & 1]
+        base = dict(membership=d.id, household=d.recipient[0], person=d.recipient[1], category=d.category,
+                    account=_account_for(accounts, d), recipient=d.name, initials=d.initials)
         if months:
-            _line(w, new, "regular", months, amount_due(months, **rule), **base)
-        since = first_start[m.category_id]
+            yield _line(new, "regular", months, amount_due(months, **rule), **base)
+        since = first_start[d.category]
         if since is not None and period.kind != "once":
             span = Period("span", since, period.start)
-            earlier = [mm for mm in membership_months(m.start_date, m.end_date, span, **rule)
-                       if mm < (period.start.year, period.start.month) and _month_text(mm) not in covered[m.id]]
+            earlier = [mm for mm in membership_months(d.start_date, d.end_date, span, **rule)
+                       if mm < (period.start.year, period.start.month) and not paid_for >> _month_bit(mm) & 1]
             if earlier:
-                _line(w, new, "back_pay", earlier, amount_due(earlier, **rule), **base)
-    _offer_failed_lines(w, new, codes, accounts)
-    _note_stops(w, new, codes, period, {d.membership.id for d in due})
+                yield _line(new, "back_pay", earlier, amount_due(earlier, **rule), **base)
 
 
-def _line(w: Writer, new: PaymentRound, kind: str, months: Sequence[tuple[int, int]], fen: int, *,
-          recipient: str, corrects: str = "", state: str = "due", reason: str = "", **refs) -> PaymentLine:
-    _pinyin, initials = pinyin_keys(recipient)
-    return w.create(PaymentLine, round=new, kind=kind, months=",".join(_month_text(m) for m in months),
-                    amount_due_fen=fen, amount_fen=fen, state=state, reason=reason, corrects=corrects,
-                    recipient_name=recipient, recipient_initials=initials, **refs)
+def _line(new: PaymentRound, kind: str, months: Sequence[tuple[int, int]], fen: int, *, recipient: str,
+          initials: str = "", corrects: str = "", state: str = "due", reason: str = "", **refs) -> dict:
+    """A line's field values (references as ids). The recipient's initials are those stored
+    with the person when known: reading pypinyin's tables costs a round 55 MB."""
+    if not initials and recipient:
+        _pinyin, initials = pinyin_keys(recipient)
+    return dict(round=new.id, kind=kind, months=",".join(_month_text(m) for m in months), amount_due_fen=fen,
+                amount_fen=fen, state=state, reason=reason, corrects=corrects, recipient_name=recipient,
+                recipient_initials=initials, **refs)
 
 
-def _offer_failed_lines(w: Writer, new: PaymentRound, codes: Sequence[str],
-                        accounts: dict[tuple[int, int | None], int]) -> None:
+def _failed_lines_again(new: PaymentRound, codes: Sequence[str],
+                        accounts: dict[tuple[int, int | None], int]) -> list[dict]:
     """A failed line stays due: it is offered again, once, with the account in use now."""
     offered = {c for (c,) in PaymentLine.select(PaymentLine.corrects).where(PaymentLine.corrects != "").tuples()}
-    failed = PaymentLine.select().where((PaymentLine.state == "failed") & PaymentLine.category.in_(list(codes)))
-    for old in failed:
-        if old.uuid in offered:
+    failed = (PaymentLine.select(PaymentLine.uuid, PaymentLine.months, PaymentLine.amount_fen,
+                                 PaymentLine.membership, PaymentLine.household, PaymentLine.person,
+                                 PaymentLine.category, PaymentLine.recipient_name, PaymentLine.recipient_initials)
+              .where((PaymentLine.state == "failed") & PaymentLine.category.in_(list(codes))).tuples())
+    rows = []
+    for uuid, months_text, fen, membership, household, person, category, recipient, initials in failed:
+        if uuid in offered:
             continue
-        months = [tuple(int(x) for x in m.split("-")) for m in old.months.split(",") if m]
-        recipient = (old.household_id, old.person_id)
-        _line(w, new, "back_pay", months, old.amount_fen, membership=old.membership_id,
-              household=old.household_id, person=old.person_id, category=old.category_id,
-              account=accounts.get(recipient), recipient=old.recipient_name, corrects=old.uuid,
-              reason="failed_before")
+        months = [tuple(int(x) for x in m.split("-")) for m in months_text.split(",") if m]
+        rows.append(_line(new, "back_pay", months, fen, membership=membership, household=household,
+                          person=person, category=category, account=accounts.get((household, person)),
+                          recipient=recipient, initials=initials, corrects=uuid, reason="failed_before"))
+    return rows
 
 
-def _note_stops(w: Writer, new: PaymentRound, codes: Sequence[str], period: Period, due_now: set[int]) -> None:
+def _stops(new: PaymentRound, codes: Sequence[str], period: Period, due_now: set[int]) -> list[dict]:
     """停发: memberships paid in the last earlier round of these categories that are not due now."""
     last = (PaymentRound.select().where((PaymentRound.kind == "regular") & (PaymentRound.id != new.id)
                                         & (PaymentRound.period_end < period.start)
                                         & (PaymentRound.state != "draft"))
             .order_by(PaymentRound.period_end.desc()))
     seen: set[int] = set()
+    rows = []
     for earlier in last:
         if not set(codes) & set(earlier.categories.split(",")):
             continue
-        for old in PaymentLine.select().where((PaymentLine.round == earlier) & (PaymentLine.kind == "regular")
-                                              & PaymentLine.category.in_(list(codes))):
-            if old.membership_id and old.membership_id not in due_now and old.membership_id not in seen:
-                seen.add(old.membership_id)
-                _line(w, new, "stop", [], 0, membership=old.membership_id, household=old.household_id,
-                      person=old.person_id, category=old.category_id, account=None,
-                      recipient=old.recipient_name, state="excluded", reason="stopped")
+        marks = ", ".join("?" * len(codes))
+        for membership, household, person, category, recipient, initials in database.execute_sql(
+                "SELECT membership_id, household_id, person_id, category, recipient_name, recipient_initials "
+                f"FROM payment_line WHERE round_id = ? AND kind = 'regular' AND category IN ({marks}) ORDER BY id",
+                [earlier.id, *codes]):
+            if membership and membership not in due_now and membership not in seen:
+                seen.add(membership)
+                rows.append(_line(new, "stop", [], 0, membership=membership, household=household, person=person,
+                                  category=category, account=None, recipient=recipient, initials=initials,
+                                  state="excluded", reason="stopped"))
         break  # the last round of these categories only
+    return rows
 
 
 # ---------------------------------------------------------------- checking a draft
@@ -360,15 +407,17 @@ class LineProblem:
 def line_problems(round_: PaymentRound) -> list[LineProblem]:
     """What stops a round from being approved: lines to pay with no usable account."""
     problems: list[LineProblem] = []
-    query = (PaymentLine.select(PaymentLine, PaymentAccount)
+    query = (PaymentLine.select(PaymentLine.uuid, PaymentLine.recipient_name, PaymentLine.account,
+                                PaymentAccount.status)
              .join(PaymentAccount, join_type=JOIN.LEFT_OUTER, on=(PaymentLine.account == PaymentAccount.id))
-             .where((PaymentLine.round == round_) & (PaymentLine.state == "due") & (PaymentLine.amount_fen != 0)))
-    for line in query:
-        account = line.account if line.account_id else None
-        if account is None:
-            problems.append(LineProblem(line.uuid, line.recipient_name, "payment.problem.no_account"))
-        elif account.status != "active":
-            problems.append(LineProblem(line.uuid, line.recipient_name, "payment.problem.account_closed"))
+             .where((PaymentLine.round == round_) & (PaymentLine.state == "due") & (PaymentLine.amount_fen != 0)
+                    & (PaymentLine.account.is_null() | (PaymentAccount.status != "active")))
+             .order_by(PaymentLine.id).tuples())
+    for uuid, recipient, account_id, status in query:
+        if account_id is None:
+            problems.append(LineProblem(uuid, recipient, "payment.problem.no_account"))
+        elif status != "active":
+            problems.append(LineProblem(uuid, recipient, "payment.problem.account_closed"))
     return problems
 
 
@@ -417,20 +466,30 @@ def mark_failed(user: str, line_uuid: str, reason: str) -> PaymentLine:
 
 def record_results(user: str, round_uuid: str, results: Sequence[tuple[str, bool, str]], paid_on: date) -> int:
     """The bank's answer for many lines at once, all or nothing: (line uuid, paid?, failure
-    reason). Returns the number of lines recorded."""
+    reason). Returns the number of lines recorded. Lines are read and written a batch at a
+    time (`Writer.rows`, `Writer.update_many`), each with its change-log row."""
     with writing(user) as w:
         found = w.load(PaymentRound, round_uuid)
         if found.state != "approved":
             raise RuleViolation("storage.round_not_approved", round=_round_label(found))
-        for line_uuid, paid, reason in results:
-            line = _approved(w, line_uuid)
-            if line.round_id != found.id:
-                raise RuleViolation("storage.line_of_other_round", recipient=line.recipient_name)
-            if paid:
-                w.update(PaymentLine, line_uuid, None, op="status", state="paid", paid_on=paid_on, result_reason="")
-            else:
-                w.update(PaymentLine, line_uuid, None, op="status", state="failed", paid_on=None,
-                         result_reason=reason.strip() or "bank_refused")
+        for batch in _chunks(list(results), BATCH):
+            lines = {data["uuid"]: data for data in w.rows(PaymentLine, "uuid", [uuid for uuid, _p, _r in batch])}
+            changes: dict[str, tuple[dict, dict]] = {}
+            for line_uuid, paid, reason in batch:
+                line = lines.get(line_uuid)
+                if line is None:
+                    w.load(PaymentLine, line_uuid)  # NotFound
+                if line["round"] != found.id:
+                    raise RuleViolation("storage.line_of_other_round", recipient=line["recipient_name"])
+                if line["state"] not in ("due", "paid", "failed"):
+                    raise RuleViolation("storage.line_not_payable", recipient=line["recipient_name"])
+                values = dict(state="paid", paid_on=paid_on, result_reason="") if paid else \
+                    dict(state="failed", paid_on=None, result_reason=reason.strip() or "bank_refused")
+                if line_uuid in changes:  # the same line twice: both are recorded, the last one stays
+                    w.update_many(PaymentLine, list(changes.values()), op="status")
+                    changes.clear()
+                changes[line_uuid] = (line, values)
+            w.update_many(PaymentLine, list(changes.values()), op="status")
         return len(results)
 
 
@@ -441,12 +500,14 @@ def close_round(user: str, ref: str | int, paid_on: date) -> tuple[PaymentRound,
         found = find_round(ref)
         if found.state != "approved":
             raise RuleViolation("storage.round_not_approved", round=_round_label(found))
-        lines = list(PaymentLine.select().where((PaymentLine.round == found) & (PaymentLine.state == "due")))
-        for line in lines:
-            w.update(PaymentLine, line.uuid, None, op="status", state="paid", paid_on=paid_on)
+        due = [i for (i,) in PaymentLine.select(PaymentLine.id)
+               .where((PaymentLine.round == found) & (PaymentLine.state == "due")).order_by(PaymentLine.id).tuples()]
+        for batch in _chunks(due, BATCH):
+            w.update_many(PaymentLine, [(line, dict(state="paid", paid_on=paid_on))
+                                        for line in w.rows(PaymentLine, "id", batch)], op="status")
         closed = w.update(PaymentRound, found.uuid, None, op="status", state="closed", closed_at=now_iso(),
                           pay_date=found.pay_date or paid_on)
-        return closed, len(lines)
+        return closed, len(due)
 
 
 # ---------------------------------------------------------------- corrections
@@ -467,7 +528,9 @@ def correct_line(user: str, line_uuid: str, round_ref: str | int, amount_fen: in
             raise RuleViolation("storage.not_correction_round", round=_round_label(target))
         months = [tuple(int(x) for x in m.split("-")) for m in old.months.split(",") if m]
         accounts = _accounts_by_recipient()
-        return _line(w, target, "back_pay" if amount_fen > 0 else "recovery", months, amount_fen,
-                     membership=old.membership_id, household=old.household_id, person=old.person_id,
-                     category=old.category_id, account=accounts.get((old.household_id, old.person_id)),
-                     recipient=old.recipient_name, corrects=old.uuid, reason=reason.strip())
+        return w.create(PaymentLine, **_line(
+            target, "back_pay" if amount_fen > 0 else "recovery", months, amount_fen,
+            membership=old.membership_id, household=old.household_id, person=old.person_id,
+            category=old.category_id, account=accounts.get((old.household_id, old.person_id)),
+            recipient=old.recipient_name, initials=old.recipient_initials, corrects=old.uuid,
+            reason=reason.strip()))
