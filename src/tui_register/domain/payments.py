@@ -174,15 +174,23 @@ def _in_force(month: Month, own_amount_fen: int, own_period: str,
     return (standard.amount_fen, standard.period) if standard else None
 
 
+def month_twelfths(month: Month, *, own_amount_fen: int = 0, own_period: str = "",
+                   standards: Sequence[Standard] = ()) -> int:
+    """One month's share of what a membership is due, in twelfths of a fen (whole numbers):
+    a yearly amount's own fen (a twelfth of it), a monthly or one-off amount twelve times."""
+    found = _in_force(month, own_amount_fen, own_period, standards)
+    if found is None:
+        return 0
+    fen, period = found
+    return fen if period == "yearly" else 12 * fen
+
+
 def month_share(month: Month, *, own_amount_fen: int = 0, own_period: str = "",
                 standards: Sequence[Standard] = ()) -> Fraction:
     """One month's share of what a membership is due, unrounded: a twelfth of a yearly amount,
     a monthly or one-off amount whole."""
-    found = _in_force(month, own_amount_fen, own_period, standards)
-    if found is None:
-        return Fraction(0)
-    fen, period = found
-    return Fraction(fen, 12) if period == "yearly" else Fraction(fen)
+    return Fraction(month_twelfths(month, own_amount_fen=own_amount_fen, own_period=own_period,
+                                   standards=standards), 12)
 
 
 def amount_due(months: Sequence[Month], *, own_amount_fen: int = 0, own_period: str = "",
