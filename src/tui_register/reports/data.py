@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator, Sequence
 
-from peewee import Case, Expression, Field, Select, Tuple, fn
+from peewee import SQL, Case, Expression, Field, Select, Tuple, fn
 
 from tui_register.domain.categories import code_for, label
 from tui_register.domain.ids import mask_id
 from tui_register.i18n import _, get_language
 from tui_register.reports.options import ExportOptions, ReportError
-from tui_register.storage.models import Campaign, Household, Membership, Person, Place, database
+from tui_register.storage.models import Campaign, Household, Membership, Person, Place, database, membership_held
 
 PAGE_ROWS = 5000
 
@@ -146,17 +146,40 @@ def person_on_roster(at: date) -> Expression:
 
 def membership_in_force(at: date) -> Expression:
     """Category memberships that applied on `at` (an ended one until its end date; voided never)."""
-    return ((Membership.start_date <= at) & (Membership.end_date.is_null() | (Membership.end_date >= at))
-            & (Membership.status != "voided"))
+    return membership_held(at)
 
 
 def household_filter(scope: Scope) -> Expression | None:
-    """The place and category filters on households (categories as they are now)."""
-    cond = under_places(Household.place_path, scope.place_paths) if scope.place_paths else None
-    if scope.category:
-        has = Household.category_codes.contains(f",{scope.category},")
-        cond = has if cond is None else (cond & has)
-    return cond
+    """The place filter on households."""
+    return under_places(Household.place_path, scope.place_paths) if scope.place_paths else None
+
+
+def category_held(scope: Scope, household: Any, first: Any, last: Any = None) -> Expression | None:
+    """The category filter: the household (a column) held the scope's category on `first`, or
+    on some day from `first` to `last` (dates or columns, a visit's date)."""
+    if not scope.category:
+        return None
+    m = Membership.alias("held")
+    return fn.EXISTS(m.select(SQL("1")).where(
+        (m.household == household) & (m.category == scope.category) & membership_held(first, last, m)))
+
+
+def categories_held(household: Any, first: Any, last: Any = None) -> Any:
+    """The codes of the categories the household (a column) held on `first`, or on some day
+    from `first` to `last`, as one text ("a,b", in no order: see `held_text`)."""
+    m = Membership.alias("held_codes")
+    return (m.select(fn.GROUP_CONCAT(m.category.distinct()))
+            .where((m.household == household) & membership_held(first, last, m)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _held_text(codes: str, lang: str) -> str:
+    return "、".join(label("category", c, lang) for c in sorted(codes.split(",")) if c)
+
+
+def held_text(codes: str | None) -> str:
+    """Category names joined with 、 from `categories_held` (in code order, as a household's)."""
+    return _held_text(codes or "", get_language())
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ Definitions (the same as the roster's, at the last day of the period):
   household for a household's payment). A month's 应发 on the payments sheet is rounded once per
   month, so yearly amounts may differ from the category totals by a fen per membership;
 - visits: valid visits in the period (not voided, not 未遇) as 人次, distinct households visited, distinct
-  households given cash, and the cash.
+  households given cash, and the cash; by category (按类别): by the categories the household held on
+  the day of the visit (`reports.visits.by_category`), a visit once per category.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any, Callable, Iterable
 from peewee import SQL, Case, Expression, Select, fn
 
 from tui_register.i18n import _
+from tui_register.reports import visits as visit_report
 from tui_register.reports.data import (
     Scope,
     code_label,
@@ -169,6 +171,9 @@ class _Category:
     paid: int = 0
     paid_lines: int = 0
     paid_persons: int = 0
+    visits: int = 0
+    visited: int = 0
+    cash: int = 0
 
 
 def by_category(scope: Scope, due: Counter[str] | None = None) -> dict[str, _Category]:
@@ -192,6 +197,8 @@ def by_category(scope: Scope, due: Counter[str] | None = None) -> dict[str, _Cat
         found[code].due = fen
     for code, fen, lines, persons in _rows(_paid_lines(scope, PaymentLine.category)):
         found[code].paid, found[code].paid_lines, found[code].paid_persons = fen, lines, persons
+    for code, n, households, cash in visit_report.by_category(scope):
+        found[code].visits, found[code].visited, found[code].cash = n, households, cash
     order = {c: i for i, (c,) in enumerate(_rows(Category.select(Category.code).order_by(Category.sort)))}
     return dict(sorted(found.items(), key=lambda item: order.get(item[0], len(order))))
 
@@ -324,8 +331,9 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         Column(_("report.col.amount_paid", unit=book.unit_label()), "money", total="sum"),
         Column(_("report.col.payment_lines"), "int", total="sum"),
         Column(_("report.col.persons_paid"), "int"),
+        *_visit_columns(book, given_cash=False),
     ], ((code_label("category", code), c.households, c.persons, c.new, c.ended, c.due, c.paid, c.paid_lines,
-         c.paid_persons) for code, c in figures.categories.items()))
+         c.paid_persons, c.visits, c.visited, c.cash) for code, c in figures.categories.items()))
     _table(book, "report.sheet.by_village", heading, subtitle, [
         Column(_("report.col.village")), Column(_("report.col.households_on_register"), "int", total="sum"),
         Column(_("report.col.persons_on_register"), "int", total="sum"),
@@ -357,11 +365,11 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
     progress(STEPS, STEPS)
 
 
-def _visit_columns(book: Book) -> list[Column]:
+def _visit_columns(book: Book, given_cash: bool = True) -> list[Column]:
     # Distinct households do not add up over months or campaigns: no total for them.
     return [Column(_("report.col.visit_count"), "int", total="sum"),
             Column(_("report.col.households_visited"), "int"),
-            Column(_("report.col.households_given_cash"), "int"),
+            *([Column(_("report.col.households_given_cash"), "int")] if given_cash else []),
             Column(_("report.col.cash", unit=book.unit_label()), "money", total="sum")]
 
 

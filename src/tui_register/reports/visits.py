@@ -1,25 +1,28 @@
 """走访慰问台账: the visits of a period, one row each; voided visits and households not
-reached (未遇, an attempt, not a visit) are left out."""
+reached (未遇, an attempt, not a visit) are left out. A visit's categories are the ones its
+household held on the day of the visit: the category filter and the 类别 column alike."""
 
 from __future__ import annotations
 
 from typing import Callable
 
-from peewee import Expression
+from peewee import SQL, Expression, Select, fn
 
 from tui_register.i18n import _
 from tui_register.reports.data import (
     Scope,
-    categories_text,
+    categories_held,
+    category_held,
     code_label,
     describe,
+    held_text,
     household_filter,
     pages,
     title,
     village_of,
 )
 from tui_register.reports.workbook import Book, Column
-from tui_register.storage.models import Campaign, Household, Visit
+from tui_register.storage.models import Campaign, Household, Membership, Visit, database, membership_held
 
 
 def columns(book: Book) -> list[Column]:
@@ -48,9 +51,9 @@ def _conditions(scope: Scope) -> Expression:
         cond &= Visit.purpose == scope.purpose
     if scope.campaign:
         cond &= Visit.campaign == scope.campaign.id
-    households = household_filter(scope)
-    if households is not None:
-        cond &= households
+    for households in (household_filter(scope), category_held(scope, Visit.household, Visit.visit_date)):
+        if households is not None:
+            cond &= households
     return cond
 
 
@@ -61,8 +64,8 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
     sheet = book.sheet(_("report.sheet.visits"), columns(book), title(scope, _("report.name.visits")),
                        describe(scope))
     query = (Visit.select(Household.place_path, Household.head_name, Household.head_id_number,
-                          Household.address, Household.category_codes, Visit.purpose, Visit.campaign,
-                          Visit.visitors, Visit.cash_fen, Visit.goods, Visit.findings, Visit.follow_up,
+                          Household.address, categories_held(Visit.household, Visit.visit_date), Visit.purpose,
+                          Visit.campaign, Visit.visitors, Visit.cash_fen, Visit.goods, Visit.findings, Visit.follow_up,
                           Visit.follow_up_due, Visit.visit_date, Visit.id)
              .join(Household).where(cond))
     add, id_text = sheet.add, scope.id_text
@@ -78,10 +81,24 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
             if path not in villages:
                 villages[path] = village_of(path)
             if codes not in categories:
-                categories[codes] = categories_text(codes)
+                categories[codes] = held_text(codes)
             if purpose not in purposes:
                 purposes[purpose] = code_label("purpose", purpose)
             add((day, villages[path], head, id_text(head_id), address, categories[codes], purposes[purpose],
                  campaigns.get(campaign, ""), visitors, cash or None, goods, findings, follow_up, due))
         done += len(page)
         progress(done, total)
+
+
+def by_category(scope: Scope) -> list[tuple[str, int, int, int]]:
+    """(category, 人次, households, cash) of the period's visits that count, by the categories
+    their households held on the day of each visit; a visit counts once per category."""
+    m = Membership.alias("held")
+    held = (Visit.select(m.category.alias("code"), Visit.id.alias("vid"), Visit.household.alias("hid"),
+                         Visit.cash_fen.alias("cash"))
+            .join(m, on=(m.household == Visit.household) & membership_held(Visit.visit_date, table=m))
+            .where(Visit.counted() & (Visit.visit_date >= scope.date_from) & (Visit.visit_date <= scope.date_to))
+            .distinct())
+    u = held.alias("u")
+    query = Select([u], [u.c.code, fn.COUNT(SQL("*")), fn.COUNT(u.c.hid.distinct()), fn.COALESCE(fn.SUM(u.c.cash), 0)])
+    return database.execute(query.group_by(u.c.code)).fetchall()

@@ -41,6 +41,7 @@ from tui_register.storage.models import (
     PaymentRound,
     PaymentStandard,
     Person,
+    membership_held,
 )
 
 # ---------------------------------------------------------------- standards
@@ -189,9 +190,7 @@ def _memberships(codes: Sequence[str], period: Period) -> list[_Due]:
                                Household.status_date, Person.id, Person.name)
              .join(Household, on=(Membership.household == Household.id))
              .switch(Membership).join(Person, join_type=JOIN.LEFT_OUTER, on=(Membership.person == Person.id))
-             .where(Membership.category.in_(list(codes)) & (Membership.status != "voided")
-                    & (Membership.start_date <= period.end)
-                    & (Membership.end_date.is_null() | (Membership.end_date >= period.start)))
+             .where(Membership.category.in_(list(codes)) & membership_held(period.start, period.end))
              .order_by(Membership.id))
     out: list[_Due] = []
     for m in query:
