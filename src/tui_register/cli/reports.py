@@ -30,12 +30,13 @@ def _date(text: str):
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser("export", help=_("report.cli.export"), description=_("report.cli.export_long"))
-    export.add_argument("kind", choices=KINDS, metavar="KIND", help=_("report.cli.kind", kinds="|".join(KINDS)))
+    export.add_argument("kind", choices=KINDS, metavar="KIND", help=_("report.cli.kind", kinds=", ".join(KINDS)))
     export.add_argument("--from", dest="date_from", type=_date, metavar="D", help=_("report.cli.from"))
     export.add_argument("--to", dest="date_to", type=_date, metavar="D", help=_("report.cli.to"))
     export.add_argument("--at", type=_date, metavar="D", help=_("report.cli.at"))
     for name, meta in _FILTERS.items():
         export.add_argument(f"--{name}", metavar=meta, help=_(f"report.cli.{name}"))
+    export.add_argument("--month", metavar="YYYY-MM", help=_("report.cli.month"))
     export.add_argument("--unit", choices=UNITS, default="yuan", help=_("report.cli.unit"))
     export.add_argument("--out", type=Path, metavar="PATH", help=_("report.cli.out"))
     export.add_argument("--full-ids", action="store_true", help=_("report.cli.full_ids"))
@@ -72,7 +73,8 @@ def export_command(args: argparse.Namespace, settings) -> int:
     from tui_register.reports import ExportOptions, export
 
     user, settings = _user_and_register(settings)
-    options = ExportOptions(date_from=args.date_from, date_to=args.date_to, at=args.at, unit=args.unit,
+    options = ExportOptions(date_from=args.date_from, date_to=args.date_to, at=args.at, month=args.month,
+                            unit=args.unit,
                             out=args.out, full_ids=args.full_ids, **{n: getattr(args, n) for n in _FILTERS})
     try:
         with Progress(_("report.cli.progress")) as progress:

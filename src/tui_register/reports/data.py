@@ -56,6 +56,8 @@ def resolve(kind: str, options: ExportOptions, today: date, office: str = "") ->
     """The scope of an export; raises ReportError for a filter that names nothing known."""
     last = options.date_to or today
     first = options.date_from or date(last.year, 1, 1)  # the year so far, or the year of --to
+    if kind == "monthly":
+        first, last = _month(options.month, today)
     if first > last:
         raise ReportError("report.period_reversed")
     return Scope(
@@ -71,6 +73,20 @@ def resolve(kind: str, options: ExportOptions, today: date, office: str = "") ->
         full_ids=options.full_ids,
         office=office,
     )
+
+
+def _month(text: str | None, today: date) -> tuple[date, date]:
+    """The first and last day of a month given as 2026-11 or 2026年11月 (default: this month's)."""
+    from tui_register.domain.errors import FieldError
+    from tui_register.domain.payments import parse_period
+
+    try:
+        period = parse_period(text or f"{today:%Y-%m}", field="month")
+    except FieldError:
+        period = None
+    if period is None or period.kind != "month":
+        raise ReportError("report.bad_month", value=text)
+    return period.start, period.end
 
 
 def _code(kind: str, text: str | None, problem: str) -> Any:
@@ -262,6 +278,8 @@ def describe(scope: Scope) -> str:
 
 
 def _period(scope: Scope) -> str:
+    if scope.kind == "monthly":
+        return _("report.period.month", y=scope.date_from.year, m=scope.date_from.month)
     if scope.kind == "roster":
         return _("report.period.at", date=long_date(scope.at))
     if scope.kind == "receipts" and scope.campaign:

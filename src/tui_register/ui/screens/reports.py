@@ -31,6 +31,7 @@ OPTION_FIELDS = {
     "date_from": ("ui.from", "date"),
     "date_to": ("ui.to", "date"),
     "at": ("ui.report_at", "date"),
+    "month": ("ui.report_month", "text"),
     "category": ("ui.col_categories", lambda: category_options()),
     "place": ("ui.place", "text"),
     "status": ("ui.col_status", lambda: code_options("household_status")),
