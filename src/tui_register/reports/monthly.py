@@ -5,7 +5,7 @@ One row per category the form asks for, with a total per group: 城市低保, �
 优抚 category and 优抚对象合计. How each column is counted (D = the month's last day, D0 = the
 last day of the month before):
 
-- 月末户数 / 月末人数: households on the register on D (`data.household_on_roster`) with a
+- 月末户数 / 月末人数: households on the register on D (`data.household_on_roster`: not closed) with a
   membership of the row's categories held on D (`models.membership_held`), and the persons it
   covers on D: a personal membership's person, every member on the roster for a household's;
 - 本月新增 / 本月减少: households (persons) counted on D and not on D0 / on D0 and not on D, so
@@ -31,7 +31,7 @@ from tui_register.reports.data import (
     Scope,
     code_label,
     describe,
-    household_on_roster,
+    household_status_at,
     person_on_roster,
     title,
 )
@@ -56,26 +56,36 @@ def sections() -> list[tuple[tuple[str, ...], str | None]]:
 Held = dict[str, set[int]]  # category code -> household (or person) ids
 
 
-def _held_on(day: date, codes: list[str]) -> tuple[Held, Held]:
-    """Households and persons that held each category on `day`, as the summary counts them."""
-    households: Held = defaultdict(set)
-    persons: Held = defaultdict(set)
-    on_day = Membership.category.in_(codes) & membership_held(day) & household_on_roster(day)
-    for code, hid in _rows(Membership.select(Membership.category, Membership.household)
-                           .join(Household, on=(Membership.household == Household.id)).where(on_day)):
-        households[code].add(hid)
-    alive = on_day & person_on_roster(day)
-    personal = (Membership.select(Membership.category, Person.id)
-                .join(Person, on=(Membership.person == Person.id))
-                .join(Household, on=(Membership.household == Household.id))
-                .where(Membership.person.is_null(False) & alive))
-    whole = (Membership.select(Membership.category, Person.id)
-             .join(Person, on=(Person.household == Membership.household))
-             .join(Household, on=(Membership.household == Household.id))
-             .where(Membership.person.is_null() & alive))
-    for code, pid in _rows(personal | whole):
-        persons[code].add(pid)
-    return households, persons
+def _held_on(days: tuple[date, date], codes: list[str]) -> list[tuple[Held, Held]]:
+    """Households and persons that held each category on each of `days`, as the summary counts
+    them. Two reads for both days: the memberships held on either, with the rules' verdict for
+    each day (`membership_held`, the household's status), and their households' members with
+    `person_on_roster`'s; the sets are made here."""
+    flags = []
+    for day in days:
+        # `household_on_roster` without its registration test: a household holding a membership
+        # on `day` was registered by then (`registered_on` is at most the membership's start).
+        flags += [membership_held(day).alias(f"held_{len(flags)}"),
+                  (household_status_at(day) != "closed").alias(f"on_{len(flags)}")]
+    either = Membership.category.in_(codes) & membership_held(*days)
+    memberships = _rows(Membership.select(Membership.category, Membership.household, Membership.person, *flags)
+                        .join(Household, on=(Membership.household == Household.id)).where(either))
+    present: dict[int, tuple[int, ...]] = {}
+    members: dict[int, list[int]] = defaultdict(list)
+    households = Membership.select(Membership.household).where(either)
+    for pid, hid, *alive in _rows(Person.select(Person.id, Person.household, *(person_on_roster(d) for d in days))
+                                  .where(Person.household.in_(households))):
+        present[pid] = tuple(alive)
+        members[hid].append(pid)
+    found: list[tuple[Held, Held]] = [(defaultdict(set), defaultdict(set)) for _day in days]
+    for code, hid, pid, *verdicts in memberships:
+        for i, (by_household, by_person) in enumerate(found):
+            if not (verdicts[2 * i] and verdicts[2 * i + 1]):
+                continue
+            by_household[code].add(hid)
+            covered = [pid] if pid is not None else members[hid]
+            by_person[code].update(p for p in covered if present.get(p, (0,) * len(days))[i])
+    return found
 
 
 def _paid(scope: Scope, codes: list[str]) -> dict[str, int]:
@@ -102,11 +112,9 @@ def figures(scope: Scope, progress: Callable[[int, int], None] = lambda done, to
     """The form's rows: (label, 月末户数, 月末人数, 新增户数, 新增人数, 减少户数, 减少人数, 发放金额)."""
     groups = sections()
     codes = [c for group, _key in groups for c in group]
-    progress(0, 3)
-    now = _held_on(scope.date_to, codes)
-    progress(1, 3)
-    before = _held_on(scope.date_from - timedelta(days=1), codes)
-    progress(2, 3)
+    progress(0, 2)
+    before, now = _held_on((scope.date_from - timedelta(days=1), scope.date_to), codes)
+    progress(1, 2)
     paid = _paid(scope, codes)
     rows = []
 
@@ -121,7 +129,7 @@ def figures(scope: Scope, progress: Callable[[int, int], None] = lambda done, to
         rows += [row(code_label("category", code), [code]) for code in group]
         if total_key:
             rows.append(row(_(total_key), group))
-    progress(3, 3)
+    progress(2, 2)
     return rows
 
 
