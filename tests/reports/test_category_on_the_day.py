@@ -1,8 +1,9 @@
 """Figures by category take the category held on the day the figure is about (issue 12 item 1).
 
 张三丰's household is 城市低保 until 30 June 2025, and he is 特困供养(分散) from 1 July; 王五's
-household stays 城市低保. The visits, the summary, a January campaign's receipts and checklist,
-the visit list's filter and the roster must each use what was held on their own date.
+household stays 城市低保; 李四 and his wife are each 重度残疾人. The visits, the summary, a January
+campaign's receipts and checklist, the visit list's filter and the roster must each use what was
+held on their own date.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from tests.support.builder import RegisterBuilder, category
+from tests.support.builder import RegisterBuilder, category, member
 from tests.support.records import ALICE
 from tests.support.reports import column, data_rows, open_book, settings_for
 from tui_register import i18n
@@ -33,6 +34,11 @@ def register(tmp_path_factory):
         category("tekun_dispersed", of_head=True, start=date(2025, 7, 1))])
     wang = build.household(grid, "人民路2号", "王五", categories=[
         category("urban_dibao", amount="590", period="monthly", start=date(2025, 1, 1))])
+    li = build.household(grid, "人民路3号", "李四", members=[member("李妻", relation="spouse")],
+                         categories=[category("severe_disability", of_head=True, start=date(2024, 1, 1))])
+    wife = next(p for p in li.members if p.name == "李妻")
+    build.membership("severe_disability", person=wife.uuid, start=date(2024, 1, 1))
+    build.visit(li.uuid, date(2025, 4, 1), cash="50")
     dibao = Membership.get((Membership.household == zhang.id) & (Membership.category == "urban_dibao"))
     end_membership(ALICE, dibao.uuid, dibao.version, date(2025, 6, 30), "转特困")
     campaign = build.campaign([zhang.uuid, wang.uuid], "2025年春节走访慰问")
@@ -67,7 +73,7 @@ def test_a_visit_counts_for_the_category_held_on_its_day(register, tmp_path):
     tekun = run(register, "visits", tmp_path, category="tekun_dispersed", **YEAR_2025)["走访慰问台账"]
     assert [(r[0].date(), r[5]) for r in data_rows(tekun)] == [(date(2025, 8, 5), "特困供养(分散)")]
     every = run(register, "visits", tmp_path, **YEAR_2025)["走访慰问台账"]
-    assert column(every, "对象类别") == ["城市低保", "城市低保", "城市低保", "特困供养(分散)"]
+    assert column(every, "对象类别") == ["城市低保", "城市低保", "城市低保", "重度残疾人", "特困供养(分散)"]
 
 
 def test_the_summary_counts_visits_by_the_category_held_that_day(register, tmp_path):
@@ -78,6 +84,7 @@ def test_the_summary_counts_visits_by_the_category_held_that_day(register, tmp_p
     by_code = {row[0]: row[at:at + 3] for row in data_rows(ws)}
     assert by_code["城市低保"] == (3, 2, 400)  # 张三丰 in January and March, 王五 in March
     assert by_code["特困供养(分散)"] == (1, 1, 200)  # 张三丰 in August
+    assert by_code["重度残疾人"] == (1, 1, 50)  # one visit, though two of the household hold it
 
 
 def test_a_january_campaign_shows_the_category_held_then(register, tmp_path):

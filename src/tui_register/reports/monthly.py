@@ -45,9 +45,9 @@ TEKUN = ("tekun_centralised", "tekun_dispersed")
 def sections() -> list[tuple[tuple[str, ...], str | None]]:
     """The form's groups in order: their category codes and the message key of their total row
     (None: a group of one category needs no total)."""
-    codes = [c.code for c in load_categories()]
-    orphans = tuple(c for c in codes if c == "orphan" or c.startswith("orphan_"))
-    youfu = tuple(c.code for c in load_categories() if c.group == "youfu")
+    catalog = load_categories()
+    orphans = tuple(c.code for c in catalog if c.code == "orphan" or c.code.startswith("orphan_"))
+    youfu = tuple(c.code for c in catalog if c.group == "youfu")
     found = [(DIBAO, "report.monthly.dibao_total"), (TEKUN, "report.monthly.tekun_total"),
              (orphans, "report.monthly.orphan_total"), (youfu, "report.monthly.youfu_total")]
     return [(group, key if len(group) > 1 else None) for group, key in found if group]
