@@ -9,7 +9,7 @@ import pytest
 from tests.support.records import ALICE
 from tests.support.reports import build_register, column, open_book
 from tui_register import i18n
-from tui_register.reports import ExportOptions, ReportError, export
+from tui_register.reports import ExportOptions, export
 
 YEAR_2025 = dict(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
 
@@ -49,12 +49,11 @@ def test_receipts_by_a_group(register, tmp_path):
     assert column(ws, "户主姓名") == ["张三丰", "赵大"]  # 城市低保 and 农村低保; not 王五 (退役军人)
 
 
-def test_the_roster_refuses_a_list_it_cannot_filter_by_yet(register, tmp_path):
-    with pytest.raises(ReportError) as refused:
-        run(register, "roster", tmp_path, category="低保")
-    assert refused.value.usage
-    assert refused.value.message() == "对象类别（--category）：花名册暂只能按一个对象类别筛选，不能按“低保”"
-    assert len(column(run(register, "roster", tmp_path, category="城市低保")["花名册"], "姓名")) == 3
+def test_the_roster_by_a_group_lists_each_category_held_then(register, tmp_path):
+    names = column(run(register, "roster", tmp_path, category="低保", at=date(2025, 3, 1))["花名册"], "姓名")
+    assert len(column(run(register, "roster", tmp_path, category="城市低保", at=date(2025, 3, 1))["花名册"],
+                      "姓名")) == 3
+    assert "赵大" in names and "王五" not in names  # 农村低保 on 1 March; 王五 is 退役军人 only
 
 
 def test_a_place_by_its_code(register, tmp_path):

@@ -36,6 +36,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--at", type=_date, metavar="D", help=_("report.cli.at"))
     for name, meta in _FILTERS.items():
         export.add_argument(f"--{name}", metavar=meta, help=_(f"report.cli.{name}"))
+    export.add_argument("--month", metavar="YYYY-MM", help=_("report.cli.month"))
     export.add_argument("--unit", choices=UNITS, default="yuan", help=_("report.cli.unit"))
     export.add_argument("--out", type=Path, metavar="PATH", help=_("report.cli.out"))
     export.add_argument("--full-ids", action="store_true", help=_("report.cli.full_ids"))
@@ -73,7 +74,8 @@ def export_command(args: argparse.Namespace, settings) -> int:
     from tui_register.reports.exporting import export_narrative
 
     user, settings = _user_and_register(settings)
-    options = ExportOptions(date_from=args.date_from, date_to=args.date_to, at=args.at, unit=args.unit,
+    options = ExportOptions(date_from=args.date_from, date_to=args.date_to, at=args.at, month=args.month,
+                            unit=args.unit,
                             out=args.out, full_ids=args.full_ids, **{n: getattr(args, n) for n in _FILTERS})
     text = ""
     try:

@@ -306,6 +306,7 @@ MESSAGES = {
     "key.run_import": ("开始导入", "Import"),
     "ui.report_kind": ("报表", "Report"),
     "ui.report_at": ("截至日期", "As at"),
+    "ui.report_month": ("月份", "Month"),
     "ui.report_unit": ("金额单位", "Amounts in"),
     "ui.unit_yuan": ("元", "yuan"),
     "ui.unit_wan": ("万元", "10,000 yuan"),

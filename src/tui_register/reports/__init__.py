@@ -11,6 +11,8 @@ own database connection). ``kind`` is one of ``KINDS``:
 - ``receipts`` 慰问金发放签领表: one campaign's households with a signature column;
 - ``volunteers`` 志愿服务台账: activities with participants and hours, hours per volunteer;
 - ``summary`` 统计汇总: the year-end figures per category, village, month and campaign.
+- ``payments`` 发放明细: the payment lines of the rounds of a period;
+- ``monthly`` 民政统计月报: the monthly statistics form of one month (``options.month``).
 
 ``options`` is an ``ExportOptions``; ``applicable(kind)`` names the fields a kind takes (a
 field set for a kind that does not take it is an error). ``settings`` gives export_dir,

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator, Sequence
 
-from peewee import Case, Expression, Field, Select, Tuple, fn
+from peewee import SQL, Case, Expression, Field, Select, Tuple, fn
 
 from tui_register.domain.categories import category_groups, code_for, label, parse_categories
 from tui_register.domain.errors import FieldError
 from tui_register.domain.ids import mask_id
 from tui_register.i18n import _, get_language
 from tui_register.reports.options import ExportOptions, ReportError
-from tui_register.storage.models import Campaign, Household, Membership, Person, Place, database
+from tui_register.storage.models import Campaign, Household, Membership, Person, Place, database, membership_held
 
 PAGE_ROWS = 5000
 
@@ -75,6 +75,8 @@ def resolve(kind: str, options: ExportOptions, today: date, office: str = "",
     """
     last = options.date_to or today
     first = options.date_from or date(last.year, 1, 1)  # the year so far, or the year of --to
+    if kind == "monthly":
+        first, last = _month(options.month, today)
     if first > last:
         raise ReportError("report.period_reversed")
     categories = category_codes(options.category, key_youfu)
@@ -118,6 +120,18 @@ def categories_name(codes: Sequence[str], key_youfu: Sequence[str] = ()) -> str:
         if group.codes == tuple(codes):
             return group.name()
     return "、".join(code_label("category", c) for c in codes)
+def _month(text: str | None, today: date) -> tuple[date, date]:
+    """The first and last day of a month given as 2026-11 or 2026年11月 (default: this month's)."""
+    from tui_register.domain.errors import FieldError
+    from tui_register.domain.payments import parse_period
+
+    try:
+        period = parse_period(text or f"{today:%Y-%m}", field="month")
+    except FieldError:
+        period = None
+    if period is None or period.kind != "month":
+        raise ReportError("report.bad_month", value=text)
+    return period.start, period.end
 
 
 def _code(kind: str, text: str | None, problem: str) -> Any:
@@ -193,20 +207,40 @@ def person_on_roster(at: date) -> Expression:
 
 def membership_in_force(at: date) -> Expression:
     """Category memberships that applied on `at` (an ended one until its end date; voided never)."""
-    return ((Membership.start_date <= at) & (Membership.end_date.is_null() | (Membership.end_date >= at))
-            & (Membership.status != "voided"))
+    return membership_held(at)
 
 
 def household_filter(scope: Scope) -> Expression | None:
-    """The place and category filters on households (categories as they are now)."""
-    cond = under_places(Household.place_path, scope.place_paths) if scope.place_paths else None
-    has = None
-    for code in scope.categories:
-        one = Household.category_codes.contains(f",{code},")
-        has = one if has is None else (has | one)
-    if has is not None:
-        cond = has if cond is None else (cond & has)
-    return cond
+    """The place filter on households."""
+    return under_places(Household.place_path, scope.place_paths) if scope.place_paths else None
+
+
+def category_held(scope: Scope, household: Any, first: Any, last: Any = None) -> Expression | None:
+    """The category filter: the household (a column) held one of the scope's categories on
+    `first`, or on some day from `first` to `last` (dates or columns, a visit's date)."""
+    if not scope.categories:
+        return None
+    m = Membership.alias("held")
+    return fn.EXISTS(m.select(SQL("1")).where(
+        (m.household == household) & m.category.in_(list(scope.categories)) & membership_held(first, last, m)))
+
+
+def categories_held(household: Any, first: Any, last: Any = None) -> Any:
+    """The codes of the categories the household (a column) held on `first`, or on some day
+    from `first` to `last`, as one text ("a,b", in no order: see `held_text`)."""
+    m = Membership.alias("held_codes")
+    return (m.select(fn.GROUP_CONCAT(m.category.distinct()))
+            .where((m.household == household) & membership_held(first, last, m)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _held_text(codes: str, lang: str) -> str:
+    return "、".join(label("category", c, lang) for c in sorted(codes.split(",")) if c)
+
+
+def held_text(codes: str | None) -> str:
+    """Category names joined with 、 from `categories_held` (in code order, as a household's)."""
+    return _held_text(codes or "", get_language())
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -289,6 +323,8 @@ def describe(scope: Scope) -> str:
 
 
 def _period(scope: Scope) -> str:
+    if scope.kind == "monthly":
+        return _("report.period.month", y=scope.date_from.year, m=scope.date_from.month)
     if scope.kind == "roster":
         return _("report.period.at", date=long_date(scope.at))
     if scope.kind == "receipts" and scope.campaign:

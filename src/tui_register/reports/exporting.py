@@ -6,7 +6,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-from tui_register.reports import narrative, output, payment_list, receipts, roster, summary, visits, volunteers
+from tui_register.reports import monthly, narrative, output, payment_list, receipts, roster, summary, visits, volunteers
 from tui_register.reports.data import Scope, resolve
 from tui_register.reports.options import ExportOptions, check_options
 from tui_register.reports.workbook import Book
@@ -15,7 +15,7 @@ from tui_register.storage.core import require_writer
 
 WRITERS: dict[str, ModuleType] = {
     "roster": roster, "visits": visits, "receipts": receipts, "volunteers": volunteers, "summary": summary,
-    "payments": payment_list,
+    "payments": payment_list, "monthly": monthly,
 }
 
 
@@ -23,6 +23,8 @@ def default_path(settings, scope: Scope) -> Path:
     """exports/KIND_OFFICE_PERIOD.xlsx, e.g. visits_GL-03_20240101-20241231.xlsx (.docx for the narrative)."""
     if scope.kind == "roster":
         period = f"{scope.at:%Y%m%d}"
+    elif scope.kind == "monthly":
+        period = f"{scope.date_from:%Y%m}"
     elif scope.kind == "receipts" and scope.campaign:
         period = f"{scope.campaign.start_date:%Y%m%d}-{scope.campaign.end_date:%Y%m%d}"
     else:

@@ -15,7 +15,7 @@ from tui_register.i18n import _
 
 EXCEL_MAX_ROWS = 1_048_576
 
-KINDS = ("roster", "visits", "receipts", "volunteers", "summary", "payments", "narrative")
+KINDS = ("roster", "visits", "receipts", "volunteers", "summary", "monthly", "payments", "narrative")
 UNITS = ("yuan", "wan")
 
 # Options that only some kinds understand; `out` and `sheet_rows` apply to every kind.
@@ -27,12 +27,13 @@ _KIND_OPTIONS: dict[str, frozenset[str]] = {
     "summary": frozenset({"date_from", "date_to", "place", "unit"}),
     "payments": frozenset({"date_from", "date_to", "category", "place", "full_ids"}),
     "narrative": frozenset({"date_from", "date_to"}),
+    "monthly": frozenset({"month", "unit"}),
 }
 # The option's name on the command line, for messages.
 OPTION_FLAGS = {
     "date_from": "--from", "date_to": "--to", "at": "--at", "category": "--category",
     "place": "--place", "status": "--status", "purpose": "--purpose", "campaign": "--campaign",
-    "unit": "--unit", "full_ids": "--full-ids",
+    "unit": "--unit", "full_ids": "--full-ids", "month": "--month",
 }
 
 
@@ -72,7 +73,8 @@ class ExportOptions:
     status: str | None = None  # roster: household status at `at`; default active and suspended
     purpose: str | None = None
     campaign: str | None = None  # required for receipts
-    unit: str = "yuan"  # summary: "yuan" or "wan" (万元)
+    unit: str = "yuan"  # summary, monthly: "yuan" or "wan" (万元)
+    month: str | None = None  # monthly: the month (2026-11, 2026年11月); default this month
     out: Path | None = None  # default: a new file under settings.export_dir
     full_ids: bool = False  # supervisors only; recorded in the audit trail
     sheet_rows: int = EXCEL_MAX_ROWS  # rows per worksheet before a continuation sheet

@@ -4,7 +4,8 @@ A household is on the sheet when it is one of the campaign's targets or was visi
 A visited household shows what its visits gave; one not yet visited shows the campaign's
 standard cash and goods, which is what will be handed over when it signs. A household that
 was not reached (未遇) is still open: it shows the standard cash, and 备注 says 未遇; one whose
-cash someone else collected says 代领 and the collector's name.
+cash someone else collected says 代领 and the collector's name. A household's categories (the
+filter and the 类别 column) are the ones it held on some day of the campaign.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from typing import Callable
 from peewee import fn
 
 from tui_register.i18n import _
-from tui_register.reports.data import Scope, categories_text, describe, household_filter, pages, title, village_of
+from tui_register.reports.data import (
+    Scope,
+    categories_held,
+    category_held,
+    describe,
+    held_text,
+    household_filter,
+    pages,
+    title,
+    village_of,
+)
 from tui_register.reports.options import ReportError
 from tui_register.reports.workbook import Book, Column
 from tui_register.storage.models import CampaignTarget, Household, Visit, database
@@ -47,11 +58,12 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         (CampaignTarget.campaign == campaign.id) & (CampaignTarget.status == "active"))
     visited = Visit.select(Visit.household).where((Visit.campaign == campaign.id) & Visit.counted())
     cond = Household.id.in_(targets) | Household.id.in_(visited)
-    households = household_filter(scope)
-    if households is not None:
-        cond &= households
+    days = (campaign.start_date, campaign.end_date)
+    for households in (household_filter(scope), category_held(scope, Household.id, *days)):
+        if households is not None:
+            cond &= households
     query = Household.select(Household.id, Household.head_name, Household.head_id_number, Household.phone,
-                             Household.address, Household.category_codes, Household.place_path,
+                             Household.address, categories_held(Household.id, *days), Household.place_path,
                              Household.head_sort, Household.id).where(cond)
     total = query.count()
     sheet = book.sheet(_("report.sheet.receipts"), columns(book), title(scope, _("report.name.receipts")),
@@ -65,7 +77,7 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
             number += 1
             cash, goods = given.get(hid, (campaign.default_cash_fen, campaign.default_goods))
             sheet.add((number, village_of(path), head, scope.id_text(head_id), phone, address,
-                       categories_text(codes), cash, goods, None, remarks.get(hid, "")))
+                       held_text(codes), cash, goods, None, remarks.get(hid, "")))
         progress(number, total)
 
 

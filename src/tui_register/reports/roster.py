@@ -67,9 +67,9 @@ def _households(scope: Scope) -> Select:
     cond = household_on_roster(scope.at, scope.status)
     if scope.place_paths:
         cond &= under_places(Household.place_path, scope.place_paths)
-    if scope.category:
+    if scope.categories:
         cond &= Household.id.in_(Membership.select(Membership.household).where(
-            membership_in_force(scope.at) & (Membership.category == scope.category)))
+            membership_in_force(scope.at) & Membership.category.in_(list(scope.categories))))
     return (Household.select(Household.id, Household.head, Household.address, Household.phone,
                              household_status_at(scope.at), Household.place_path, Household.head_sort,
                              Household.id)
@@ -114,8 +114,8 @@ def _persons(scope: Scope, ids: list[int]) -> dict[int, list[tuple]]:
 def _memberships(scope: Scope, ids: list[int]) -> dict[tuple[int, int | None], list[tuple]]:
     """Memberships in force, by (household, person); a household's own under person None."""
     cond = Membership.household.in_(ids) & membership_in_force(scope.at)
-    if scope.category:
-        cond &= Membership.category == scope.category
+    if scope.categories:
+        cond &= Membership.category.in_(list(scope.categories))
     query = (Membership.select(Membership.household, Membership.person, Membership.category,
                                Membership.amount_fen, Membership.period, Membership.start_date,
                                Membership.aid_kind, Membership.repair_kind, Membership.repair_stage)

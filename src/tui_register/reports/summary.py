@@ -34,6 +34,8 @@ Definitions (the same as the roster's, at the last day of the period):
 
 Printed pages: every sheet's page header names the report and the sheet, and the end of every
 sheet has the lines an office signs (填报单位, 负责人, 填报人, 填报日期).
+  households given cash, and the cash; by category (按类别): by the categories the household held on
+  the day of the visit (`reports.visits.by_category`), a visit once per category.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from peewee import SQL, Case, Expression, Select, fn
 from tui_register.domain.categories import CategoryGroup, category_groups
 from tui_register.i18n import _
 from tui_register.reports import assistance
+from tui_register.reports import visits as visit_report
 from tui_register.reports.data import (
     Scope,
     code_label,
@@ -213,6 +216,9 @@ class _Category:
     paid: int = 0
     paid_lines: int = 0
     paid_persons: int = 0
+    visits: int = 0
+    visited: int = 0
+    cash: int = 0
 
 
 # (place path, the set of category codes held) → how many households, persons or recipients
@@ -287,7 +293,8 @@ def _count(found: Held, codes: Iterable[str]) -> int:
     return sum(n for (_path, held_codes), n in found.items() if wanted & held_codes)
 
 
-def by_category(scope: Scope, holding: _Holding, due: Counter[str] | None = None) -> dict[str, _Category]:
+def by_category(scope: Scope, holding: _Holding, due: Counter[str] | None = None,
+                visits: dict[str, visit_report.VisitFigures] | None = None) -> dict[str, _Category]:
     """The figures of each category that has any, in catalog order."""
     found: dict[str, _Category] = defaultdict(_Category)
     for name in ("households", "persons", "new", "ended"):
@@ -301,16 +308,20 @@ def by_category(scope: Scope, holding: _Holding, due: Counter[str] | None = None
         found[code].due = fen
     for code, fen, lines, persons in _rows(_paid_lines(scope, PaymentLine.category)):
         found[code].paid, found[code].paid_lines, found[code].paid_persons = fen, lines, persons
+    for code, v in (visits if visits is not None else visit_report.by_category(scope)[0]).items():
+        found[code].visits, found[code].visited, found[code].cash = v.visits, v.households, v.cash
     order = {c: i for i, (c,) in enumerate(_rows(Category.select(Category.code).order_by(Category.sort)))}
     return dict(sorted(found.items(), key=lambda item: order.get(item[0], len(order))))
 
 
-def of_codes(codes: tuple[str, ...], categories: dict[str, _Category], holding: _Holding) -> _Category:
+def of_codes(codes: tuple[str, ...], categories: dict[str, _Category], holding: _Holding,
+             visits: visit_report.VisitFigures | None = None) -> _Category:
     """The figures of several categories together (a group, or all of them): households,
-    persons and recipients each counted once; amounts and 发放人次 the categories' sums."""
+    persons, recipients and visits each counted once; amounts and 发放人次 the categories' sums."""
+    v = visits or visit_report.VisitFigures()
     total = _Category(households=_count(holding.households, codes), persons=_count(holding.persons, codes),
                       new=_count(holding.new, codes), ended=_count(holding.ended, codes),
-                      paid_persons=_count(holding.paid, codes))
+                      paid_persons=_count(holding.paid, codes), visits=v.visits, visited=v.households, cash=v.cash)
     for code in codes:
         if code in categories:
             total.due += categories[code].due
@@ -465,8 +476,10 @@ def compute(scope: Scope, progress: Callable[[int, int], None] = lambda done, to
     progress(2, STEPS)
     holding = held(scope)
     progress(3, STEPS)
-    categories = by_category(scope, holding, due)
-    groups = [(g, of_codes(g.codes, categories, holding)) for g in category_groups(scope.key_youfu) if g.codes]
+    wanted = [g for g in category_groups(scope.key_youfu) if g.codes]
+    visit_codes, visit_groups = visit_report.by_category(scope, {g.code: g.codes for g in wanted})
+    categories = by_category(scope, holding, due, visit_codes)
+    groups = [(g, of_codes(g.codes, categories, holding, visit_groups[g.code])) for g in wanted]
     village_categories = by_village_and_category(holding)
     progress(4, STEPS)
     by_month = visits_by_month(scope)
@@ -527,11 +540,11 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
     progress(STEPS, STEPS)
 
 
-def _visit_columns(book: Book) -> list[Column]:
+def _visit_columns(book: Book, given_cash: bool = True) -> list[Column]:
     # Distinct households do not add up over months or campaigns: no total for them.
     return [Column(_("report.col.visit_count"), "int", total="sum"),
             Column(_("report.col.households_visited"), "int"),
-            Column(_("report.col.households_given_cash"), "int"),
+            *([Column(_("report.col.households_given_cash"), "int")] if given_cash else []),
             Column(_("report.col.cash", unit=book.unit_label()), "money", total="sum")]
 
 
@@ -558,7 +571,8 @@ class _Pages:
 
 
 def _category_row(name: str, c: _Category) -> tuple:
-    return (name, c.households, c.persons, c.new, c.ended, c.due, c.paid, c.paid_lines, c.paid_persons)
+    return (name, c.households, c.persons, c.new, c.ended, c.due, c.paid, c.paid_lines, c.paid_persons,
+            c.visits, c.visited, c.cash)
 
 
 def _write_categories(pages: _Pages, f: Figures) -> None:
@@ -574,6 +588,9 @@ def _write_categories(pages: _Pages, f: Figures) -> None:
         Column(_("report.col.amount_paid", unit=unit), "money"),
         Column(_("report.col.payment_lines"), "int"),
         Column(_("report.col.persons_paid"), "int"),
+        # By the category held on each visit's day (a visit once per category or group).
+        Column(_("report.col.visit_count"), "int"), Column(_("report.col.households_visited"), "int"),
+        Column(_("report.col.cash", unit=unit), "money"),
     ])
     for code, c in f.categories.items():
         sheet.add(_category_row(code_label("category", code), c))

@@ -421,6 +421,18 @@ ENTITIES: dict[str, type[Record]] = {
     "staff": Staff,
 }
 ENTITY_OF: dict[type[Record], str] = {model: name for name, model in ENTITIES.items()}
+def membership_held(first, last=None, table=None):
+    """Memberships held on the day `first`, or on at least one day from `first` to `last`:
+    started by then and not ended before (the end date is the last day held, as
+    `rules.departure_end` sets it); a voided one never. The one rule every figure by category
+    uses: visits on their date, a campaign's receipts over its dates, a payment round over its
+    period, the roster and the summary on their date. `first` and `last` are dates or SQL for
+    one (a visit's date); `table` is `Membership` or an alias of it."""
+    m = Membership if table is None else table
+    last = first if last is None else last
+    return (m.status != "voided") & (m.start_date <= last) & (m.end_date.is_null() | (m.end_date >= first))
+
+
 def counted_visit_sql(alias: str = "v") -> str:
     """`Visit.counted()` in SQL, for a visit table named `alias`."""
     return f"{alias}.status = 'valid' AND {alias}.outcome != 'not_reached'"

@@ -43,6 +43,7 @@ from tui_register.storage.models import (
     PaymentStandard,
     Person,
     database,
+    membership_held,
 )
 
 # ---------------------------------------------------------------- standards
@@ -203,9 +204,7 @@ def _memberships(codes: Sequence[str], period: Period) -> list[_Due]:
              .join(Household, on=(Membership.household == Household.id))
              .switch(Membership).join(Person, join_type=JOIN.LEFT_OUTER, on=(Membership.person == Person.id))
              .switch(Household).join(head, join_type=JOIN.LEFT_OUTER, on=(Household.head == head.id))
-             .where(Membership.category.in_(list(codes)) & (Membership.status != "voided")
-                    & (Membership.start_date <= period.end)
-                    & (Membership.end_date.is_null() | (Membership.end_date >= period.start)))
+             .where(Membership.category.in_(list(codes)) & membership_held(period.start, period.end))
              .order_by(Membership.id))
     out: list[_Due] = []
     # Raw rows (dates as stored, ISO text): Peewee's conversions cost more than the query here.

@@ -11,14 +11,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Callable
 
+from peewee import SQL, fn
+
 from tui_register.storage import search
-from tui_register.storage.models import Campaign, Category, counted_visit_sql, database
+from tui_register.storage.models import Campaign, Category, Membership, counted_visit_sql, database, membership_held
 
 # --- visits ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class VisitFilter:
+    """Which visits a list or a total takes; `category`: held by the household on the visit's day."""
+
     date_from: date | None = None
     date_to: date | None = None
     purpose: str | None = None
@@ -86,7 +90,7 @@ def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
         add("(h.place_path = ? OR (h.place_path > ? AND h.place_path < ?))",
             flt.place_path, flt.place_path + "/", flt.place_path + "0")
     if flt.category:
-        add("h.category_codes LIKE ?", f"%,{flt.category},%")
+        add(*_held_on_visit_date(flt.category))
     if flt.campaign:
         add("c.uuid = ?", flt.campaign)
     if flt.household:
@@ -95,6 +99,15 @@ def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
         sql, text_params = search.match_sql(flt.text)
         add(sql, *text_params)
     return clauses, params
+
+
+def _held_on_visit_date(category: str) -> tuple[str, ...]:
+    """The visit's household held `category` on the day of the visit (not today): SQL, params."""
+    m = Membership.alias("m")
+    sql, params = (m.select(SQL("1"))
+                   .where((m.household == SQL("v.household_id")) & (m.category == category)
+                          & membership_held(SQL("v.visit_date"), table=m)).sql())
+    return (f"EXISTS ({sql})", *params)
 
 
 def _visit_row(r: tuple) -> VisitRow:
@@ -130,7 +143,7 @@ class VisitTotals:
 def _from_for(flt: VisitFilter) -> str:
     """Join the household and campaign only when the filter needs them (totals over a year
     of visits then read one covering index)."""
-    needs_household = bool(flt.place_path or flt.category or flt.household or flt.text)
+    needs_household = bool(flt.place_path or flt.household or flt.text)
     source = "visit v"
     if needs_household:
         source += " JOIN household h ON h.id = v.household_id"
@@ -236,7 +249,7 @@ class TargetRow:
     head_id_number: str
     place_path: str
     address: str
-    category_codes: tuple[str, ...]
+    category_codes: tuple[str, ...]  # held on some day of the campaign
     visit_date: date | None  # of the campaign visit, if visited
     cash_fen: int
     sort_key: tuple[str, str, int]
@@ -270,7 +283,7 @@ def visit_as_saved(visit_uuid: str) -> TargetVisit | None:
 _TARGET_SQL = """
 WITH page AS (
   SELECT t.uuid AS target_uuid, h.uuid AS household_uuid, h.head_name, h.head_id_number, h.place_path,
-    h.address, h.category_codes, h.head_sort, h.id AS hid,
+    h.address, h.head_sort, h.id AS hid,
     (SELECT v.id FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
        AND {counted} ORDER BY v.visit_date LIMIT 1) AS visit_id,
     EXISTS (SELECT 1 FROM visit v WHERE v.campaign_id = t.campaign_id AND v.household_id = h.id
@@ -279,7 +292,7 @@ WITH page AS (
   WHERE t.campaign_id = ? AND t.status = 'active' AND {where}
   ORDER BY h.place_path {order}, h.head_sort {order}, h.id {order} LIMIT ?)
 SELECT page.target_uuid, page.household_uuid, page.head_name, page.head_id_number, page.place_path,
-  page.address, page.category_codes, page.head_sort, page.hid, page.attempted,
+  page.address, ({held}), page.head_sort, page.hid, page.attempted,
   v.uuid, v.version, v.visit_date, v.visitors, v.purpose, v.cash_fen, v.goods, v.findings, v.follow_up,
   v.follow_up_due, v.outcome, v.collector
 FROM page LEFT JOIN visit v ON v.id = page.visit_id
@@ -293,7 +306,7 @@ def _target_row(r: tuple) -> TargetRow:
         visit = TargetVisit(r[10], r[11], date.fromisoformat(r[12]), r[13], r[14], r[15], r[16], r[17], r[18],
                             date.fromisoformat(r[19]) if r[19] else None, r[20], r[21])
     outcome = visit.outcome if visit else ("not_reached" if r[9] else "")
-    return TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(c for c in r[6].split(",") if c),
+    return TargetRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(sorted(c for c in (r[6] or "").split(",") if c)),
                      visit.visit_date if visit else None, visit.cash_fen if visit else 0, (r[4], r[7], r[8]),
                      visit, outcome)
 
@@ -302,7 +315,9 @@ def campaign_targets(campaign_uuid: str, text: str = "", *, after: tuple | None 
                      before: tuple | None = None, last: bool = False, limit: int = 50) -> list[TargetRow]:
     """The checklist: targets in place and name order, with their campaign visit if any; the
     page after `after`, the page before `before`, the last page, or the first."""
-    campaign_id = Campaign.select(Campaign.id).where(Campaign.uuid == campaign_uuid).scalar()
+    campaign_id, start, end = Campaign.select(Campaign.id, Campaign.start_date, Campaign.end_date).where(
+        Campaign.uuid == campaign_uuid).tuples().get()
+    held_sql, held_params = _held_during(start, end)
     text_sql, params = search.match_sql(text)
     clauses = [text_sql]
     backwards = last or before is not None
@@ -317,8 +332,17 @@ def campaign_targets(campaign_uuid: str, text: str = "", *, after: tuple | None 
     # A large list is read in the household index's order, stopping at the page's end.
     source = "household h INDEXED BY household_place_path_head_sort_id" if targets >= 2000 else "household h"
     sql = _TARGET_SQL.format(source=source, where=" AND ".join(clauses), counted=counted_visit_sql(),
-                             order="DESC" if backwards else "ASC")
-    return [_target_row(r) for r in database.execute_sql(sql, [campaign_id, *params, limit]).fetchall()]
+                             order="DESC" if backwards else "ASC", held=held_sql)
+    return [_target_row(r) for r in database.execute_sql(sql, [campaign_id, *params, limit, *held_params]).fetchall()]
+
+
+def _held_during(first: date, last: date) -> tuple[str, list[Any]]:
+    """The codes of the categories a checklist row's household held on some day of the
+    campaign ("a,b"): read for the page's rows only."""
+    m = Membership.alias("m")
+    sql, params = (m.select(fn.GROUP_CONCAT(m.category.distinct()))
+                   .where((m.household == SQL("page.hid")) & membership_held(first, last, m)).sql())
+    return sql, params
 
 
 def _target_where(categories: list[str], place_path: str | None) -> tuple[str, list[Any]]:

@@ -32,6 +32,7 @@ OPTION_FIELDS = {
     "date_from": ("ui.from", "date"),
     "date_to": ("ui.to", "date"),
     "at": ("ui.report_at", "date"),
+    "month": ("ui.report_month", "text"),
     # Typed: a category or a group (低保, 优抚对象), several separated by commas.
     "category": ("ui.col_categories", "categories"),
     "place": ("ui.place", "text"),
