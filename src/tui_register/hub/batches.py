@@ -9,9 +9,7 @@ snapshot go back); anything else is applied. A batch id seen before gets its sto
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from datetime import date
 from typing import Any, NamedTuple
@@ -142,11 +140,8 @@ class _State:
             _insert_rows(_INSERT_CHANGE, self.new_changes)
             _insert_rows(_INSERT_BATCH, [batch_row])
             return
-        # PostgreSQL: new rows by COPY, half the server's work of a multi-row INSERT; the office's
-        # row lock (`_PG_LOOKUP`) keeps anyone else from adding the same records meanwhile.
-        _copy_rows("hub_record", _RECORD_COLUMNS, [r for r in records if r[2] not in self.stored])
-        _copy_rows("hub_change", _CHANGE_COLUMNS, self.new_changes)
-        _update_records([r for r in records if r[2] in self.stored], batch_row)
+        _save_pg([r for r in records if r[2] not in self.stored], [r for r in records if r[2] in self.stored],
+                 self.new_changes, batch_row)
 
 
 def read_state(office: str, batch: Batch) -> tuple[_State, tuple[str, str] | None]:
@@ -183,35 +178,57 @@ def _insert_rows(template: str, rows: list[tuple]) -> None:
         hub_database.execute_sql(sql, [value for row in part for value in row])
 
 
-def _copy_rows(table: str, columns: str, rows: list[tuple]) -> None:
-    """PostgreSQL: rows appended by COPY (CSV), CHUNK at a time."""
-    for part in chunked(rows, CHUNK):  # CHUNK rows of CSV at a time in memory
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(part)
-        buffer.seek(0)
-        hub_database.cursor().copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
-
-
-def _update_records(rows: list[tuple], batch_row: tuple) -> None:
-    """PostgreSQL: records the hub held, updated CHUNK at a time by one UPDATE ... FROM VALUES,
-    the last chunk sent with the batch's answer (one round trip)."""
-    parts = list(chunked(rows, CHUNK)) or [[]]
-    for index, part in enumerate(parts):
-        statements, params = [], [value for row in part for value in row]
-        if part:
-            values = ", ".join("(%s, %s, %s, %s::bigint, %s::jsonb, %s::bigint, %s)" for _ in part)
-            statements.append(
-                f"UPDATE hub_record AS r SET entity = v.entity, version = v.version, snapshot = v.snapshot, "
-                f"seq = v.seq, updated_at = v.updated_at FROM (VALUES {values}) "
-                f"AS v({_RECORD_COLUMNS}) WHERE r.office = v.office AND r.uuid = v.uuid")
-        if index == len(parts) - 1:
-            statements.append(_sql(_INSERT_BATCH.format(rows="(?, ?, ?, ?, ?, ?, ?, ?)")))
+def _save_pg(new: list[tuple], held: list[tuple], changes: list[tuple], batch_row: tuple) -> None:
+    """PostgreSQL: the rows as JSON documents that the server takes apart (`jsonb_to_recordset`),
+    CHUNK of each at a time, all the statements of a chunk in one round trip and the answer with
+    the last. Against COPY (two round trips a table, CSV written in Python): about the same work
+    for the server and a third of the hub's. The office's row lock (`_PG_LOOKUP`) keeps anyone
+    else from adding the same records meanwhile."""
+    parts = [list(chunked(rows, CHUNK)) for rows in (new, held, changes)]
+    count = max(1, *(len(p) for p in parts))
+    for index in range(count):
+        statements: list[str] = []
+        params: list[Any] = []
+        for (statement, to_json), rows in zip(_PG_WRITES, parts):
+            if index < len(rows):
+                statements.append(statement)
+                params += [rows[index][0][0], rows[index][0][-1], to_json(rows[index])]  # office, time, rows
+        if index == count - 1:
+            statements.append(_INSERT_BATCH.format(rows="(%s, %s, %s, %s, %s, %s, %s, %s)"))
             params += batch_row
         hub_database.execute_sql("; ".join(statements), params)
 
 
-_RECORD_COLUMNS = "office, entity, uuid, version, snapshot, seq, updated_at"
-_CHANGE_COLUMNS = "office, seq, batch_id, entity, uuid, version, applied_at"
+def _records_json(rows: list[tuple]) -> str:
+    """Records (office, entity, uuid, version, snapshot JSON, seq, time) as a JSON array; the
+    snapshot goes in as the text it is."""
+    return "[" + ",".join(f'{{"e":{json.dumps(entity)},"u":{json.dumps(uuid)},"v":{version},"s":{seq},"j":{snapshot}}}'
+                          for _office, entity, uuid, version, snapshot, seq, _at in rows) + "]"
+
+
+def _changes_json(rows: list[tuple]) -> str:
+    """Changes (office, seq, batch id, entity, uuid, version, time) as a JSON array."""
+    return json.dumps([{"s": seq, "b": batch_id, "e": entity, "u": uuid, "v": version}
+                       for _office, seq, batch_id, entity, uuid, version, _at in rows])
+
+
+_RECORDS_FROM_JSON = ("SELECT %s, r.e, r.u, r.v, r.j, r.s, %s "
+                      "FROM jsonb_to_recordset(%s::jsonb) AS r(e text, u text, v bigint, s bigint, j jsonb)")
+# Held records by INSERT ... ON CONFLICT: the conflict is found through the primary key, always
+# (an UPDATE ... FROM joins as the planner sees fit, a scan of the office's records among them).
+_PG_WRITES = (
+    (f"INSERT INTO hub_record (office, entity, uuid, version, snapshot, seq, updated_at) {_RECORDS_FROM_JSON}",
+     _records_json),
+    (f"INSERT INTO hub_record (office, entity, uuid, version, snapshot, seq, updated_at) {_RECORDS_FROM_JSON} "
+     "ON CONFLICT (office, uuid) DO UPDATE SET entity = excluded.entity, version = excluded.version, "
+     "snapshot = excluded.snapshot, seq = excluded.seq, updated_at = excluded.updated_at", _records_json),
+    ("INSERT INTO hub_change (office, seq, batch_id, entity, uuid, version, applied_at) "
+     "SELECT %s, c.s, c.b, c.e, c.u, c.v, %s "
+     "FROM json_to_recordset(%s::json) AS c(s bigint, b text, e text, u text, v bigint)",
+     _changes_json),
+)
+
+
 # A record's uuid occurs once per statement (`dirty` is keyed by it), as PostgreSQL requires.
 _UPSERT_RECORD = (
     "INSERT INTO hub_record (office, entity, uuid, version, snapshot, seq, updated_at) VALUES {rows} "
