@@ -216,12 +216,14 @@ def main() -> int:
             database.close()
             print(f"register: {args.households:,} households, {pending:,} pending changes per office "
                   f"(generated in {gen_time:.1f} s)")
+        # Each comparison's two runs back to back: the machine's load drifts over minutes.
         results = {"sqlite": run_backend(str(folder / f"hub-{uuid.uuid4().hex[:6]}.db"), folder, template)}
-        bodies = {code: recorded_bodies(db) for code, db in results["sqlite"]["offices"]}
-        replays = {"sqlite": replay(str(folder / f"hub-{uuid.uuid4().hex[:6]}.db"), folder, bodies)}
         if args.pg:
             with pg_database(args.pg) as url:
                 results["postgresql"] = run_backend(url, folder, template)
+        bodies = {code: recorded_bodies(db) for code, db in results["sqlite"]["offices"]}
+        replays = {"sqlite": replay(str(folder / f"hub-{uuid.uuid4().hex[:6]}.db"), folder, bodies)}
+        if args.pg:
             with pg_database(args.pg) as url:
                 replays["postgresql"] = replay(url, folder, bodies)
         big = {code: largest_bodies(template, code, 4) for code in OFFICES}
