@@ -31,6 +31,8 @@ _PG_COLUMNS = (("hub_record", "version", "bigint", "version::bigint"),
                ("hub_batch", "changes", "bigint", "changes::bigint"),
                ("hub_record", "snapshot", "jsonb", "snapshot::jsonb"))
 
+_OLD_INDEX = "hub_record_office_entity"
+
 
 class HubDatabaseError(Exception):
     """The hub database cannot be opened; `key` and `params` make the message."""
@@ -92,6 +94,7 @@ def open_hub_database(target: str) -> Database:
     hub_database.initialize(db)
     with db.atomic():
         db.create_tables(HUB_MODELS, safe=True)
+        db.execute_sql(f"DROP INDEX IF EXISTS {_OLD_INDEX}")  # replaced by (entity, office): models.py
         if is_postgres(db):
             _widen_pg_columns(db)
     return db

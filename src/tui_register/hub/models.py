@@ -41,7 +41,10 @@ class HubRecord(HubModel):
     class Meta:
         table_name = "hub_record"
         primary_key = CompositeKey("office", "uuid")
-        indexes = ((("office", "entity"), False),)
+        # Entity first: an index that starts with the office competes with the primary key for the
+        # hub's lookups by (office, uuid), and PostgreSQL's planner, with statistics that do not
+        # know the office yet, chose it and read every record of the office for each key.
+        indexes = ((("entity", "office"), False),)
 
 
 class HubBatch(HubModel):
