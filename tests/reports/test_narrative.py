@@ -59,6 +59,8 @@ def test_the_text_quotes_the_summary_and_says_where_each_figure_is(register, tmp
     assert "截至2025-12-31，共有在册困难群众2户4人，其中城市低保1户3人" in body
     assert "全年共走访慰问3人次、2户，发放慰问金1,534.56元" in body
     assert "2025年春节走访慰问覆盖1户、慰问金300元" in body
+    # By the category held on the day of each visit, a group's visit once (城市低保 is 低保).
+    assert "按对象类别，走访慰问低保" in body
     assert "全年发放各类救助、补助和抚恤资金590元（应发1.03万元），共1人次、1人，其中城市低保590元（1人次）" in body
     assert "服务时长4.5小时" in body
     # The printed text is the document's.

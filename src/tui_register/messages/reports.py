@@ -344,7 +344,12 @@ MESSAGES = {
                          "{period}, {visits} visits were made to {households} households and {cash} given in cash"),
     "narrative.campaign": ("{name}覆盖{households}户、慰问金{cash}",
                            "{name}: {households} households visited, {cash} given"),
-    "narrative.checked": ("入户核查{households}户", "{households} households were checked at home"),
+    "narrative.by_group": ("按对象类别，{items}", "By group: {items}"),
+    "narrative.by_campaign": ("分活动看，{items}", "By campaign: {items}"),
+    "narrative.group_visits": ("走访慰问{name}{visits}人次、发放慰问金{cash}", "{name}: {visits} visits, {cash} given"),
+    "narrative.fig.group_visits": ("走访{name}人次", "{name}: visits"),
+    "narrative.fig.group_cash": ("{name}慰问金", "{name}: cash given"),
+    "narrative.checked": ("{period}入户核查{households}户", "{period}, {households} households were checked at home"),
     "narrative.payments": ("{period}发放各类救助、补助和抚恤资金{paid}（应发{due}），共{lines}人次、{persons}人",
                            "{period}, {paid} was paid in assistance, subsidies and pensions ({due} due), "
                            "in {lines} payments to {persons} recipients"),

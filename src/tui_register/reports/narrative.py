@@ -124,6 +124,10 @@ def _changes(w: _Writer) -> str:
              deceased=w.overview("persons_deceased", _count(w.total("persons_deceased"))))
 
 
+def _clauses(key: str, items: list[str]) -> str:
+    return _(key, items=_("narrative.clause_separator").join(items))
+
+
 def _visits(w: _Writer) -> str:
     if not w.total("visits"):
         return ""
@@ -132,6 +136,18 @@ def _visits(w: _Writer) -> str:
                  visits=w.overview("visits", _count(w.total("visits"))),
                  households=w.overview("households_visited", _count(w.total("households_visited"))),
                  cash=w.overview("cash", money(w.total("cash"))))
+    by_group = []
+    for group, c in w.f.groups[:-1]:  # the last is every category: the sentence's own total
+        if not c.visits:
+            continue
+        row = _("report.summary.group_subtotal", group=group.name())
+        by_group.append(_("narrative.group_visits", name=group.name(),
+                          visits=w.quote(_count(c.visits), _("narrative.fig.group_visits", name=group.name()),
+                                         "report.sheet.by_category", row, _("report.col.visit_count")),
+                          cash=w.quote(money(c.cash), _("narrative.fig.group_cash", name=group.name()),
+                                       "report.sheet.by_category", row, _("report.col.cash", unit=unit))))
+    if by_group:
+        sentence += _("narrative.full_stop") + _clauses("narrative.by_group", by_group)
     campaigns = []
     for name, _start, _end, _targets, visits, households, _given, cash in w.f.campaigns:
         if not visits or _start is None:
@@ -142,11 +158,12 @@ def _visits(w: _Writer) -> str:
                            cash=w.quote(money(cash), _("narrative.fig.campaign_cash", name=name),
                                         "report.sheet.by_campaign", name, _("report.col.cash", unit=unit))))
     if campaigns:
-        sentence += _("narrative.of_which", items=_("narrative.clause_separator").join(campaigns))
+        sentence += _("narrative.full_stop") + _clauses("narrative.by_campaign", campaigns)
     checked = w.total("households_checked")
     if checked:
-        sentence += _("narrative.clause_separator") + _(
-            "narrative.checked", households=w.overview("households_checked", _count(checked)))
+        sentence += _("narrative.full_stop") + _(
+            "narrative.checked", period=_period_words(w.scope),
+            households=w.overview("households_checked", _count(checked)))
     return sentence + _("narrative.full_stop")
 
 
