@@ -85,6 +85,10 @@ def test_the_summary_counts_visits_by_the_category_held_that_day(register, tmp_p
     assert by_code["城市低保"] == (3, 2, 400)  # 张三丰 in January and March, 王五 in March
     assert by_code["特困供养(分散)"] == (1, 1, 200)  # 张三丰 in August
     assert by_code["重度残疾人"] == (1, 1, 50)  # one visit, though two of the household hold it
+    # A group and the total: each visit once, by the categories held on its day.
+    assert by_code["小计：低保"] == (3, 2, 400) and by_code["小计：特困"] == (1, 1, 200)
+    assert by_code["小计：残疾"] == (1, 1, 50)
+    assert by_code["合计（户数、人数不重复计）"] == (5, 3, 650)
 
 
 def test_a_january_campaign_shows_the_category_held_then(register, tmp_path):
