@@ -151,7 +151,7 @@ def test_volunteers(register, tmp_path):
 def test_summary(register, tmp_path):
     book = run(register, "summary", tmp_path, **YEAR_2025)
     assert book.sheetnames == ["概览", "按类别", "按村（社区）", "按村分类别", "走访按月", "走访按活动", "志愿服务按月",
-                               "发放按月"]
+                               "发放按月", "比率与平均", "图表"]
     for ws in book.worksheets:
         assert_print_ready(ws)
     overview = {row[0]: (row[1], row[2]) for row in data_rows(book["概览"])}
@@ -277,8 +277,8 @@ def test_summary_puts_paid_beside_due(tmp_path):
     assert overview["期内实发金额"] == (590, "元") and overview["发放人次"] == (1, "人次")
     assert overview["发放人数（户）"] == (1, "人")
     categories = {row[0]: row[1:] for row in data_rows(book["按类别"])}
-    assert categories["城市低保"][4:] == (7080, 590, 1, 1)  # due the year, paid one month
-    assert categories["重度残疾人"][4:] == (1206, 0, 0, 0)
+    assert categories["城市低保"][4:8] == (7080, 590, 1, 1)  # due the year, paid one month
+    assert categories["重度残疾人"][4:8] == (1206, 0, 0, 0)
     by_month = data_rows(book["发放按月"])
     assert len(by_month) == 12 and as_date(by_month[2][0]) == date(2025, 3, 1)
     assert by_month[2][1:] == (590 + 100.5 + 400, 590, 1, 1)  # March: all three due, one paid
