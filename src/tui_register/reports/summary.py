@@ -32,6 +32,12 @@ Definitions (the same as the roster's, at the last day of the period):
   lines). Volunteer activities record no place of the register: with --place the volunteer
   figures and their sheet are left out.
 
+- previous period (上期 / 增减 on 概览 and 按类别): households and persons on the register at the
+  end of the period of the same length just before (`trends.previous_dates`), by the rules above.
+- rates and averages (比率与平均), each with its 计算方法: 月人均补差 per category (实发 ÷ person-months,
+  person-months as defined in `reports.rates`), 集中供养率, 走访覆盖率, 数据核查覆盖率, 实发占应发比例,
+  户均慰问金; charts (图表, `reports.charts`) drawn from the cells of 走访按月, 按类别 and 发放按月.
+
 Printed pages: every sheet's page header names the report and the sheet, and the end of every
 sheet has the lines an office signs (填报单位, 负责人, 填报人, 填报日期).
 """
