@@ -8,6 +8,7 @@ continued on a second worksheet is charted from its first (a month table never i
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from tui_register.i18n import _
@@ -98,3 +99,15 @@ def add(pages: _Pages, categories: int) -> None:
     top = HEADER_ROW + 1 + max(1, len(charts)) + 4
     for i, chart in enumerate(charts):
         index.insert_chart(top + i * ROWS_PER_CHART, chart)
+
+
+def year_months(year: int, today: date) -> list[tuple[str, int, int, int]]:
+    """(month, valid visits, visit cash in fen, paid in fen) for each month of `year`: the
+    summary's 走访按月 and 发放按月 figures (the Reports screen's year at a glance)."""
+    from tui_register.reports.data import resolve
+    from tui_register.reports.options import ExportOptions
+    from tui_register.reports.summary import payments_by_month, visits_by_month
+
+    scope = resolve("summary", ExportOptions(date_from=date(year, 1, 1), date_to=date(year, 12, 31)), today)
+    paid = {row[0]: row[2] for row in payments_by_month(scope, {})}
+    return [(month, visits, cash, paid.get(month, 0)) for month, visits, _h, _c, cash in visits_by_month(scope)]
