@@ -133,3 +133,13 @@ def test_charts_draw_from_the_cells_of_the_sheets(workbook_path):
     assert "走访按月!$B$4:$B$15" in xml and "走访按月!$E$4:$E$15" in xml  # visits, cash
     assert "按类别!$B$4:$B$6" in xml and "按类别!$A$4:$A$6" in xml  # three categories, no subtotals
     assert "发放按月!$B$4:$B$15" in xml and "发放按月!$C$4:$C$15" in xml  # due, paid
+
+
+def test_a_continued_table_is_charted_from_its_first_worksheet(register, tmp_path):
+    # Six data rows per worksheet: 走访按月's twelve months go on over 走访按月 (2).
+    out = tmp_path / "continued.xlsx"
+    export("summary", settings_for(register, tmp_path), ALICE, ExportOptions(out=out, sheet_rows=12, **YEAR_2025))
+    assert "走访按月 (2)" in open_book(out).sheetnames
+    with zipfile.ZipFile(out) as z:
+        xml = "\n".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert "走访按月!$B$4:$B$9" in xml and "(2)" not in xml
