@@ -151,7 +151,7 @@ def test_volunteers(register, tmp_path):
 def test_summary(register, tmp_path):
     book = run(register, "summary", tmp_path, **YEAR_2025)
     assert book.sheetnames == ["概览", "按类别", "按村（社区）", "按村分类别", "走访按月", "走访按活动", "志愿服务按月",
-                               "发放按月", "临时救助与危房改造", "数据核查"]
+                               "发放按月", "临时救助与危房改造", "数据核查", "比率与平均", "图表"]
     for ws in book.worksheets:
         assert_print_ready(ws)
     overview = {row[0]: (row[1], row[2]) for row in data_rows(book["概览"])}

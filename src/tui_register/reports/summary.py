@@ -32,6 +32,12 @@ Definitions (the same as the roster's, at the last day of the period):
   lines). Volunteer activities record no place of the register: with --place the volunteer
   figures and their sheet are left out.
 
+- previous period (上期 / 增减 on 概览 and 按类别): households and persons on the register at the
+  end of the period of the same length just before (`trends.previous_dates`), by the rules above.
+- rates and averages (比率与平均), each with its 计算方法: 月人均补差 per category (实发 ÷ person-months,
+  person-months as defined in `reports.rates`), 集中供养率, 走访覆盖率, 数据核查覆盖率, 实发占应发比例,
+  户均慰问金; charts (图表, `reports.charts`) drawn from the cells of 走访按月, 按类别 and 发放按月.
+
 Printed pages: every sheet's page header names the report and the sheet, and the end of every
 sheet has the lines an office signs (填报单位, 负责人, 填报人, 填报日期).
   households given cash, and the cash; by category (按类别): by the categories the household held on
@@ -50,7 +56,7 @@ from peewee import SQL, Case, Expression, Select, fn
 
 from tui_register.domain.categories import CategoryGroup, category_groups
 from tui_register.i18n import _
-from tui_register.reports import assistance
+from tui_register.reports import assistance, charts, rates, trends
 from tui_register.reports import visits as visit_report
 from tui_register.reports.data import (
     Scope,
@@ -458,6 +464,7 @@ class Figures:
     volunteer_months: list[tuple] | None  # None with --place: activities have no place
     payment_months: list[tuple]
     overview: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # (key, kind, value, unit)
+    previous: trends.Previous | None = None  # 上期: the previous period's at-date figures
 
     def total(self, key: str) -> int:
         """An overview figure by its key (`visits`, `amount_paid` …); 0 where it is not given."""
@@ -491,6 +498,7 @@ def compute(scope: Scope, progress: Callable[[int, int], None] = lambda done, to
     figures = Figures(villages, categories, groups, village_categories, places_by_level(scope), by_month,
                       by_campaign, volunteer_months, payments_by_month(scope, due_per_month))
     figures.overview = _overview(scope, figures)
+    figures.previous = trends.previous(scope)
     progress(8, STEPS)
     return figures
 
@@ -537,6 +545,8 @@ def write(book: Book, scope: Scope, progress: Callable[[int, int], None]) -> Non
         Column(_("report.col.persons_paid"), "int"),
     ], figures.payment_months)
     assistance.write_sheet(printed, scope)
+    rates.write(printed, rates.rates(scope, figures))
+    charts.add(printed, len(figures.categories))
     progress(STEPS, STEPS)
 
 
@@ -557,12 +567,14 @@ class _Pages:
     heading: str
     subtitle: str
     sign_off: str
+    made: dict[str, Any] = field(default_factory=dict)  # sheet key → its table (for the charts)
 
     def sheet(self, sheet_key: str, columns: list[Column]):
         name = _(sheet_key)
         titled = _("report.summary.sheet_title", title=self.heading, sheet=name)
-        return self.book.sheet(name, columns, titled, self.subtitle, closing_lines=[self.sign_off],
-                               page_header=titled)
+        self.made[sheet_key] = self.book.sheet(name, columns, titled, self.subtitle,
+                                               closing_lines=[self.sign_off], page_header=titled)
+        return self.made[sheet_key]
 
     def table(self, sheet_key: str, columns: list[Column], rows: Iterable[tuple]) -> None:
         sheet = self.sheet(sheet_key, columns)
@@ -590,14 +602,17 @@ def _write_categories(pages: _Pages, f: Figures) -> None:
         Column(_("report.col.persons_paid"), "int"),
         # By the category held on each visit's day (a visit once per category or group).
         Column(_("report.col.visit_count"), "int"), Column(_("report.col.households_visited"), "int"),
-        Column(_("report.col.cash", unit=unit), "money"),
+        Column(_("report.col.cash", unit=unit), "money"), *trends.category_columns(),
     ])
     for code, c in f.categories.items():
-        sheet.add(_category_row(code_label("category", code), c))
-    *groups, (_every, total) = f.groups
+        sheet.add(_category_row(code_label("category", code), c)
+                  + trends.category_cells(f.previous, code, c.households, c.persons))
+    *groups, (every, total) = f.groups
     for group, c in groups:
-        sheet.add_subtotal(_category_row(_("report.summary.group_subtotal", group=group.name()), c))
-    sheet.add_subtotal(_category_row(_("report.summary.all_categories"), total))
+        sheet.add_subtotal(_category_row(_("report.summary.group_subtotal", group=group.name()), c)
+                           + trends.group_cells(f.previous, group.code, c.households, c.persons))
+    sheet.add_subtotal(_category_row(_("report.summary.all_categories"), total)
+                       + trends.group_cells(f.previous, every.code, total.households, total.persons))
 
 
 def _overview(scope: Scope, f: Figures) -> list[tuple[str, str, int, str | None]]:
@@ -640,7 +655,9 @@ def _overview(scope: Scope, f: Figures) -> list[tuple[str, str, int, str | None]
 def _write_overview(pages: _Pages, scope: Scope, f: Figures) -> None:
     sheet = pages.sheet("report.sheet.overview", [
         Column(_("report.col.figure")), Column(_("report.col.value"), "mixed"), Column(_("report.col.unit")),
+        *trends.overview_columns(),
     ])
     for key, kind, value, unit in f.overview:
         sheet.add((_(f"report.figure.{key}"), (kind, value or 0),
-                   _(f"report.u.{unit}") if unit else pages.book.unit_label()))
+                   _(f"report.u.{unit}") if unit else pages.book.unit_label(),
+                   *trends.overview_cells(f.previous, key, value)))

@@ -165,6 +165,10 @@ class Book:
         self._names.add(base)
         return self._wb.add_worksheet(base)
 
+    def add_chart(self, options: dict[str, Any]) -> Any:
+        """A native chart (XlsxWriter's), to insert into a worksheet of this book."""
+        return self._wb.add_chart(options)
+
     def close(self) -> None:
         try:
             if self._sheets:
@@ -294,6 +298,9 @@ class Sheet:
         self._writers = [_ColumnWriter(book, col, i) for i, col in enumerate(self.columns)]
         self._writes = [w.write for w in self._writers]
         self._worksheets: list[Worksheet] = []
+        # (worksheet name, first data row, last data row) of each finished worksheet: where a
+        # chart finds the table's cells (zero-based rows; last < first when it had none).
+        self.extents: list[tuple[str, int, int]] = []
         # Rows kept free at the bottom of each worksheet: totals, a gap, the closing lines.
         tail = 1 + (1 + len(self.closing_lines) if self.closing_lines else 0)
         self._last_data_row = book.sheet_rows - 1 - tail
@@ -340,6 +347,10 @@ class Sheet:
             write(ws, r, value)
         self._row = r + 1
 
+    def insert_chart(self, row: int, chart: Any) -> None:
+        """A chart (`Book.add_chart`) placed at `row` of the current worksheet, column A."""
+        self._ws.insert_chart(row, 0, chart)
+
     def add_subtotal(self, row: Sequence[Any]) -> None:
         """A row in bold that the report computed itself (a group's subtotal, a total that
         counts each household once); left out of the SUBTOTAL totals of the columns.
@@ -365,6 +376,7 @@ class Sheet:
     def _finish_worksheet(self) -> None:
         ws = self._ws
         first, last = HEADER_ROW + 1, self._row - 1
+        self.extents.append((ws.name, first, last))
         if last < first:
             ws.write_string(first, 0, _("report.no_rows"), self.book.format("note"))
             ws.autofilter(HEADER_ROW, 0, HEADER_ROW, len(self.columns) - 1)

@@ -25,6 +25,7 @@ from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.text import safe
 from tui_register.ui.widgets.line_input import LineInput
+from tui_register.ui.widgets.year_bars import YearBars
 
 ANY = "*"
 # Option -> (label key, widget): "date", "text", or a function giving select choices.
@@ -66,6 +67,7 @@ class ReportsScreen(SectionScreen):
                 yield LineInput(id="opt-out", compact=True, placeholder=_("ui.report_out_placeholder"),
                                 join_lines=False)
             yield Static(_("ui.report_keys"), classes="dialog-keys")
+        yield YearBars(id="year-bars")
         yield Static("", id="report-status")
 
     def _widget(self, name: str, widget):
@@ -86,6 +88,22 @@ class ReportsScreen(SectionScreen):
         self._show_applicable("summary")
         self.query_one("#kind", Select).focus()
         self._read_campaigns()
+        self._read_year()
+
+    @work(thread=True, group="report-year")
+    def _read_year(self) -> None:
+        from tui_register.ui.services import reports as report_service
+
+        today = self.app.today()
+        try:
+            months = report_service.year_months(today.year, today)
+        except StorageProblem:
+            return  # the glance is a convenience: the form works without it
+        self.app.call_from_thread(self._show_year, today.year, months)
+
+    def _show_year(self, year: int, months: list) -> None:
+        if self.is_mounted:
+            self.query_one("#year-bars", YearBars).show(year, months)
 
     @work(thread=True, group="report-campaigns")
     def _read_campaigns(self) -> None:
