@@ -20,7 +20,6 @@ closed by the demo's end date are left approved (or a draft) with their lines du
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -38,7 +37,7 @@ from tui_register.storage.models import PaymentAccount, PaymentLine, PaymentRoun
 from tui_register.storage.payments import round_name
 
 # Rounds: (categories, period kind). Monthly 低保 and disability subsidies, quarterly 特困 and
-# 抚恤金, yearly 优待金, a one-off round of 临时救助 at each month's end.
+# 抚恤金, yearly 优待金, a one-off round of 临时救助 and 危房改造 at each month's end.
 SERIES = (
     (("rural_dibao", "urban_dibao"), "month"),
     (("severe_disability", "tekun_disability"), "month"),
@@ -47,7 +46,7 @@ SERIES = (
     (("demobilised_in_village", "disabled_serviceman", "duty_death_family", "ill_returned_veteran",
       "illness_death_family", "martyr_family", "war_and_test_veteran"), "quarter"),
     (("serving_family",), "year"),
-    (("temporary_assistance",), "once"),
+    (("temporary_assistance", "unsafe_housing"), "once"),
 )
 PAID_CATEGORIES = frozenset(code for codes, _kind in SERIES for code in codes)
 
@@ -282,6 +281,12 @@ class _Held:
         self.h, self.rounds, self.gone = h, rounds, gone
         self.rule = dict(own_amount_fen=h.amount_fen, own_period=h.period, standards=standards)
         self.covered: set[tuple[int, int]] = set()
+        # Every month due from the series' first round to its last: the back pay of a round is
+        # those before its period not yet in a line (`_fill_round`'s span, read once).
+        self.due_all: list[tuple[int, int]] = []
+        if rounds and rounds[0].period.kind != "once":
+            span = Period("span", rounds[0].period.start, rounds[-1].period.end)
+            self.due_all = membership_months(h.start, h.end, span, **self.rule)
         self.failed: list[_Line] = []
         self.paid_before = False  # a regular line in the series' previous round
 
@@ -294,9 +299,8 @@ class _Held:
             if months:
                 made.append(_Line(r, h, "regular", months, _due(months, rule), house.account(h, r.made)))
             if i > 0 and r.period.kind != "once":
-                span = Period("span", self.rounds[0].period.start, r.period.start)
                 first = (r.period.start.year, r.period.start.month)
-                earlier = [m for m in membership_months(h.start, h.end, span, **rule) if m < first and m not in covered]
+                earlier = [m for m in self.due_all if m < first and m not in covered]
                 if earlier:
                     made.append(_Line(r, h, "back_pay", earlier, _due(earlier, rule), house.account(h, r.made)))
             covered.update(m for line in made for m in line.months)
@@ -316,12 +320,23 @@ def _in_force(h: Held, period: Period) -> bool:
 
 
 def _due(months: list[tuple[int, int]], rule: dict) -> int:
-    return _amount(tuple(months), rule["own_amount_fen"], rule["own_period"], rule["standards"])
+    """`amount_due`, remembered: a membership's own amount is the same in every month, so its
+    sum depends on how many months only (a million lines, a few hundred amounts)."""
+    own = rule["own_amount_fen"]
+    key = (len(months),) if own else tuple(months)
+    return _amount(key, tuple(months), own, rule["own_period"], rule["standards"])
 
 
-@functools.lru_cache(maxsize=65536)
-def _amount(months: tuple, own_amount_fen: int, own_period: str, standards: tuple[Standard, ...]) -> int:
-    return amount_due(months, own_amount_fen=own_amount_fen, own_period=own_period, standards=standards)
+_amounts: dict[tuple, int] = {}
+
+
+def _amount(key: tuple, months: tuple, own_amount_fen: int, own_period: str, standards: tuple[Standard, ...]) -> int:
+    key = (key, own_amount_fen, own_period, standards)
+    if key not in _amounts:
+        if len(_amounts) > 200_000:
+            _amounts.clear()
+        _amounts[key] = amount_due(months, own_amount_fen=own_amount_fen, own_period=own_period, standards=standards)
+    return _amounts[key]
 
 
 def _results(house: _Household, r: Round, lines: list[_Line]) -> list[_Line]:
