@@ -122,3 +122,13 @@ def test_a_demo_round_has_the_lines_the_write_path_makes(office, categories, per
     again = payments.create_round("alice", categories, period)
     assert lines(again.number) == made_by_demo
     payments.approve_round("alice", again.number, single_supervisor=True)  # nothing in error
+
+
+def test_more_demo_households_into_a_register_with_rounds_get_no_payments(office):
+    rounds, lines = rows("SELECT (SELECT count(*) FROM payment_round), (SELECT count(*) FROM payment_line)")[0]
+    last = rows("SELECT max(id) FROM household")[0][0]
+    demo.generate(30, seed=4, user="alice", until=UNTIL)  # `demo --force`
+    assert rows("SELECT (SELECT count(*) FROM payment_round), (SELECT count(*) FROM payment_line)") == [
+        (rounds, lines)], "a second round for a category and period is refused: none is made"
+    assert rows("SELECT count(*) FROM household WHERE id > ?", (last,)) == [(30,)]
+    assert integrity.check() == []
