@@ -380,6 +380,7 @@ def _make_volunteers(ctx: _Ctx, households: int) -> None:
 
 
 REPORT_EVERY = 100  # households between progress reports (the printer itself limits redraws)
+FLUSH_ROWS = 40_000  # buffered rows written at once at most: the payment lines double a household's rows
 
 
 def generate(households: int, *, seed: int = 1, user: str, until: date | None = None,
@@ -408,7 +409,7 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
         _plan_payments(ctx, seed)
         for i in range(households):
             _make_household(ctx, local)
-            if (i + 1) % flush_every == 0:
+            if (i + 1) % flush_every == 0 or bulk.pending() >= FLUSH_ROWS:
                 bulk.flush()
             if (i + 1) % REPORT_EVERY == 0 and i + 1 < households:
                 report(i + 1, households)
