@@ -10,6 +10,10 @@ It holds only what the write path could have written: records pass the same rule
 `storage.households.set_person_status` ends them), a household has at most one valid visit
 per campaign, and the derived columns are computed by the bulk loader by the write path's
 function. `tui-register check` passes on a fresh demo.
+
+Payments (`demo_payments`): standards with one mid-year raise, accounts (mostly bank or card,
+cash for a few), and the payment rounds of the three years with their lines, failed lines paid
+later as back pay, and stops, made with each household by the rules of the write path.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
+from tui_register import demo_payments as pay
 from tui_register.domain import assistance, rules
 from tui_register.domain.ids import known_region_codes, make_resident_id
 from tui_register.domain.names import pinyin_keys
@@ -33,6 +38,10 @@ from tui_register.storage.models import (
     Household,
     Membership,
     Participation,
+    PaymentAccount,
+    PaymentLine,
+    PaymentRound,
+    PaymentStandard,
     Person,
     Place,
     Visit,
@@ -92,6 +101,10 @@ class _Ctx:
     places: list[tuple[int, str, str]]  # (grid id, path, village name)
     campaigns: list[tuple[int, date, date, int]]  # (id, start, end, cash)
     ids_seen: set[str]
+    schedule: pay.Schedule | None = None  # the payment rounds, when the demo adds them
+    pay_rng: random.Random | None = None
+    accounts_seen: set[str] | None = None
+    follow_standard: frozenset[str] = frozenset()  # categories whose memberships have no amount of their own
 
 
 def _log_size() -> int:
@@ -197,8 +210,11 @@ def _make_household(ctx: _Ctx, local_region: str) -> None:
     hid = bulk.add(Household, dict(place=grid, address=address, phone=phone, status=status,
                                    status_reason=reason, status_date=status_date, place_path=path), at=at)
     members = _make_members(ctx, hid, local_region, registered, at)
-    _make_memberships(ctx, hid, members, registered, at)
+    held = _make_memberships(ctx, hid, members, registered, at)
     _make_visits(ctx, hid, registered)
+    if ctx.schedule is not None:
+        pay.household_payments(bulk, ctx.schedule, ctx.pay_rng, hid, registered,
+                               status_date if status != "active" else None, held, ctx.accounts_seen, at)
     # The household row is already buffered: its head is known now. The derived columns and
     # the search entry are the bulk loader's work (the write path's function).
     bulk.patch_last(Household, dict(head=members[0].id))
@@ -210,6 +226,8 @@ class _Member:
     status: str
     status_reason: str
     status_date: date | None
+    name: str
+    initials: str
 
 
 def _make_members(ctx: _Ctx, hid: int, local: str, registered: date, at: str) -> list[_Member]:
@@ -247,12 +265,14 @@ def _make_members(ctx: _Ctx, hid: int, local: str, registered: date, at: str) ->
             household=hid, name=name, id_number=id_number, sex="M" if male else "F", birth_date=birth,
             relation=relation, disability_grade=disability, phone=member_phone, status=status,
             status_reason=reason, status_date=sdate, name_pinyin=pinyin, name_initials=initials), at=at)
-        members.append(_Member(pid, status, reason, sdate))
+        members.append(_Member(pid, status, reason, sdate, name, initials))
     return members
 
 
-def _make_memberships(ctx: _Ctx, hid: int, members: list[_Member], registered: date, at: str) -> None:
+def _make_memberships(ctx: _Ctx, hid: int, members: list[_Member], registered: date,
+                      at: str) -> list[pay.Held]:
     rng = ctx.rng
+    held = []
     count = rng.choices((1, 2, 3), weights=(70, 25, 5))[0]
     chosen = {c[0]: c for c in rng.choices(CATEGORY_WEIGHTS, weights=[c[1] for c in CATEGORY_WEIGHTS], k=count)}
     head = members[0]
@@ -270,15 +290,21 @@ def _make_memberships(ctx: _Ctx, hid: int, members: list[_Member], registered: d
             if not ended or end > person.status_date:
                 end, ended, reason = rules.departure_end(end, person.status_date), True, person.status_reason
             rules.held_while_present(start, end, person.status, person.status_date)
+        if code in ctx.follow_standard:
+            fen = 0  # drawn all the same: the draws after it stay as they were
         period = period if fen else ""
         rules.end_not_before_start(start, end)
         rules.period_for_amount(fen, period)
         kinds = _kinds(code, hid)
         assistance.check_kinds(code, kinds)
-        ctx.bulk.add(Membership, dict(
+        mid = ctx.bulk.add(Membership, dict(
             category=code, household=hid, person=person.id if person else None, start_date=start,
             end_date=end, amount_fen=fen, period=period, status="ended" if ended else "active",
             status_reason=reason, **kinds), at=at)
+        recipient = person or head
+        held.append(pay.Held(mid, code, person.id if person else None, start, end, fen, period, registered,
+                             recipient.name, recipient.initials))
+    return held
 
 
 def _kinds(code: str, hid: int) -> dict[str, str]:
@@ -368,6 +394,7 @@ def _make_volunteers(ctx: _Ctx, households: int) -> None:
 
 
 REPORT_EVERY = 100  # households between progress reports (the printer itself limits redraws)
+FLUSH_ROWS = 40_000  # buffered rows written at once at most: the payment lines double a household's rows
 
 
 def generate(households: int, *, seed: int = 1, user: str, until: date | None = None,
@@ -385,7 +412,7 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
     # register that has demo data of that seed still gets new UUIDs.
     uuids = random.Random(f"{seed}/{_log_size()}")
     bulk = BulkWriter(user, uuid_source=lambda: str(uuidlib.UUID(int=uuids.getrandbits(128), version=4)),
-                      forget=(Household, Person, Membership, Visit, CampaignTarget))
+                      forget=(Household, Person, Membership, Visit, CampaignTarget, PaymentAccount, PaymentLine))
     # ID numbers already registered are never generated again (`--force` into a register).
     taken = {n for (n,) in Person.select(Person.id_number).where(Person.id_number.is_null(False)).tuples()}
     ctx = _Ctx(rng, bulk, until or date.today(), [], [], taken)
@@ -393,9 +420,10 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
     with indexes_deferred():
         _make_places(ctx, households)
         _make_campaigns(ctx)
+        _plan_payments(ctx, seed)
         for i in range(households):
             _make_household(ctx, local)
-            if (i + 1) % flush_every == 0:
+            if (i + 1) % flush_every == 0 or bulk.pending() >= FLUSH_ROWS:
                 bulk.flush()
             if (i + 1) % REPORT_EVERY == 0 and i + 1 < households:
                 report(i + 1, households)
@@ -406,4 +434,16 @@ def generate(households: int, *, seed: int = 1, user: str, until: date | None = 
 
     counts = counts_per_entity()
     return {"households": counts["household"], "persons": counts["person"], "visits": counts["visit"],
-            "volunteers": counts["volunteer"], "activities": counts["activity"]}
+            "volunteers": counts["volunteer"], "activities": counts["activity"],
+            "rounds": counts["payment_round"], "payment_lines": counts["payment_line"]}
+
+
+def _plan_payments(ctx: _Ctx, seed: int) -> None:
+    """Standards and rounds, unless the register already has payments (`--force` into a
+    register): a second round for a category and period is what the write path refuses."""
+    if not PaymentRound.select().exists() and not PaymentStandard.select().exists():
+        ctx.schedule = pay.plan(ctx.bulk, ctx.bulk.user, ctx.today)
+        ctx.pay_rng = random.Random(f"{seed}/payments")
+        ctx.accounts_seen = {n for (n,) in PaymentAccount.select(PaymentAccount.account_number).tuples()}
+    followed = {code for (code,) in PaymentStandard.select(PaymentStandard.category).tuples()}
+    ctx.follow_standard = pay.FOLLOW_STANDARD & (followed | (set(ctx.schedule.standards) if ctx.schedule else set()))

@@ -143,13 +143,14 @@ async def test_the_household_lists_its_payments_and_its_history_keeps_accounts_m
     h = Household.get(Household.uuid == register.id_holder_uuid)
     payments.add_account(ALICE, validate(AccountIn, {"household": h.uuid, "kind": "bank", "bank_name": "农业银行",
                                                      "holder_name": ID_HOLDER_NAME, "account_number": ACCOUNT}))
-    payments.add_standard(ALICE, validate(StandardIn, {"category": "rural_dibao", "valid_from": "2026-01-01",
+    # The demo's rounds reach 2026-06; its standard (550) is due for the months before, as back pay.
+    payments.add_standard(ALICE, validate(StandardIn, {"category": "rural_dibao", "valid_from": "2026-07-01",
                                                        "amount": "450", "period": "monthly"}))
-    r = payments.create_round(ALICE, ["rural_dibao"], "2026-03")
+    r = payments.create_round(ALICE, ["rural_dibao"], "2026-07")
     for other in PaymentLine.select().where((PaymentLine.round == r) & (PaymentLine.household != h.id)):
         payments.exclude_line(ALICE, other.uuid, other.version, "暂无账户")  # the other households
     payments.approve_round(ALICE, r.number, single_supervisor=True)
-    payments.close_round(ALICE, r.number, date(2026, 3, 10))
+    payments.close_round(ALICE, r.number, date(2026, 7, 10))
 
     app = make_app(register.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -158,8 +159,9 @@ async def test_the_household_lists_its_payments_and_its_history_keeps_accounts_m
         from textual.widgets import Static
 
         section = compact(str(app.screen.query_one("#payments", Static).render()))  # just above the history
-        assert compact(f"{_('ui.payments')} #{r.number} 2026-03 农村低保 {_('pay.kind.regular')} ¥450.00 "
-                       f"{_('pay.line_state.paid')} 2026-03-10") == section
+        paid = f"{_('pay.line_state.paid')} 2026-07-10"
+        assert compact(f"{_('ui.payments')} #{r.number} 2026-07 农村低保 {_('pay.kind.regular')} ¥450.00 {paid} "
+                       f"#{r.number} 2026-07 农村低保 {_('pay.kind.back_pay')} ¥16,500.00 {paid}") == section
         text = compact(screen_text(app))
         assert _("history.payment_account") in text and _("history.payment_standard") in text
         assert "6222***********0123" in text and ACCOUNT not in text

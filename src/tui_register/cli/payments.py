@@ -8,7 +8,11 @@ for scripts and cron. ROUND is a round's number (7 or #7) or its name.
     payments approve ROUND
     payments export ROUND [--out PATH] [--full-ids]
     payments results ROUND FILE.xlsx [--dry-run] [--date D]
+    payments mark ROUND LINE --paid [--date D] | --failed REASON
     payments close ROUND [--date D]
+
+LINE is a line's number in the round (as `payments show` numbers them) or the recipient's ID
+number.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     pay = subparsers.add_parser("payments", help=_("pay.cli.cmd"), description=_("pay.cli.cmd"))
     pay.set_defaults(handler=run)
     sub = pay.add_subparsers(dest="payments_command", required=True, parser_class=type(pay),
-                             metavar="standard|new|list|show|approve|export|results|close")
+                             metavar="standard|new|list|show|approve|export|results|mark|close")
     standard = sub.add_parser("standard", help=_("pay.cli.standard"), description=_("pay.cli.standard"))
     standard.add_argument("--category", required=True, metavar="C")
     standard.add_argument("--from", dest="valid_from", required=True, type=_date, metavar="D")
@@ -66,6 +70,13 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     results.add_argument("file", type=Path, metavar="FILE.xlsx")
     results.add_argument("--dry-run", action="store_true", help=_("pay.cli.dry_run"))
     results.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
+    mark = sub.add_parser("mark", help=_("pay.cli.mark"), description=_("pay.cli.mark"))
+    mark.add_argument("round", metavar="ROUND")
+    mark.add_argument("line", metavar="LINE", help=_("pay.cli.line"))
+    result = mark.add_mutually_exclusive_group(required=True)
+    result.add_argument("--paid", action="store_true", help=_("pay.cli.mark_paid"))
+    result.add_argument("--failed", metavar=_("pay.cli.meta_reason"), help=_("pay.cli.mark_failed"))
+    mark.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
     close = sub.add_parser("close", help=_("pay.cli.close"), description=_("pay.cli.close"))
     close.add_argument("round", metavar="ROUND")
     close.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
@@ -79,7 +90,7 @@ def run(args: argparse.Namespace, settings) -> int:
     user = current_login()
     open_register(settings.db_path, user, create=False)
     handler = {"standard": _standard, "new": _new, "list": _list, "show": _show, "approve": _approve,
-               "export": _export, "results": _results, "close": _close}[args.payments_command]
+               "export": _export, "results": _results, "mark": _mark, "close": _close}[args.payments_command]
     try:
         return handler(args, settings, user)
     except (FieldError, InputError) as err:
@@ -142,15 +153,15 @@ def _show(args, settings, user: str) -> int:
     lines = payment_queries.round_lines(found)
     if args.json:
         data = _round_json(row)
-        data["lines"] = [_line_json(line) for line in lines]
+        data["lines"] = [dict(_line_json(line), line=n) for n, line in enumerate(lines, start=1)]
         json.dump(data, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return ExitCode.OK
     print(_("pay.cli.list_line", number=row.number, name=row.name, state=_(f"pay.state.{row.state}"),
             lines=row.totals.lines, due=_yuan(row.totals.due_fen), paid=_yuan(row.totals.paid_fen),
             failed=_yuan(row.totals.failed_fen)))
-    for line in lines:
-        print(f"  {line.recipient}  {line.masked_id}  {_(f'pay.kind.{line.kind}')}  {line.months}  "
+    for n, line in enumerate(lines, start=1):
+        print(f"  {n}  {line.recipient}  {line.masked_id}  {_(f'pay.kind.{line.kind}')}  {line.months}  "
               f"{_yuan(line.amount_fen)}  {_(f'pay.line_state.{line.state}')}  {line.masked_account}  "
               f"{line.reason or line.result_reason}".rstrip())
     return ExitCode.OK
@@ -199,6 +210,70 @@ def _results(args, settings, user: str) -> int:
     key = "pay.cli.results_checked" if args.dry_run else "pay.cli.results_done"
     print(_(key, paid=check.paid, failed=check.failed))
     return ExitCode.OK
+
+
+def _mark(args, settings, user: str) -> int:
+    """One line's result by hand (the bank's answer by telephone, a cash signature)."""
+    from tui_register.storage import payment_queries, payments
+
+    if args.failed is not None and args.paid_on is not None:
+        print(_("pay.cli.mark_date_with_failed"), file=sys.stderr)
+        return ExitCode.USAGE
+    found = payments.find_round(args.round)
+    lines = payment_queries.round_lines(found)
+    number = _line_number(found, lines, args.line)
+    if number is None:
+        return ExitCode.USAGE if not _reads_as_line(args.line) else ExitCode.PROBLEM
+    line = lines[number - 1]
+    if args.paid:
+        paid_on = args.paid_on or date.today()
+        payments.mark_paid(user, line.uuid, paid_on)
+        print(_("pay.cli.marked_paid", number=found.number, line=number, recipient=line.recipient,
+                amount=_yuan(line.amount_fen), date=paid_on.isoformat()))
+    else:
+        payments.mark_failed(user, line.uuid, args.failed)
+        print(_("pay.cli.marked_failed", number=found.number, line=number, recipient=line.recipient,
+                amount=_yuan(line.amount_fen), reason=args.failed.strip()))
+    return ExitCode.OK
+
+
+def _reads_as_line(text: str) -> bool:
+    """A line number (digits, shorter than any ID number) or an ID number (15 or 18 characters)."""
+    text = text.strip()
+    return (text.isdigit() and len(text) < 15) or _id_text(text) is not None
+
+
+def _id_text(text: str) -> str | None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).strip().upper()
+    if len(text) in (15, 18) and text[:-1].isdigit() and (text[-1].isdigit() or text[-1] == "X"):
+        return text
+    return None
+
+
+def _line_number(found, lines, text: str) -> int | None:
+    """The line's number (1-based, in the order of `payments show`), or None with the reason said."""
+    label = f"#{found.number} {found.name}"
+    if not _reads_as_line(text):
+        print(_("pay.cli.bad_line", line=text), file=sys.stderr)
+        return None
+    wanted = _id_text(text)
+    if wanted is None:
+        number = int(text)
+        if not 1 <= number <= len(lines):
+            print(_("pay.cli.no_line", round=label, line=number, n=len(lines)), file=sys.stderr)
+            return None
+        return number
+    matches = [n for n, line in enumerate(lines, start=1) if line.id_number.upper() == wanted and line.kind != "stop"]
+    if not matches:
+        print(_("pay.cli.no_line_for_id", round=label), file=sys.stderr)
+        return None
+    if len(matches) > 1:
+        print(_("pay.cli.line_ambiguous", round=label, n=len(matches), lines=", ".join(map(str, matches))),
+              file=sys.stderr)
+        return None
+    return matches[0]
 
 
 def _close(args, settings, user: str) -> int:

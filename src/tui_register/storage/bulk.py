@@ -70,6 +70,10 @@ class BulkWriter:
             self._place_paths[rid] = values["path"]
         return rid
 
+    def uuid(self, model: type[Record], rid: int) -> str:
+        """The UUID given to a row added earlier (one that refers to it by UUID, not by id)."""
+        return self._uuid_of[model][rid]
+
     def patch_last(self, model: type[Record], values: dict[str, Any]) -> None:
         """Change the row of `model` added last (a household's head, known after its members)."""
         self._rows[model][-1].update(values)
