@@ -172,6 +172,31 @@ def test_failed_lines_stay_due_and_are_offered_in_the_next_round(office):
     assert ("李秀英", "back_pay") not in nov  # paid: nothing to pay again
 
 
+def test_a_failed_household_payment_to_the_heads_account_is_offered_again_to_it(office):
+    """A household's payment goes to its head's account when it has none of its own; failed,
+    it is offered again to that account (it once came back with none, and the round could
+    not be approved)."""
+    from tui_register.storage.models import PaymentAccount
+
+    h4 = households.create_household(ALICE, household_in(office.h1.place.uuid, "人民路4号"),
+                                     person_in(None, "赵六", id_number=resident_id(date(1955, 1, 2), 5),
+                                               relation="head"))
+    households.add_membership(ALICE, membership_in("urban_dibao", household=h4.uuid, start=date(2026, 1, 1)))
+    head = h4.members.get()
+    heads = payments.add_account(ALICE, account_in(person=head.uuid, holder="赵六"))
+    oct_round = payments.create_round(ALICE, ["urban_dibao"], "2026-10")
+    first = lines(oct_round)[("赵六", "regular")]
+    assert first.account_id == heads.id
+    payments.approve_round(BOB, oct_round.number)
+    payments.mark_failed(ALICE, first.uuid, "户名不符")
+    payments.close_round(BOB, oct_round.number, date(2026, 10, 15))
+    nov = payments.create_round(ALICE, ["urban_dibao"], "2026-11")
+    again = lines(nov)[("赵六", "back_pay")]
+    assert again.corrects == first.uuid
+    assert PaymentAccount.get_by_id(again.account_id).uuid == heads.uuid
+    assert payments.approve_round(BOB, nov.number).state == "approved"
+
+
 def test_back_pay_for_months_due_in_no_earlier_round_and_a_stop_for_an_ended_membership(office):
     payments.add_account(ALICE, account_in(person=office.p3.uuid, kind="cash", number="", bank=""))
     oct_round = payments.create_round(ALICE, ["urban_dibao", "severe_disability"], "2026-10")

@@ -222,7 +222,13 @@ def _day(text: str) -> date:
     return date.fromisoformat(text[:10])
 
 
-def _account_for(accounts: dict[tuple[int, int | None], int], due: _Due) -> int | None:
+@dataclass(frozen=True)
+class _Recipient:
+    recipient: tuple[int, int | None]  # (household, person or None for the household's own payment)
+    head_id: int | None
+
+
+def _account_for(accounts: dict[tuple[int, int | None], int], due: _Due | _Recipient) -> int | None:
     """The recipient's account; a household's payment goes to the household's own account,
     else to its head's."""
     found = accounts.get(due.recipient)
@@ -325,15 +331,19 @@ def _failed_lines_again(new: PaymentRound, codes: Sequence[str],
     offered = {c for (c,) in PaymentLine.select(PaymentLine.corrects).where(PaymentLine.corrects != "").tuples()}
     failed = (PaymentLine.select(PaymentLine.uuid, PaymentLine.months, PaymentLine.amount_fen,
                                  PaymentLine.membership, PaymentLine.household, PaymentLine.person,
-                                 PaymentLine.category, PaymentLine.recipient_name, PaymentLine.recipient_initials)
+                                 PaymentLine.category, PaymentLine.recipient_name, PaymentLine.recipient_initials,
+                                 Household.head)
+              .join(Household, on=(PaymentLine.household == Household.id))
               .where((PaymentLine.state == "failed") & PaymentLine.category.in_(list(codes))).tuples())
     rows = []
-    for uuid, months_text, fen, membership, household, person, category, recipient, initials in failed:
+    for uuid, months_text, fen, membership, household, person, category, recipient, initials, head in failed:
         if uuid in offered:
             continue
         months = [tuple(int(x) for x in m.split("-")) for m in months_text.split(",") if m]
+        # The account chosen as for any line: a household's payment to its own, else its head's.
+        account = _account_for(accounts, _Recipient((household, person), head))
         rows.append(_line(new, "back_pay", months, fen, membership=membership, household=household,
-                          person=person, category=category, account=accounts.get((household, person)),
+                          person=person, category=category, account=account,
                           recipient=recipient, initials=initials, corrects=uuid, reason="failed_before"))
     return rows
 
