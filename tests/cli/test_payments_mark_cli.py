@@ -123,3 +123,27 @@ def test_bad_input_is_refused_with_the_reason_and_nothing_recorded(db, args, sta
     assert said in done.stderr
     after = shown(db)
     assert after["paid_lines"] == 0 and after["failed_lines"] == 0
+
+
+def test_a_correction_is_a_new_line_in_a_correction_round_linked_to_the_line(db):
+    """`payments correct 1 LINE --into N --recover 100 --reason R`: round #1 is not edited; the
+    correction round holds a 扣回 line of -100 linked to the line it corrects."""
+    made = cli(db, "payments", "new", "--category", "urban_dibao", "--period", "2026-11", "--correction")
+    assert made.returncode == 0, made.stderr
+    before = json.loads(cli(db, "payments", "show", "1", "--json").stdout)
+    done = cli(db, "payments", "correct", "1", LI_ID, "--into", "3", "--recover", "100", "--reason", "多发一个月")
+    assert done.returncode == 0, done.stderr
+    assert "-¥100.00" in done.stdout or "¥-100.00" in done.stdout or "-100.00" in done.stdout
+    correction = json.loads(cli(db, "payments", "show", "3", "--json").stdout)
+    (line,) = [ln for ln in correction["lines"] if ln["corrects"]]
+    assert (line["amount_yuan"], line["kind"]) == ("-100.00", "recovery")
+    corrected = next(ln for ln in before["lines"] if ln["recipient"] == "李秀英")
+    assert line["corrects"] == corrected["uuid"]
+    assert json.loads(cli(db, "payments", "show", "1", "--json").stdout) == before  # never edited
+
+
+def test_a_correction_needs_a_reason_and_a_correction_round(db):
+    refused = cli(db, "payments", "correct", "1", "1", "--into", "2", "--pay", "50", "--reason", "补发")
+    assert refused.returncode != 0 and "#2" in refused.stderr  # a regular draft round, not a correction round
+    missing = cli(db, "payments", "correct", "1", "1", "--into", "2", "--pay", "50")
+    assert missing.returncode == 2 and "--reason" in missing.stderr

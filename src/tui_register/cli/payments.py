@@ -77,6 +77,14 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     result.add_argument("--paid", action="store_true", help=_("pay.cli.mark_paid"))
     result.add_argument("--failed", metavar=_("pay.cli.meta_reason"), help=_("pay.cli.mark_failed"))
     mark.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
+    correct = sub.add_parser("correct", help=_("pay.cli.correct"), description=_("pay.cli.correct_long"))
+    correct.add_argument("round", metavar="ROUND")
+    correct.add_argument("line", metavar="LINE", help=_("pay.cli.line"))
+    correct.add_argument("--into", required=True, metavar="ROUND", help=_("pay.cli.correct_into"))
+    amount = correct.add_mutually_exclusive_group(required=True)
+    amount.add_argument("--pay", metavar=_("pay.cli.meta_yuan"), help=_("pay.cli.correct_pay"))
+    amount.add_argument("--recover", metavar=_("pay.cli.meta_yuan"), help=_("pay.cli.correct_recover"))
+    correct.add_argument("--reason", required=True, metavar=_("pay.cli.meta_reason"), help=_("pay.cli.correct_reason"))
     close = sub.add_parser("close", help=_("pay.cli.close"), description=_("pay.cli.close"))
     close.add_argument("round", metavar="ROUND")
     close.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
@@ -90,7 +98,8 @@ def run(args: argparse.Namespace, settings) -> int:
     user = current_login()
     open_register(settings.db_path, user, create=False)
     handler = {"standard": _standard, "new": _new, "list": _list, "show": _show, "approve": _approve,
-               "export": _export, "results": _results, "mark": _mark, "close": _close}[args.payments_command]
+               "export": _export, "results": _results, "mark": _mark, "correct": _correct,
+               "close": _close}[args.payments_command]
     try:
         return handler(args, settings, user)
     except (FieldError, InputError) as err:
@@ -234,6 +243,25 @@ def _mark(args, settings, user: str) -> int:
         payments.mark_failed(user, line.uuid, args.failed)
         print(_("pay.cli.marked_failed", number=found.number, line=number, recipient=line.recipient,
                 amount=_yuan(line.amount_fen), reason=args.failed.strip()))
+    return ExitCode.OK
+
+
+def _correct(args, settings, user: str) -> int:
+    """补发 or 扣回 for a line of an approved round: a new line in a draft correction round."""
+    from tui_register.domain.fields import parse_money
+    from tui_register.storage import payment_queries, payments
+
+    fen = parse_money(args.pay, field="pay") if args.pay is not None else -parse_money(args.recover, field="recover")
+    found = payments.find_round(args.round)
+    lines = payment_queries.round_lines(found)
+    number = _line_number(found, lines, args.line)
+    if number is None:
+        return ExitCode.USAGE if not _reads_as_line(args.line) else ExitCode.PROBLEM
+    line = lines[number - 1]
+    added = payments.correct_line(user, line.uuid, args.into, fen, args.reason)
+    target = payments.find_round(args.into)
+    print(_("pay.cli.corrected", number=found.number, line=number, recipient=line.recipient,
+            amount=_yuan(added.amount_fen), into=target.number))
     return ExitCode.OK
 
 

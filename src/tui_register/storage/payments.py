@@ -536,10 +536,11 @@ def correct_line(user: str, line_uuid: str, round_ref: str | int, amount_fen: in
         if target.kind != "correction" or target.state != "draft":
             raise RuleViolation("storage.not_correction_round", round=_round_label(target))
         months = [tuple(int(x) for x in m.split("-")) for m in old.months.split(",") if m]
-        accounts = _accounts_by_recipient()
+        account = _account_for(_accounts_by_recipient(),
+                               _Recipient((old.household_id, old.person_id), old.household.head_id))
         return w.create(PaymentLine, **_line(
             target, "back_pay" if amount_fen > 0 else "recovery", months, amount_fen,
             membership=old.membership_id, household=old.household_id, person=old.person_id,
-            category=old.category_id, account=accounts.get((old.household_id, old.person_id)),
+            category=old.category_id, account=account,
             recipient=old.recipient_name, initials=old.recipient_initials, corrects=old.uuid,
             reason=reason.strip()))
