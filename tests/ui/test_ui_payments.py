@@ -535,9 +535,14 @@ def test_a_round_snapshot(register: Built, snap_compare, monkeypatch):
     payments.create_round(BOB, ["urban_dibao"], "2026-06", pay_date=date(2026, 6, 28))
 
     async def open_round(pilot) -> None:
+        from tui_register.ui.widgets.app_header import AppHeader
+
         await settle(pilot)
         await press(pilot, "6", "enter")
         await lines_drawn(pilot)
+        # The header's sync count is read a moment after a screen opens: wait for it too.
+        app = pilot.app
+        await wait_until(pilot, lambda: app.screen.query_one(AppHeader).pending is not None, "the sync count")
         await settle(pilot)
 
     assert snap_compare(make_app(register.path, ALICE), terminal_size=SIZE, run_before=open_round)
