@@ -231,6 +231,38 @@ def membership_months(start: date, end: date | None, period: Period, *, own_amou
     return due_months(start, end, period)
 
 
+def last_day_due(end: date | None, household_closed_on: date | None) -> date | None:
+    """Nothing falls due after the household is closed, whatever its memberships say."""
+    stops = [d for d in (end, household_closed_on) if d]
+    return min(stops) if stops else None
+
+
+class DueTally:
+    """应发 of many memberships over one span (the summary's, the county's): the fen due and each
+    month's share in twelfths of a fen. Memberships that follow the same rule over the same
+    months are due the same, so each such rule is worked out once (most memberships of a
+    category run through the whole span)."""
+
+    def __init__(self, span: Period) -> None:
+        self.span = span
+        self._worked_out: dict[tuple, tuple[int, tuple[tuple[Month, int], ...]]] = {}
+
+    def due(self, start: date, last: date | None, *, own_amount_fen: int = 0, own_period: str = "",
+            standards: tuple[Standard, ...] = ()) -> tuple[int, tuple[tuple[Month, int], ...]]:
+        rule = dict(own_amount_fen=own_amount_fen, own_period=own_period, standards=standards)
+        kind = amount_period(start, **rule)
+        # The months in force within the span do not change when the dates are cut to it (a
+        # one-off amount is due in its own start month: kept as it is).
+        key = (own_amount_fen, own_period, standards, kind,
+               start if kind == "once" else max(start, self.span.start),
+               last if last is None or kind == "once" else min(last, self.span.end))
+        if key not in self._worked_out:
+            months = membership_months(start, last, self.span, **rule)
+            self._worked_out[key] = (amount_due(months, **rule) if months else 0,
+                                     tuple((m, month_twelfths(m, **rule)) for m in months))
+        return self._worked_out[key]
+
+
 def _twelfths_half_up(twelfths: int) -> int:
     """`twelfths` / 12 rounded to a whole fen, halves away from zero."""
     return (twelfths + 6) // 12 if twelfths >= 0 else -((-twelfths + 6) // 12)

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterator
 from peewee import chunked
 
 from tui_register.domain.categories import load_categories
-from tui_register.domain.payments import Period, Standard, amount_due, membership_months
+from tui_register.domain.payments import DueTally, Period, Standard, last_day_due
 from tui_register.hub.db import is_postgres
 from tui_register.hub.models import hub_database
 from tui_register.sync import protocol
@@ -312,29 +312,19 @@ def _amounts_due(sql: _Sql, first: str, last: str) -> Counter[tuple[str, str]]:
             "WHERE status = 'active' ORDER BY valid_from"):
         found[(office, code, grade or "")].append(Standard(date.fromisoformat(valid_from), fen, period))
     standards = {key: tuple(values) for key, values in found.items()}  # hashable: part of a key below
-    span = Period("span", date.fromisoformat(first), date.fromisoformat(last))
+    tally = DueTally(Period("span", date.fromisoformat(first), date.fromisoformat(last)))
     due: Counter[tuple[str, str]] = Counter()
     rows = sql.cursor(
         "SELECT m.office, m.category, m.amount_fen, m.period, m.grade, m.start_date, m.end_date, h.status, "
         "h.status_date FROM rep_membership m JOIN rep_household h ON h.office = m.office AND h.uuid = m.household "
         "WHERE m.status != 'voided' AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date >= ?)",
         [last, first])
-    # Most memberships share their amount and months with many others: each different one is
-    # counted once (the domain's rule, by far the costliest step in Python otherwise).
-    counted: dict[tuple, int] = {}
     for office, code, amount, period, grade, start, end, household_status, closed in _fetched(rows):
-        rule = dict(own_amount_fen=amount or 0, own_period=period or "",
-                    standards=standards.get((office, code, grade or ""), ()))
-        # Nothing falls due after the household is closed, whatever its memberships say.
-        stops = [d for d in (end, closed if household_status == "closed" else None) if d]
-        months_due = tuple(membership_months(date.fromisoformat(start),
-                                             date.fromisoformat(min(stops)) if stops else None, span, **rule))
-        if not months_due:
-            continue
-        key = (rule["own_amount_fen"], rule["own_period"], rule["standards"], months_due)
-        if key not in counted:
-            counted[key] = amount_due(months_due, **rule)
-        due[(office, code)] += counted[key]
+        stop = last_day_due(end and date.fromisoformat(end),
+                            date.fromisoformat(closed) if household_status == "closed" and closed else None)
+        fen, _shares = tally.due(date.fromisoformat(start), stop, own_amount_fen=amount or 0,
+                                 own_period=period or "", standards=standards.get((office, code, grade or ""), ()))
+        due[(office, code)] += fen
     return due
 
 

@@ -355,18 +355,14 @@ def by_village_and_category(holding: _Holding) -> list[tuple]:
 
 
 def _amounts_due(scope: Scope) -> tuple[Counter[str], dict[str, Fraction]]:
-    """应发 per category (rounded once per membership) and per month (exact, rounded by the caller).
-
-    Memberships that follow the same rule over the same months are due the same: each such
-    rule is worked out once (most memberships of a category run through the whole period)."""
-    from tui_register.domain.payments import Period, amount_due, amount_period, membership_months, month_twelfths
+    """应发 per category (rounded once per membership) and per month (exact, rounded by the caller)."""
+    from tui_register.domain.payments import DueTally, Period, last_day_due
     from tui_register.storage.payments import standards_for
 
     due: Counter[str] = Counter()
     per_month: Counter[str] = Counter()  # twelfths of a fen
-    span = Period("span", scope.date_from, scope.date_to)
-    standards: dict[tuple[str, str], list] = {}
-    worked_out: dict[tuple, tuple[int, tuple[tuple[str, int], ...]]] = {}
+    tally = DueTally(Period("span", scope.date_from, scope.date_to))
+    standards: dict[tuple[str, str], tuple] = {}
     query = (Membership.select(Membership.category, Membership.amount_fen, Membership.period, Membership.grade,
                                Membership.start_date, Membership.end_date, Household.status,
                                Household.status_date, Membership.id)
@@ -376,24 +372,14 @@ def _amounts_due(scope: Scope) -> tuple[Counter[str], dict[str, Fraction]]:
     for page in pages(query, (Membership.id,)):
         for code, amount, period, grade, start, end, household_status, closed, _id in page:
             if (code, grade) not in standards:
-                standards[(code, grade)] = standards_for(code, grade)
-            rule = dict(own_amount_fen=amount, own_period=period, standards=standards[(code, grade)])
-            # Nothing falls due after the household is closed, whatever its memberships say.
-            stops = [d for d in (end, closed if household_status == "closed" else None) if d]
-            first, last = date.fromisoformat(start), (date.fromisoformat(min(stops)) if stops else None)
-            kind = amount_period(first, **rule)
-            # Months in force within the period do not change when the dates are cut to it
-            # (a one-off amount is due in its own start month: kept as it is).
-            key = (code, grade, amount, period, kind, first if kind == "once" else max(first, span.start),
-                   last if last is None or kind == "once" else min(last, span.end))
-            if key not in worked_out:
-                months_due = membership_months(first, last, span, **rule)
-                worked_out[key] = (amount_due(months_due, **rule) if months_due else 0,
-                                   tuple((f"{m[0]:04d}-{m[1]:02d}", month_twelfths(m, **rule)) for m in months_due))
-            fen, shares = worked_out[key]
+                standards[(code, grade)] = tuple(standards_for(code, grade))
+            last = last_day_due(end and date.fromisoformat(end),
+                                date.fromisoformat(closed) if household_status == "closed" and closed else None)
+            fen, shares = tally.due(date.fromisoformat(start), last, own_amount_fen=amount, own_period=period,
+                                    standards=standards[(code, grade)])
             due[code] += fen
-            for month, twelfths in shares:
-                per_month[month] += twelfths
+            for (year, month), twelfths in shares:
+                per_month[f"{year:04d}-{month:02d}"] += twelfths
     return due, {month: Fraction(twelfths, 12) for month, twelfths in per_month.items()}
 
 
