@@ -315,6 +315,24 @@ async def test_keys_typed_ahead_act_on_the_round_they_were_typed_for(register: B
     assert [(line.recipient_name, line.reason) for line in excluded] == [("李秀英", "重复")]
 
 
+async def test_a_search_typed_ahead_of_the_section_key_searches_the_round_not_the_households(register: Built):
+    """From the household list, `6` Enter `/lxy` Enter in one burst: the Payments section opens,
+    then the newest round, and `/` (a key every list binds before its widgets) searches the
+    round's lines, as when typed slowly. It used to run on the household list while `6` was
+    still waiting at the list, so the households were searched for lxy."""
+    from tui_register.storage import payments
+    from tui_register.ui.screens.payments import RoundScreen
+
+    payments.create_round(BOB, ["urban_dibao"], "2026-06")
+    app = make_app(register.path, BOB)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "6", "enter", "slash", "l", "x", "y", "enter")
+        assert isinstance(app.screen, RoundScreen)
+        await wait_until(pilot, lambda: lines_shown(app) == [("李秀英", "due", 59000)], "the search's one line")
+        assert "lxy" in screen_text(app)
+
+
 async def test_a_result_file_with_an_unknown_account_records_nothing_and_names_the_error_workbook(
         register: Built, tmp_path: Path):
     from tui_register.storage import payments

@@ -119,3 +119,15 @@ def test_a_form_typed_in_one_burst_ends_as_typed_slowly(command: list[str]):
     fast = run_keys(command, [burst], one_call=True, until="13800001111")
     assert fast == slow
     assert "人民路99号" in "".join(fast.split())
+
+
+@needs_tmux
+def test_a_search_typed_behind_a_section_key_searches_the_section_it_opens(command: list[str]):
+    """`6` Enter `/zh` Enter Down Down from the household list: the Payments section, its newest
+    round, and the search in the round's lines (none match zh), fast as slow. In one burst `/`
+    used to run on the household list while `6` still waited there, searching the households."""
+    burst = ["6", "Enter", "/", "zh", "Enter", "Down", "Down"]
+    slow = run_keys(command, [burst], one_call=False, until=_("pay.ui.no_lines"))
+    fast = run_keys(command, [burst], one_call=True, until=_("pay.ui.no_lines"))
+    assert fast == slow
+    assert "zh" in fast

@@ -51,6 +51,7 @@ def describe(description: str) -> str:
 
 
 SCREEN_OPENING_S = 1.0  # the longest a key waits for a screen to focus something
+KEY_JOURNEY_S = 2.0  # the longest a priority key waits for the key ahead of it (one dropped on the way)
 
 # Section -> (title key, "module:Screen" opened on first use).
 SECTIONS = (
@@ -95,6 +96,8 @@ class RegisterApp(App):
         self.state = SessionState()  # places and remembered entries, this app's own
         self._held_keys: list[events.Key] = []  # typed ahead of a screen still opening, in order
         self._keys_typed = 0  # every key from the terminal is numbered as it arrives (typed_at)
+        self._on_its_way: events.Key | None = None  # the last key handed to the widgets
+        self._on_its_way_since = 0.0
         self._screens_seen: WeakKeyDictionary[Screen, float] = WeakKeyDictionary()
         self._releasing = False
         self._focus_seen = None  # the focused widget at the last look (see _screen_ready)
@@ -115,13 +118,14 @@ class RegisterApp(App):
             if not hasattr(event, "typed_at"):
                 self._keys_typed += 1
                 event.typed_at = self._keys_typed
-            if self._held_keys or not self._screen_ready():
+            if self._held_keys or not self._screen_ready() or self._must_wait(event):
                 self._held_keys.append(event)
                 self._release_later()
                 return
             await self._deliver(event)
             return
         if isinstance(event, events.Key):
+            event.came_back = True
             # Back from the widgets, for its (non-priority) bindings. If a key ahead of it opened
             # another screen meanwhile (`e` then an edit and ^S, in one burst), it was typed for
             # that screen: delivered to it afresh, in order, not run against the one it left.
@@ -160,6 +164,29 @@ class RegisterApp(App):
         first = self._screens_seen.setdefault(screen, time.monotonic())
         return time.monotonic() - first > SCREEN_OPENING_S
 
+    # A priority key (`/`, Tab in a form, Ctrl+S) runs here at once, while the key before it
+    # may still wait in the focused widget's queue: `6` then `/` would search the household
+    # list before `6` left it. Such a key waits until the key ahead has been read: stopped by
+    # a widget or back here for the bindings. Other keys queue behind it at the same widget.
+
+    def _must_wait(self, event: events.Key) -> bool:
+        return self._key_ahead_on_its_way() and self._priority_key(event.key)
+
+    def _key_ahead_on_its_way(self) -> bool:
+        key = self._on_its_way
+        if key is None:
+            return False
+        done = key._stop_propagation or getattr(key, "came_back", False)
+        if done or time.monotonic() - self._on_its_way_since > KEY_JOURNEY_S:
+            self._on_its_way = None
+            return False
+        return True
+
+    def _priority_key(self, key: str) -> bool:
+        return any(binding.priority
+                   for _namespace, bindings in self.screen._binding_chain
+                   for binding in bindings.key_to_bindings.get(key, ()))
+
     def _release_later(self) -> None:
         if not self._releasing:
             self._releasing = True
@@ -168,7 +195,7 @@ class RegisterApp(App):
     async def _release_keys(self) -> None:
         self._releasing = False
         while self._held_keys:
-            if not self._screen_ready(settle=True):
+            if not self._screen_ready(settle=True) or self._must_wait(self._held_keys[0]):
                 self._release_later()  # a key opened another screen: the rest wait for it
                 return
             await self._deliver(self._held_keys.pop(0))
@@ -177,6 +204,8 @@ class RegisterApp(App):
         """Through Textual's routing, noting the screen the key was typed for."""
         event.typed_for = self.screen  # the same event comes back up once the widgets are done
         await super().on_event(event)
+        if event.is_forwarded:  # not run here by a priority binding: on its way to a widget
+            self._on_its_way, self._on_its_way_since = event, time.monotonic()
 
     def on_mount(self) -> None:
         self.load_places()
