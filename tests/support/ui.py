@@ -162,6 +162,8 @@ def _pending(app) -> bool:
     except Exception:  # noqa: BLE001 - no screen (the app is closing): nothing to wait for
         return False
     pumps = [app, *screen.walk_children(with_self=True)]
+    if app.keys_waiting or any(not w.is_finished for w in app.workers):
+        return True  # keys still to be handed on, one after the other; a page a key asked for
     return bool(screen._callbacks) or any(p.message_queue_size or p._next_callbacks for p in pumps)
 
 

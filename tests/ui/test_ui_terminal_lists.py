@@ -131,3 +131,18 @@ def test_a_search_typed_behind_a_section_key_searches_the_section_it_opens(comma
     fast = run_keys(command, [burst], one_call=True, until=_("pay.ui.no_lines"))
     assert fast == slow
     assert "zh" in fast
+
+
+@needs_tmux
+@pytest.mark.parametrize("burst", [
+    ["/", "zh", "Escape", "Down", "Enter"],
+    ["2", "f", "Escape", "Down", "Enter"],
+], ids=["search-cleared-down-enter", "visit-filter-closed-down-enter"])
+def test_keys_behind_a_closing_search_or_dialog_act_on_the_list_as_typed_slowly(command: list[str], burst):
+    """Escape clears the search (the list is read again) or closes the visit filter (the list
+    is read again as it comes back): the Down and Enter behind it open the list's second row,
+    fast as slow. In one burst the Down went to the search box, or ran before the list was
+    read again, and the first row opened."""
+    slow = run_keys(command, [burst], one_call=False, until="户主:")
+    fast = run_keys(command, [burst], one_call=True, until="户主:")
+    assert fast == slow

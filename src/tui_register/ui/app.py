@@ -51,7 +51,7 @@ def describe(description: str) -> str:
 
 
 SCREEN_OPENING_S = 1.0  # the longest a key waits for a screen to focus something
-KEY_JOURNEY_S = 2.0  # the longest a priority key waits for the key ahead of it (one dropped on the way)
+KEY_JOURNEY_S = 2.0  # the longest a key waits for the key ahead of it (one dropped on the way)
 
 # Section -> (title key, "module:Screen" opened on first use).
 SECTIONS = (
@@ -118,7 +118,7 @@ class RegisterApp(App):
             if not hasattr(event, "typed_at"):
                 self._keys_typed += 1
                 event.typed_at = self._keys_typed
-            if self._held_keys or not self._screen_ready() or self._must_wait(event):
+            if self._held_keys or not self._screen_ready() or self._key_ahead_unread():
                 self._held_keys.append(event)
                 self._release_later()
                 return
@@ -153,6 +153,8 @@ class RegisterApp(App):
         screen = self.screen
         if not screen.is_mounted:
             return False
+        if screen.message_queue_size:
+            return False  # back in front, its ScreenResume unread: what it does (a reload) comes first
         if self.focused is not None:
             if not settle:
                 return True
@@ -164,15 +166,13 @@ class RegisterApp(App):
         first = self._screens_seen.setdefault(screen, time.monotonic())
         return time.monotonic() - first > SCREEN_OPENING_S
 
-    # A priority key (`/`, Tab in a form, Ctrl+S) runs here at once, while the key before it
-    # may still wait in the focused widget's queue: `6` then `/` would search the household
-    # list before `6` left it. Such a key waits until the key ahead has been read: stopped by
-    # a widget or back here for the bindings. Other keys queue behind it at the same widget.
+    # One key at a time, as typed slowly: a key waits until the key before it has been read
+    # (stopped by a widget, or back here for the bindings). Handed on at once, `/` (a priority
+    # key, run here) searched the household list while the `6` before it still waited at the
+    # list; a Down queued at the search box behind the Escape that moved the focus to the list
+    # was read by the box.
 
-    def _must_wait(self, event: events.Key) -> bool:
-        return self._key_ahead_on_its_way() and self._priority_key(event.key)
-
-    def _key_ahead_on_its_way(self) -> bool:
+    def _key_ahead_unread(self) -> bool:
         key = self._on_its_way
         if key is None:
             return False
@@ -182,10 +182,10 @@ class RegisterApp(App):
             return False
         return True
 
-    def _priority_key(self, key: str) -> bool:
-        return any(binding.priority
-                   for _namespace, bindings in self.screen._binding_chain
-                   for binding in bindings.key_to_bindings.get(key, ()))
+    @property
+    def keys_waiting(self) -> bool:
+        """Keys typed ahead that have not been handed to a screen yet."""
+        return bool(self._held_keys)
 
     def _release_later(self) -> None:
         if not self._releasing:
@@ -195,7 +195,7 @@ class RegisterApp(App):
     async def _release_keys(self) -> None:
         self._releasing = False
         while self._held_keys:
-            if not self._screen_ready(settle=True) or self._must_wait(self._held_keys[0]):
+            if not self._screen_ready(settle=True) or self._key_ahead_unread():
                 self._release_later()  # a key opened another screen: the rest wait for it
                 return
             await self._deliver(self._held_keys.pop(0))

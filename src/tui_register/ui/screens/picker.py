@@ -150,8 +150,9 @@ class ChoicePicker(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-picker"):
             yield Static(safe(self.title_text, "bold"), id="form-title")
+            # Not selected on focus: the query is what the user began to type, and goes on.
             search = LineInput(self.query_text, placeholder=_("ui.choice_placeholder"), id="choice-search",
-                               compact=True)
+                               compact=True, select_on_focus=False)
             search.cursor_blink = False
             yield search
             yield OptionList(id="choice-list")

@@ -58,6 +58,7 @@ class PageRequest:
     last: bool = False
     cursor_row: int = 0  # where the cursor goes on the new page (-1: last row)
     keep: Any = None  # the key of a row to put the cursor on if it is on the new page
+    again: bool = False  # the page shown, read again: if its rows are gone, the first page
 
 
 def pad(text: str, width: int) -> str:
@@ -168,7 +169,8 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         before = self.key_before(self.page_rows[0]) if self.page_rows else None
         row = self.cursor_row if cursor_row is None else cursor_row
         keep = self.row_key(self.current) if cursor_row is None and self.current is not None else None
-        self._load(PageRequest(after=before, cursor_row=row, keep=keep) if before is not None else PageRequest())
+        self._load(PageRequest(after=before, cursor_row=row, keep=keep, again=True) if before is not None
+                   else PageRequest())
 
     def key_past_end(self) -> Any:
         """A keyset cursor after every row, so that `before` it reads the last page; None:
@@ -202,6 +204,9 @@ class PagedTable(Widget, Generic[Row], can_focus=True):
         if number and number != self._loading:
             return  # a newer read is under way: its page is the one awaited
         self._loading = 0
+        if not rows and request.again:
+            self._load(PageRequest())  # the rows shown are gone (closed, filtered out): from the top
+            return
         if not rows and (request.after is not None or request.before is not None):
             self.app.bell()  # nothing further that way: keep the page we have
         else:
