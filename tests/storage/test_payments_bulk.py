@@ -4,8 +4,10 @@ change-log row, the same as a line written alone."""
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
+from itertools import islice
 from types import SimpleNamespace
 from typing import Iterator
 
@@ -23,7 +25,7 @@ from tests.support.records import (
 )
 from tui_register.domain.records import AccountIn, validate
 from tui_register.storage import households, payment_queries, payments, staff
-from tui_register.storage.core import RuleViolation, snapshot
+from tui_register.storage.core import RuleViolation, ordered_uuids, snapshot
 from tui_register.storage.models import PaymentLine, PaymentRound, Person, database
 
 BOB = "bob"
@@ -86,6 +88,24 @@ def test_the_statements_that_write_a_round_do_not_grow_with_its_lines(office):
     # The recipient's initials are those stored with the person: a line is found by them.
     head = Person.get(Person.name == "张伟")
     assert lines["张伟"].recipient_initials == head.name_initials == "zw"
+
+
+def test_a_rounds_lines_get_uuids_in_the_order_they_are_written(office):
+    # Side by side in the uuid indexes (the change log's is large), not one page each.
+    r = payments.create_round(ALICE, ["urban_dibao"], "2026-10")
+    uuids = [u for (u,) in PaymentLine.select(PaymentLine.uuid).where(PaymentLine.round == r)
+             .order_by(PaymentLine.id).tuples()]
+    assert len(uuids) == len(NAMES) - RURAL
+    assert uuids == sorted(uuids)
+    assert {uuidlib.UUID(u).version for u in uuids} == {7}
+    logged = [row.uuid for row in log_since(0) if row.entity == "payment_line"]
+    assert logged == uuids
+
+
+def test_ordered_uuids_keep_rising_past_4096_in_one_millisecond():
+    made = list(islice(ordered_uuids(), 20_000))
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert all(str(uuidlib.UUID(u)) == u and uuidlib.UUID(u).variant == uuidlib.RFC_4122 for u in made)
 
 
 def test_a_result_for_every_line_is_recorded_with_a_change_log_row_each(office):
