@@ -4,6 +4,7 @@ change-log row, the same as a line written alone."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
@@ -24,6 +25,7 @@ from tests.support.records import (
     resident_id,
 )
 from tui_register.domain.records import AccountIn, validate
+from tui_register.storage import db as dbmod
 from tui_register.storage import households, payment_queries, payments, staff
 from tui_register.storage.core import RuleViolation, ordered_uuids, snapshot
 from tui_register.storage.models import PaymentLine, PaymentRound, Person, database
@@ -207,3 +209,23 @@ def test_approval_names_the_lines_without_a_usable_account_and_only_those(office
         payments.approve_round(BOB, r.number)
     assert (err.value.key, err.value.params["n"], err.value.params["first"]) == (
         "storage.round_has_problems", 1, "陈敏")
+
+
+def line_indexes(path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                           "AND tbl_name = 'payment_line'")}
+
+
+def test_an_older_register_loses_the_two_line_indexes_no_read_uses(db_path):
+    db = dbmod.make_database(db_path)
+    db_path.touch(mode=0o600)
+    db.connect()
+    dbmod.migrate(db, db_path, migrations={v: dbmod.MIGRATIONS[v] for v in range(1, 12)})
+    db.close()
+    older = line_indexes(db_path)
+    assert {"payment_line_person_id", "payment_line_account_id"} <= older
+    dbmod.open_database(db_path).close()
+    assert line_indexes(db_path) == older - {"payment_line_person_id", "payment_line_account_id"}
+    assert {"payment_line_uuid", "payment_line_household_id", "payment_line_category",
+            "payment_line_round_id_recipient_initials_id", "payment_line_membership_id_state"} <= line_indexes(db_path)
