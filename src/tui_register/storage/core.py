@@ -14,6 +14,7 @@ import time
 import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -190,15 +191,15 @@ class Writer:
         for batch in _batches(rows, BATCH):
             records = []
             for values in batch:
-                data = dict(plan.defaults)
-                data.update(values)
+                data = {**plan.defaults, **values, **stamp}
                 for name in plan.references:
                     if isinstance(data[name], Record):
                         data[name] = data[name].id
-                data.update(stamp, id=next_id + n, uuid=values.get("uuid") or next(uuids))
+                data["id"] = next_id + n
+                data["uuid"] = values.get("uuid") or next(uuids)
                 records.append(data)
                 n += 1
-            _insert_rows(plan.table, plan.columns, [tuple(data[name] for name in plan.names) for data in records])
+            _insert_rows(plan.table, plan.columns, list(map(plan.row, records)))
             self._log_many(plan, records, "create", [0] * len(records))
         return n
 
@@ -258,6 +259,7 @@ class _Plan:
         self.entity = ENTITY_OF[model]
         self.names = [f.name for f in fields]
         self.columns = [f.column_name for f in fields]
+        self.row = itemgetter(*self.names)  # a record's values in column order, as one tuple
         self.defaults = {f.name: f.default() if callable(f.default) else f.default for f in fields}
         # Foreign keys to records with a UUID (snapshots name those by UUID) -> their model.
         self.references = {f.name: f.rel_model for f in fields
@@ -270,7 +272,7 @@ class _Plan:
 
     def snapshot(self, data: dict[str, Any], refs: dict[tuple[type, int], str]) -> dict[str, Any]:
         """`snapshot(record, refs)` of the record whose field values are `data`, keys sorted."""
-        out = {name: data.get(name) for name in self.in_snapshot}
+        out = dict(zip(self.in_snapshot, map(data.get, self.in_snapshot)))
         for name, model in self.references.items():
             if out[name] is not None:
                 out[name] = refs[(model, out[name])]
