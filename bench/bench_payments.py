@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_payments.py [--db bench/out/bench.db] [--households 100000]
                                              [--work bench/out/payments.db] [--repeat 3] [--until STEP] [--keep]
+                                             [--reuse]
 
 The demo register (built at --db with the export benchmark's settings when missing) is only
 read: it is copied (SQLite backup API) to --work, and everything below happens in the copy,
@@ -9,6 +10,9 @@ which is removed afterwards unless --keep. Before any timing, the copy gets what
 may not have yet, through the storage layer: a second supervisor (the approver), standards
 for 城市低保 and 农村低保 with a mid-year raise, and an account for every 低保 household that
 has none (most bank or card, one in twenty cash; written by `storage.bulk.BulkWriter`).
+With --reuse, the copy so prepared is kept beside --work (`<work>.prepared.db`) and later runs
+start from a plain file copy of it, as long as the demo and the schema are the ones it was made
+from: the timed steps start from the same register, without the copy and preparation.
 
 Then, each step in a child process of its own, timed around the one call that does the step
 (the child's imports and opening the register excluded), peak RSS of the whole child:
@@ -37,6 +41,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -400,6 +405,8 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=OUT / "payments.db")
     parser.add_argument("--keep", action="store_true", help="keep the working copy and the workbooks")
+    parser.add_argument("--reuse", action="store_true", help="keep the prepared copy beside --work and start "
+                        "from it when it was made from this --db and schema")
     parser.add_argument("--until", help="stop after this step (create, approve, raw, export, results, close, "
                         "create_b, approve_b, close_b, summary)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of raw and export, best of them")
@@ -417,18 +424,16 @@ def main() -> None:
         build(args.db, args.households)
     check_schema(args.db)
     start = time.perf_counter()
-    copy_register(args.db, args.work)
-    prepare_child = subprocess.run([sys.executable, "-c", "import sys, json; sys.path.insert(0, sys.argv[1]); "
-                                    "import bench_payments as b; from pathlib import Path; "
-                                    "print(json.dumps(b.prepare(Path(sys.argv[2]))))",
-                                    str(Path(__file__).parent), str(args.work)],
-                                   capture_output=True, text=True)
-    if prepare_child.returncode:
-        sys.exit(prepare_child.stderr)
-    prepared = json.loads(prepare_child.stdout.strip().splitlines()[-1])
+    prepared = reuse_prepared(args.db, args.work) if args.reuse else None
+    reused = prepared is not None
+    if prepared is None:
+        prepared = copy_and_prepare(args.db, args.work)
+        on_disk(args.work)
+        if args.reuse:
+            keep_prepared(args.db, args.work, prepared)
     a = first_month(args.work)
     b = month_after(a)
-    print(f"copy of {args.db.name} prepared in {time.perf_counter() - start:.0f} s "
+    print(f"copy of {args.db.name} {'reused' if reused else 'prepared'} in {time.perf_counter() - start:.0f} s "
           f"({prepared['accounts_added']:,} accounts added); rounds for {a} and {b}", flush=True)
     files = {name: args.work.with_name(f"{args.work.stem}-{name}.xlsx")
              for name in ("raw", "export", "results", "summary")}
@@ -466,6 +471,67 @@ def main() -> None:
                 p.unlink(missing_ok=True)
         for suffix in ("", "-wal", "-shm", ".lock"):
             Path(f"{args.work}{suffix}").unlink(missing_ok=True)
+
+
+def copy_and_prepare(db: Path, work: Path) -> dict:
+    copy_register(db, work)
+    prepare_child = subprocess.run([sys.executable, "-c", "import sys, json; sys.path.insert(0, sys.argv[1]); "
+                                    "import bench_payments as b; from pathlib import Path; "
+                                    "print(json.dumps(b.prepare(Path(sys.argv[2]))))",
+                                    str(Path(__file__).parent), str(work)],
+                                   capture_output=True, text=True)
+    if prepare_child.returncode:
+        sys.exit(prepare_child.stderr)
+    return json.loads(prepare_child.stdout.strip().splitlines()[-1])
+
+
+def _prepared_paths(work: Path) -> tuple[Path, Path]:
+    kept = work.with_name(f"{work.stem}.prepared.db")
+    return kept, kept.with_suffix(".json")
+
+
+def _made_from(db: Path) -> dict:
+    """What a kept copy must have been made from: this demo file as it is now, this schema."""
+    from tui_register.storage.db import SCHEMA_VERSION
+
+    st = db.stat()
+    return {"db": str(db.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "schema": SCHEMA_VERSION}
+
+
+def keep_prepared(db: Path, work: Path, prepared: dict) -> None:
+    """A copy of the prepared register (backup API: the work copy may still have a WAL)."""
+    kept, note = _prepared_paths(work)
+    note.unlink(missing_ok=True)
+    copy_register(work, kept)
+    on_disk(kept)
+    note.write_text(json.dumps({"made_from": _made_from(db), "prepared": prepared}))
+
+
+def reuse_prepared(db: Path, work: Path) -> dict | None:
+    """The work copy from the kept prepared one (a plain file copy), or None when there is
+    none made from this demo and schema."""
+    kept, note = _prepared_paths(work)
+    if not kept.exists() or not note.exists():
+        return None
+    noted = json.loads(note.read_text())
+    if noted["made_from"] != _made_from(db):
+        return None
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(kept, work)
+    os.chmod(work, 0o600)
+    on_disk(work)
+    return noted["prepared"]
+
+
+def on_disk(path: Path) -> None:
+    """Wait for the copy's pages to reach the disk: written back during a timed step, the
+    gigabytes just copied slowed its commits by seconds."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def compare_export(step, results: dict[str, dict], period: str, files: dict[str, Path], repeat: int) -> None:

@@ -4,8 +4,11 @@ change-log row, the same as a line written alone."""
 
 from __future__ import annotations
 
+import sqlite3
+import uuid as uuidlib
 from contextlib import contextmanager
 from datetime import date
+from itertools import islice
 from types import SimpleNamespace
 from typing import Iterator
 
@@ -22,8 +25,9 @@ from tests.support.records import (
     resident_id,
 )
 from tui_register.domain.records import AccountIn, validate
+from tui_register.storage import db as dbmod
 from tui_register.storage import households, payment_queries, payments, staff
-from tui_register.storage.core import RuleViolation, snapshot
+from tui_register.storage.core import RuleViolation, ordered_uuids, snapshot
 from tui_register.storage.models import PaymentLine, PaymentRound, Person, database
 
 BOB = "bob"
@@ -86,6 +90,24 @@ def test_the_statements_that_write_a_round_do_not_grow_with_its_lines(office):
     # The recipient's initials are those stored with the person: a line is found by them.
     head = Person.get(Person.name == "张伟")
     assert lines["张伟"].recipient_initials == head.name_initials == "zw"
+
+
+def test_a_rounds_lines_get_uuids_in_the_order_they_are_written(office):
+    # Side by side in the uuid indexes (the change log's is large), not one page each.
+    r = payments.create_round(ALICE, ["urban_dibao"], "2026-10")
+    uuids = [u for (u,) in PaymentLine.select(PaymentLine.uuid).where(PaymentLine.round == r)
+             .order_by(PaymentLine.id).tuples()]
+    assert len(uuids) == len(NAMES) - RURAL
+    assert uuids == sorted(uuids)
+    assert {uuidlib.UUID(u).version for u in uuids} == {7}
+    logged = [row.uuid for row in log_since(0) if row.entity == "payment_line"]
+    assert logged == uuids
+
+
+def test_ordered_uuids_keep_rising_past_4096_in_one_millisecond():
+    made = list(islice(ordered_uuids(), 20_000))
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert all(str(uuidlib.UUID(u)) == u and uuidlib.UUID(u).variant == uuidlib.RFC_4122 for u in made)
 
 
 def test_a_result_for_every_line_is_recorded_with_a_change_log_row_each(office):
@@ -187,3 +209,23 @@ def test_approval_names_the_lines_without_a_usable_account_and_only_those(office
         payments.approve_round(BOB, r.number)
     assert (err.value.key, err.value.params["n"], err.value.params["first"]) == (
         "storage.round_has_problems", 1, "陈敏")
+
+
+def line_indexes(path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                           "AND tbl_name = 'payment_line'")}
+
+
+def test_an_older_register_loses_the_two_line_indexes_no_read_uses(db_path):
+    db = dbmod.make_database(db_path)
+    db_path.touch(mode=0o600)
+    db.connect()
+    dbmod.migrate(db, db_path, migrations={v: dbmod.MIGRATIONS[v] for v in range(1, 12)})
+    db.close()
+    older = line_indexes(db_path)
+    assert {"payment_line_person_id", "payment_line_account_id"} <= older
+    dbmod.open_database(db_path).close()
+    assert line_indexes(db_path) == older - {"payment_line_person_id", "payment_line_account_id"}
+    assert {"payment_line_uuid", "payment_line_household_id", "payment_line_category",
+            "payment_line_round_id_recipient_initials_id", "payment_line_membership_id_state"} <= line_indexes(db_path)

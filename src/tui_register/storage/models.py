@@ -332,10 +332,10 @@ class PaymentLine(Record):
 
     round = ForeignKeyField(PaymentRound, backref="lines", index=False, on_delete="RESTRICT")
     household = ForeignKeyField(Household, on_delete="RESTRICT")
-    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, index=False, on_delete="RESTRICT")  # no index: schema v12
     membership = ForeignKeyField(Membership, null=True, index=False, on_delete="RESTRICT")
     category = ForeignKeyField(Category, column_name="category", on_delete="RESTRICT")
-    account = ForeignKeyField(PaymentAccount, null=True, on_delete="RESTRICT")
+    account = ForeignKeyField(PaymentAccount, null=True, index=False, on_delete="RESTRICT")  # nor here
     kind = CharField(default="regular")  # regular / back_pay / recovery / stop
     months = CharField(default="")  # the months paid for: 2026-10,2026-11
     amount_due_fen = IntegerField()  # as computed when the round was made

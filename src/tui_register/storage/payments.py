@@ -247,9 +247,11 @@ def _covered_months(membership_ids: Sequence[int]) -> dict[int, int]:
         marks = ", ".join("?" * len(chunk))
         for membership_id, months in database.execute_sql(
                 f"SELECT membership_id, months FROM payment_line WHERE membership_id IN ({marks})", chunk):
+            bits = covered[membership_id]
             for m in months.split(","):
                 if m:
-                    covered[membership_id] |= 1 << _month_bit((int(m[:4]), int(m[5:7])))
+                    bits |= 1 << _month_bit((int(m[:4]), int(m[5:7])))
+            covered[membership_id] = bits
     return covered
 
 
@@ -293,6 +295,10 @@ def _due_lines(new: PaymentRound, due: list[_Due], accounts: dict[tuple[int, int
                covered: dict[int, int], first_start: dict[str, date | None], period: Period) -> Iterator[dict]:
     """The regular and back-pay lines of the memberships due, one after the other."""
     standards: dict[tuple[str, str], list[Standard]] = {}
+    this_month = (period.start.year, period.start.month)
+    # Back pay reaches from the category's first approved round to this period.
+    spans = {code: Period("span", since, period.start) for code, since in first_start.items()
+             if since is not None and period.kind != "once"}
     for d in due:
         key = (d.category, d.grade)
         if key not in standards:
@@ -305,11 +311,10 @@ def _due_lines(new: PaymentRound, due: list[_Due], accounts: dict[tuple[int, int
                     account=_account_for(accounts, d), recipient=d.name, initials=d.initials)
         if months:
             yield _line(new, "regular", months, amount_due(months, **rule), **base)
-        since = first_start[d.category]
-        if since is not None and period.kind != "once":
-            span = Period("span", since, period.start)
+        span = spans.get(d.category)
+        if span is not None:
             earlier = [mm for mm in membership_months(d.start_date, d.end_date, span, **rule)
-                       if mm < (period.start.year, period.start.month) and not paid_for >> _month_bit(mm) & 1]
+                       if mm < this_month and not paid_for >> _month_bit(mm) & 1]
             if earlier:
                 yield _line(new, "back_pay", earlier, amount_due(earlier, **rule), **base)
 
