@@ -94,3 +94,15 @@ def test_wrap_breaks_between_chinese_characters_and_at_spaces():
     assert all(cells(line) <= 16 for line in lines)
     assert "".join(lines).replace(" ", "") == "导出Excel报表：roster花名册、visits走访慰问台账"
     assert wrap("hello world", 5) == ["hello", "world"]
+
+
+@pytest.mark.parametrize("group", ["payments", "hub", "staff"])
+def test_the_usage_line_names_every_subcommand_listed_below_it(tmp_path, group):
+    """`payments --help` once left `correct` out of its usage line."""
+    done = cli(tmp_path, group, "--help")
+    assert done.returncode == 0, done.stderr
+    usage, listed = done.stdout.split("位置参数")
+    names = re.findall(r"^    ([a-z][a-z-]+) ", listed, re.MULTILINE)
+    assert names
+    choices = re.search(r"\s([a-z-]+(?:\|[a-z-]+)+)\s", usage).group(1).split("|")
+    assert choices == names

@@ -40,8 +40,7 @@ def _date(text: str) -> date:
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     pay = subparsers.add_parser("payments", help=_("pay.cli.cmd"), description=_("pay.cli.cmd"))
     pay.set_defaults(handler=run)
-    sub = pay.add_subparsers(dest="payments_command", required=True, parser_class=type(pay),
-                             metavar="standard|new|list|show|approve|export|results|mark|close")
+    sub = pay.add_subparsers(dest="payments_command", required=True, parser_class=type(pay))
     standard = sub.add_parser("standard", help=_("pay.cli.standard"), description=_("pay.cli.standard"))
     standard.add_argument("--category", required=True, metavar="C")
     standard.add_argument("--from", dest="valid_from", required=True, type=_date, metavar="D")
@@ -88,6 +87,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     close = sub.add_parser("close", help=_("pay.cli.close"), description=_("pay.cli.close"))
     close.add_argument("round", metavar="ROUND")
     close.add_argument("--date", dest="paid_on", type=_date, metavar="D", help=_("pay.cli.paid_on"))
+    sub.metavar = "|".join(sub.choices)  # every subcommand, as the list below the usage line
 
 
 def run(args: argparse.Namespace, settings) -> int:
