@@ -176,7 +176,9 @@ class RegisterApp(App):
         key = self._on_its_way
         if key is None:
             return False
-        done = key._stop_propagation or getattr(key, "came_back", False)
+        # Done: a widget stopped it, it came back up here, or its screen has closed (dropped).
+        done = (key._stop_propagation or getattr(key, "came_back", False)
+                or key.typed_for not in self.screen_stack)
         if done or time.monotonic() - self._on_its_way_since > KEY_JOURNEY_S:
             self._on_its_way = None
             return False
