@@ -240,6 +240,42 @@ def test_a_late_office_and_a_refused_change_are_marked(hub, county, tmp_path):
     assert totals_row(open_book(out, values=True)["Syncs"])[-1] == 1
 
 
+def _sync_row(hub_db, tmp_path: Path) -> dict:
+    """The office's row of the sync sheet of a county workbook written now."""
+    out = tmp_path / f"county-{datetime.now():%H%M%S%f}.xlsx"
+    assert hub_report(hub_db, *YEAR, "--out", str(out), cwd=tmp_path, language="en").returncode == 0
+    ws = open_book(out)["Syncs"]
+    return {row[0]: dict(zip(headers(ws), row)) for row in data_rows(ws)}[OFFICE]
+
+
+def test_the_quarantine_count_is_the_office_s_own(hub, county, tmp_path):
+    """Two edits of a record the hub holds in another version: both refused, one quarantine entry
+    at the office (the second waits behind it); the record edited again is taken: none."""
+    from tests.support.sync import edit_household
+    from tui_register.storage import sync_state
+    from tui_register.storage.models import Household
+    from tui_register.storage.register import open_register
+    from tui_register.sync import service
+
+    db = open_register(tmp_path / f"{OFFICE}.db", ALICE)
+    household = Household.select().order_by(Household.id).first()
+    _hub_write(hub.db, "UPDATE hub_record SET version = version + 5 WHERE office = ? AND uuid = ?",
+               (OFFICE, household.uuid))
+    edit_household(household.uuid, "换了联系人")
+    edit_household(household.uuid, "又换了联系人")
+    run = service.run_sync(settings_for(tmp_path / f"{OFFICE}.db", hub), ALICE, policy=FAST)
+    assert run.sent == 2 and len(sync_state.quarantined()) == 1
+    row = _sync_row(hub.db, tmp_path)
+    assert (row["Conflicts"], row["Refused, not taken since"]) == (2, 1)
+
+    edit_household(household.uuid, "核实后更正")
+    run = service.run_sync(settings_for(tmp_path / f"{OFFICE}.db", hub), ALICE, policy=FAST)
+    assert (run.sent, run.applied, run.exit_code) == (1, 1, 0)
+    assert sync_state.quarantined() == []
+    db.close()
+    assert _sync_row(hub.db, tmp_path)["Refused, not taken since"] == 0
+
+
 def test_only_the_offices_asked_for_and_a_clear_word_for_an_unknown_one(hub, county, tmp_path):
     out = tmp_path / "one.xlsx"
     done = hub_report(hub.db, *YEAR, "--office", OTHER, "--out", str(out), cwd=tmp_path)

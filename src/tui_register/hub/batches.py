@@ -279,10 +279,11 @@ def _one(state: _State, change: Change, checked: _Checked, batch_id: str, at: st
     if (current is not None and current.entity != change.entity
             and (refusal is None or refusal["reason"] != protocol.UNKNOWN_ENTITY)):
         refusal = {"reason": protocol.BAD_CHANGE, "message": _("hub.rejected.bad_change")}  # another kind's uuid
+    # A refusal names its record: the county's count of quarantined records (hub.figures) needs it.
     if refusal is not None:
-        return {"seq": change.seq, "result": protocol.REJECTED, "version": version, **refusal}
+        return {"seq": change.seq, "result": protocol.REJECTED, "version": version, "uuid": change.uuid, **refusal}
     if change.base_version != version:
-        return {"seq": change.seq, "result": protocol.CONFLICT, "version": version,
+        return {"seq": change.seq, "result": protocol.CONFLICT, "version": version, "uuid": change.uuid,
                 "reason": protocol.VERSION_CONFLICT, "message": _("hub.conflict", version=version),
                 "snapshot": state.snapshot(change.uuid) if version else None}
     state.apply(change, checked.snapshot, batch_id, at)

@@ -135,7 +135,7 @@ class SyncState:
     run_batches: int = 0
     run_changes: int = 0
     results: Counter[str] = field(default_factory=Counter)  # of the last run, by result kind
-    refused_open: int = 0  # changes the hub refused and never took
+    refused_open: int = 0  # records whose latest change the hub refused and none replaced since
 
 
 @dataclass
@@ -424,12 +424,12 @@ _RESULT = re.compile(r'"result":\s*"(applied|duplicate|conflict|rejected)"')
 
 def _sync_states(sql: _Sql, offices: tuple[str, ...], revoked: dict[str, bool]) -> list[SyncState]:
     """Per office: its newest batch, its last run (batches less than RUN_GAP apart, counted by
-    result) and the changes the hub refused and never took (its view of the office's quarantine:
-    a change the office dismissed, or replaced by an edit, is not announced to the hub)."""
+    result) and its quarantine as the hub can know it (`_open_refusals`)."""
     states = []
     for code in offices:  # an office's answers at a time in memory
         state = SyncState(code, revoked[code])
-        refused: set[int] = set()
+        refused: dict[str, int] = {}  # record uuid -> the latest change of it the hub refused
+        refused_seqs: set[int] = set()  # refusals answered before results named their record
         in_run = True
         for received, changes, answer in sql.run(
                 "SELECT received_at, changes, answer FROM hub_batch WHERE office = ? ORDER BY received_at DESC",
@@ -443,11 +443,30 @@ def _sync_states(sql: _Sql, offices: tuple[str, ...], revoked: dict[str, bool]) 
                 state.run_changes += changes
                 state.results.update(kinds)
             if any(kinds[kind] for kind in protocol.REFUSED):
-                refused.update(r["seq"] for r in json.loads(answer)["results"] if r["result"] in protocol.REFUSED)
+                for r in json.loads(answer)["results"]:
+                    if r["result"] not in protocol.REFUSED:
+                        continue
+                    if "uuid" in r:
+                        refused[r["uuid"]] = max(r["seq"], refused.get(r["uuid"], 0))
+                    else:
+                        refused_seqs.add(r["seq"])
             state.last_batch = state.last_batch or moment
-        state.refused_open = len(refused - _taken(sql, code, refused))
+        state.refused_open = (_open_refusals(sql, code, refused)
+                              + len(refused_seqs - _taken(sql, code, refused_seqs)))
         states.append(state)
     return states
+
+
+def _open_refusals(sql: _Sql, office: str, refused: dict[str, int]) -> int:
+    """The records whose latest refused change no later change of theirs has replaced at the hub:
+    the office's open quarantine entries (one per record, its later changes held behind it; an
+    edit afterwards is sent on the hub's version and taken). A refusal a supervisor dismissed at
+    the office, with no change of the record since, is not announced to the hub and stays counted."""
+    taken: dict[str, int] = {}
+    for part in chunked(sorted(refused), _CHUNK):
+        taken.update(sql.run(f"SELECT uuid, seq FROM hub_record WHERE office = ? AND uuid IN ({_marks(part)})",
+                             [office, *part]))
+    return sum(1 for uuid, seq in refused.items() if taken.get(uuid, 0) < seq)
 
 
 def _taken(sql: _Sql, office: str, seqs: set[int]) -> set[int]:
