@@ -31,21 +31,28 @@ class IdempotencyMismatch(Exception):
     """A batch id seen before arrived with different content."""
 
 
+class TokenRevoked(Exception):
+    """The token the batch came with is no longer the office's (revoked or replaced)."""
+
+
 def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[str, Any]:
-    """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future.
+def apply_batch(office: str, body_hash: str, batch: Batch, today: date, token: str | None = None) -> dict[str, Any]:
+    """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future;
+    `token`: the hash of the token it came with, checked again in the transaction (TokenRevoked).
 
     The rules that need no database (most of the work) are checked before the write transaction,
     so that the database is held for the reads and writes only (SQLite has one writer at a time).
     """
     checked = {change.seq: _checked(change, today) for change in batch.changes}
     if is_postgres():
-        return _apply_batch_pg(office, body_hash, batch, checked)
+        return _apply_batch_pg(office, body_hash, batch, checked, token)
     with write_transaction():
-        state, stored = read_state(office, batch)
+        state, stored = read_state(office, batch, token=token)
+        if not state.authorized:
+            raise TokenRevoked()
         if stored is not None:
             stored_hash, stored_answer = stored
             if stored_hash != body_hash:
@@ -56,15 +63,18 @@ def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[
     return answer
 
 
-def _apply_batch_pg(office: str, body_hash: str, batch: Batch, checked: dict[int, _Checked]) -> dict[str, Any]:
+def _apply_batch_pg(office: str, body_hash: str, batch: Batch, checked: dict[int, _Checked],
+                    token: str | None) -> dict[str, Any]:
     """PostgreSQL: the transaction in two round trips, BEGIN sent with the office's lock and the
     reads, COMMIT with the writes (peewee's atomic() adds a round trip for each: with three offices
     pushing at once on two cores, each round trip waits for the server, then for the GIL).
     A dead connection is found by the first statement, before anything was done, and reopened
     once as peewee's BEGIN would be (`db.ReconnectingPostgres`); after that nothing is retried."""
     try:
-        state, stored = read_state(office, batch, begin=True)
+        state, stored = read_state(office, batch, begin=True, token=token)
         with hub_database.manual_commit():  # no reconnect and retry inside the transaction
+            if not state.authorized:
+                raise TokenRevoked()
             if stored is not None:
                 hub_database.rollback()
                 if stored[0] != body_hash:
@@ -133,8 +143,9 @@ class _State:
     batch changes. Plain SQL and tuples: Peewee's query building and model instances cost more
     than the database work at 100,000 changes a night (the SQL suits SQLite and PostgreSQL)."""
 
-    def __init__(self, office: str, records: list[tuple], applied: set[int]) -> None:
+    def __init__(self, office: str, records: list[tuple], applied: set[int], authorized: bool = True) -> None:
         self.office = office
+        self.authorized = authorized  # the token asked about is the office's
         # Not the snapshots: only a conflict needs one (`snapshot`), and reading every touched
         # record's JSON (JSONB parsed by the driver on PostgreSQL) cost more than the rest.
         self.records = {uuid: _Current(entity, version, None) for uuid, entity, version in records}
@@ -177,33 +188,37 @@ class _State:
                  self.new_changes, batch_row, commit)
 
 
-def read_state(office: str, batch: Batch, begin: bool = False) -> tuple[_State, tuple[str, str] | None]:
+def read_state(office: str, batch: Batch, begin: bool = False,
+               token: str | None = None) -> tuple[_State, tuple[str, str] | None]:
     """The office's state for `batch` and the batch's stored (body hash, answer) if it was
     answered before, read after taking the office's lock (on PostgreSQL, `begin`: the
-    transaction begins with it)."""
+    transaction begins with it); `token`: a token hash whose being the office's is read too."""
     uuids, seqs = list({c.uuid for c in batch.changes}), [c.seq for c in batch.changes]
     if is_postgres():
-        return _read_state_pg(office, batch.batch_id, uuids, seqs, begin)
+        return _read_state_pg(office, batch.batch_id, uuids, seqs, begin, token)
     _lock(office)
+    authorized = token is None or Office.get_or_none((Office.code == office) & (Office.token_hash == token)) is not None
     stored = HubBatch.get_or_none((HubBatch.office == office) & (HubBatch.batch_id == batch.batch_id))
     records = _select("SELECT uuid, entity, version FROM hub_record WHERE office = ? AND uuid IN ({marks})",
                       office, uuids)
     applied = {seq for (seq,) in _select(
         "SELECT seq FROM hub_change WHERE office = ? AND seq IN ({marks})", office, seqs)}
-    return _State(office, records, applied), (stored.body_hash, stored.answer) if stored else None
+    return _State(office, records, applied, authorized), (stored.body_hash, stored.answer) if stored else None
 
 
 def _read_state_pg(office: str, batch_id: str, uuids: list[str], seqs: list[int],
-                   begin: bool) -> tuple[_State, tuple | None]:
+                   begin: bool, token: str | None) -> tuple[_State, tuple | None]:
     """PostgreSQL: the office's lock and every read in one round trip (`_PG_LOOKUP`)."""
     lows, highs = seq_ranges(seqs)
     rows = hub_database.execute_sql(("BEGIN; " if begin else "") + _PG_LOOKUP, {
-        "office": office, "batch_id": batch_id, "uuids": uuids, "lows": lows, "highs": highs}).fetchall()
+        "office": office, "batch_id": batch_id, "uuids": uuids, "lows": lows, "highs": highs,
+        "token": token}).fetchall()
     stored = next(((a, b) for kind, a, b, _n in rows if kind == "batch"), None)
     records = [(a, b, n) for kind, a, b, n in rows if kind == "record"]
     wanted = set(seqs)
     applied = {n for kind, _a, _b, n in rows if kind == "seq" and n in wanted}  # a range holds others too
-    return _State(office, records, applied), stored
+    authorized = any(kind == "token" for kind, _a, _b, _n in rows)
+    return _State(office, records, applied, authorized), stored
 
 
 SEQ_GAP = 64  # sequence numbers this close are read as one range (at most this many others read per gap)
@@ -304,7 +319,9 @@ _INSERT_BATCH = ("INSERT INTO hub_batch (office, batch_id, body_hash, first_seq,
 # office's rows, for every batch.
 _PG_LOOKUP = (
     "SELECT code FROM hub_office WHERE code = %(office)s FOR UPDATE; "
-    "SELECT 'batch', body_hash, answer, NULL::bigint FROM hub_batch "
+    "SELECT 'token', NULL, NULL, NULL::bigint FROM hub_office WHERE code = %(office)s "
+    "AND (%(token)s::text IS NULL OR token_hash = %(token)s) "
+    "UNION ALL SELECT 'batch', body_hash, answer, NULL::bigint FROM hub_batch "
     "WHERE office = %(office)s AND batch_id = %(batch_id)s "
     "UNION ALL SELECT 'record', r.uuid, r.entity, r.version FROM unnest(%(uuids)s::text[]) AS k(uuid), "
     "LATERAL (SELECT uuid, entity, version FROM hub_record WHERE office = %(office)s AND uuid = k.uuid LIMIT 1) AS r "
