@@ -106,6 +106,19 @@ def test_revoked_token_is_401(hub):
     assert post(hub, batch(change(1, 1, 0))).status_code == 401
 
 
+def test_a_token_revoked_between_two_batches_writes_nothing(hub):
+    """The hub trusts a token it just found valid for the next batches' reading; the batch's
+    transaction checks it again."""
+    from tui_register.hub.batches import office_stats
+
+    assert results(post(hub, batch(change(1, 1, 0)))) == [(1, "applied", 1)]
+    revoke_office(OFFICE)
+    response = post(hub, batch(change(2, 2, 1, address="人民路2号")))
+    assert response.status_code == 401 and response.json()["error"] == "unauthorized"
+    assert office_stats(OFFICE)["max_seq"] == 1 and office_stats(OFFICE)["batches"] == 1
+    assert post(hub, batch(change(3, 2, 1))).status_code == 401
+
+
 def test_a_token_writes_for_its_own_office_only(hub):
     other_token = add_office("OTHER-1")
     response = post(hub, batch(change(1, 1, 0)), token=other_token)

@@ -81,3 +81,21 @@ def test_an_office_the_statistics_do_not_know_yet_reads_one_row_per_key(pg_hub):
 
     assert len(state.records) == len(state.applied) == KEYS // 2
     assert read <= 2 * KEYS
+
+
+def test_sequence_numbers_far_apart_are_read_as_ranges_and_only_the_batch_s_count(pg_hub):
+    """Released changes held behind a quarantine come long before the new ones: each run of
+    sequence numbers is one range read; an applied number inside a range but not in the batch
+    (6) is not taken for one of the batch's."""
+    hold(pg_hub, "GL-01", HELD)
+    numbers = [5, 7, HELD // 2, *range(HELD + 1, HELD + 51)]
+    changes = [{"seq": n, "entity": "household", "uuid": key_uuid(n), "op": "update", "version": 2,
+                "base_version": 1, "at": "now", "user": "alice", "snapshot": {}} for n in numbers]
+    batch = Batch.model_validate({"protocol": 1, "office": "GL-01", "batch_id": str(uuidlib.uuid4()),
+                                  "first_seq": numbers[0], "last_seq": numbers[-1], "changes": changes})
+
+    state, read = rows_read_by_lookup(pg_hub, "GL-01", batch)
+
+    assert state.applied == {5, 7, HELD // 2}
+    assert batches.seq_ranges(numbers) == ([5, HELD // 2, HELD + 1], [7, HELD // 2, HELD + 50])
+    assert read <= 2 * len(numbers)

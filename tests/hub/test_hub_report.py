@@ -68,9 +68,11 @@ def _own_summary(path: Path, code: str, out: Path) -> dict[str, object]:
     book = open_book(export("summary", settings, ALICE, ExportOptions(out=out, date_from=date(2025, 1, 1),
                                                                       date_to=date(2025, 12, 31))))
     own = {row[0]: row[1] for row in data_rows(book["概览"])}
-    # The category rows (the group subtotals and the once-only total after them are the office's own).
+    # The category rows, then the group subtotals and the once-only total after them.
     own["categories"] = {row[0]: row[1:] for row in data_rows(book["按类别"])
                          if code_for("category", row[0]) is not None}
+    own["subtotals"] = {row[0]: row[1:] for row in data_rows(book["按类别"])
+                        if row[0].startswith("小计：") or row[0].startswith("合计（")}
     return own
 
 
@@ -147,6 +149,29 @@ def test_the_county_workbook_gives_each_office_its_own_figures_and_their_total(h
     assert categories["农村低保"][:3] == (0, 0, 2000)  # closed in May: due until then, not on the register
 
 
+def test_the_category_sheets_have_the_office_summary_group_subtotals(hub, county, tmp_path):
+    out = tmp_path / "county.xlsx"
+    assert hub_report(hub.db, *YEAR, "--out", str(out), cwd=tmp_path).returncode == 0
+    book = open_book(out)
+    by_office = {(row[0], row[1]): row[2:] for row in data_rows(book["按办按类别"])}
+    for code in (OFFICE, OTHER):
+        own = county[code]["subtotals"]
+        assert list(own) == ["小计：低保", "小计：特困", "小计：残疾", "小计：优抚对象", "合计（户数、人数不重复计）"]
+        for label, figures in own.items():
+            # households, persons, due, paid, lines, recipients as on the office's 按类别 sheet
+            assert by_office[(code, label)] == (figures[0], figures[1], *figures[4:8]), f"{code} {label}"
+    # Office A: one household of 城市低保 that is also 重度残疾人 and 退役军人, counted once in
+    # the total; 农村低保 closed in May: its 应发 in 低保's, no household on the register.
+    assert by_office[(OFFICE, "小计：低保")] == (1, 3, 7080 + 2000, 590, 1, 1)
+    assert by_office[(OFFICE, "合计（户数、人数不重复计）")][:3] == (2, 4, 7080 + 2000 + 1206)
+    assert (SILENT, "小计：低保") not in by_office  # an office without categories has no subtotals
+    county_rows = {row[0]: row[1:] for row in data_rows(book["全县按类别"])}
+    assert county_rows["小计：低保"] == (4, 9, 7080 + 2000 + 18000, 590 + 1500, 4, 4)
+    every = county_rows["合计（户数、人数不重复计）"]
+    assert every == tuple(a + b for a, b in zip(by_office[(OFFICE, "合计（户数、人数不重复计）")],
+                                                by_office[(OTHER, "合计（户数、人数不重复计）")]))
+
+
 def test_the_sync_sheet_shows_each_office_last_run_and_the_one_that_never_synced(hub, county, tmp_path):
     out = tmp_path / "county.xlsx"
     assert hub_report(hub.db, *YEAR, "--out", str(out), cwd=tmp_path, language="en").returncode == 0
@@ -213,6 +238,42 @@ def test_a_late_office_and_a_refused_change_are_marked(hub, county, tmp_path):
     assert late["Days since"] == 4 and late["Attention"] == "no sync for 4 days"
     assert late["Changes"] == county[OTHER]["sent"] and late["Refused, not taken since"] == 0
     assert totals_row(open_book(out, values=True)["Syncs"])[-1] == 1
+
+
+def _sync_row(hub_db, tmp_path: Path) -> dict:
+    """The office's row of the sync sheet of a county workbook written now."""
+    out = tmp_path / f"county-{datetime.now():%H%M%S%f}.xlsx"
+    assert hub_report(hub_db, *YEAR, "--out", str(out), cwd=tmp_path, language="en").returncode == 0
+    ws = open_book(out)["Syncs"]
+    return {row[0]: dict(zip(headers(ws), row)) for row in data_rows(ws)}[OFFICE]
+
+
+def test_the_quarantine_count_is_the_office_s_own(hub, county, tmp_path):
+    """Two edits of a record the hub holds in another version: both refused, one quarantine entry
+    at the office (the second waits behind it); the record edited again is taken: none."""
+    from tests.support.sync import edit_household
+    from tui_register.storage import sync_state
+    from tui_register.storage.models import Household
+    from tui_register.storage.register import open_register
+    from tui_register.sync import service
+
+    db = open_register(tmp_path / f"{OFFICE}.db", ALICE)
+    household = Household.select().order_by(Household.id).first()
+    _hub_write(hub.db, "UPDATE hub_record SET version = version + 5 WHERE office = ? AND uuid = ?",
+               (OFFICE, household.uuid))
+    edit_household(household.uuid, "换了联系人")
+    edit_household(household.uuid, "又换了联系人")
+    run = service.run_sync(settings_for(tmp_path / f"{OFFICE}.db", hub), ALICE, policy=FAST)
+    assert run.sent == 2 and len(sync_state.quarantined()) == 1
+    row = _sync_row(hub.db, tmp_path)
+    assert (row["Conflicts"], row["Refused, not taken since"]) == (2, 1)
+
+    edit_household(household.uuid, "核实后更正")
+    run = service.run_sync(settings_for(tmp_path / f"{OFFICE}.db", hub), ALICE, policy=FAST)
+    assert (run.sent, run.applied, run.exit_code) == (1, 1, 0)
+    assert sync_state.quarantined() == []
+    db.close()
+    assert _sync_row(hub.db, tmp_path)["Refused, not taken since"] == 0
 
 
 def test_only_the_offices_asked_for_and_a_clear_word_for_an_unknown_one(hub, county, tmp_path):

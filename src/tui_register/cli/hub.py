@@ -116,6 +116,7 @@ def _report(args: argparse.Namespace, settings) -> int:
         target = args.out or Path(getattr(settings, "export_dir", "exports")) / default_name(first, last)
         with Progress(_("hub.report.progress")) as progress:
             path = write_county(target, first, last, tuple(args.offices), unit=args.unit,
+                                key_youfu=tuple(getattr(settings, "key_youfu", ())),
                                 numbered=args.out is None, progress=progress.update)
     except UnknownOffice as unknown:
         codes = "、".join(known_offices()[0]) or "-"

@@ -14,7 +14,7 @@ import json
 from datetime import date
 from typing import Any, NamedTuple
 
-from peewee import chunked, fn
+from peewee import DatabaseError, chunked, fn
 
 from tui_register.domain.snapshots import SNAPSHOTS, check_snapshot
 from tui_register.hub.db import is_postgres, write_transaction
@@ -31,19 +31,28 @@ class IdempotencyMismatch(Exception):
     """A batch id seen before arrived with different content."""
 
 
+class TokenRevoked(Exception):
+    """The token the batch came with is no longer the office's (revoked or replaced)."""
+
+
 def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[str, Any]:
-    """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future.
+def apply_batch(office: str, body_hash: str, batch: Batch, today: date, token: str | None = None) -> dict[str, Any]:
+    """The answer to `batch` from `office`; `today` bounds dates that cannot be in the future;
+    `token`: the hash of the token it came with, checked again in the transaction (TokenRevoked).
 
     The rules that need no database (most of the work) are checked before the write transaction,
     so that the database is held for the reads and writes only (SQLite has one writer at a time).
     """
     checked = {change.seq: _checked(change, today) for change in batch.changes}
+    if is_postgres():
+        return _apply_batch_pg(office, body_hash, batch, checked, token)
     with write_transaction():
-        state, stored = read_state(office, batch)
+        state, stored = read_state(office, batch, token=token)
+        if not state.authorized:
+            raise TokenRevoked()
         if stored is not None:
             stored_hash, stored_answer = stored
             if stored_hash != body_hash:
@@ -52,6 +61,40 @@ def apply_batch(office: str, body_hash: str, batch: Batch, today: date) -> dict[
         answer = _apply(state, batch, checked)
         state.save(_batch_row(office, body_hash, batch, answer))
     return answer
+
+
+def _apply_batch_pg(office: str, body_hash: str, batch: Batch, checked: dict[int, _Checked],
+                    token: str | None) -> dict[str, Any]:
+    """PostgreSQL: the transaction in two round trips, BEGIN sent with the office's lock and the
+    reads, COMMIT with the writes (peewee's atomic() adds a round trip for each: with three offices
+    pushing at once on two cores, each round trip waits for the server, then for the GIL).
+    A dead connection is found by the first statement, before anything was done, and reopened
+    once as peewee's BEGIN would be (`db.ReconnectingPostgres`); after that nothing is retried."""
+    try:
+        state, stored = read_state(office, batch, begin=True, token=token)
+        with hub_database.manual_commit():  # no reconnect and retry inside the transaction
+            if not state.authorized:
+                raise TokenRevoked()
+            if stored is not None:
+                hub_database.rollback()
+                if stored[0] != body_hash:
+                    raise IdempotencyMismatch()
+                return _replay(json.loads(stored[1]))
+            answer = _apply(state, batch, checked)
+            state.save(_batch_row(office, body_hash, batch, answer), commit=True)
+    except BaseException:
+        _rollback_quietly()
+        raise
+    return answer
+
+
+def _rollback_quietly() -> None:
+    """End a failed transaction; a connection that died meanwhile is closed by the caller (app.py)."""
+    try:
+        if not hub_database.is_closed():
+            hub_database.rollback()
+    except DatabaseError:
+        pass
 
 
 def _batch_row(office: str, body_hash: str, batch: Batch, answer: dict[str, Any]) -> tuple:
@@ -100,8 +143,9 @@ class _State:
     batch changes. Plain SQL and tuples: Peewee's query building and model instances cost more
     than the database work at 100,000 changes a night (the SQL suits SQLite and PostgreSQL)."""
 
-    def __init__(self, office: str, records: list[tuple], applied: set[int]) -> None:
+    def __init__(self, office: str, records: list[tuple], applied: set[int], authorized: bool = True) -> None:
         self.office = office
+        self.authorized = authorized  # the token asked about is the office's
         # Not the snapshots: only a conflict needs one (`snapshot`), and reading every touched
         # record's JSON (JSONB parsed by the driver on PostgreSQL) cost more than the rest.
         self.records = {uuid: _Current(entity, version, None) for uuid, entity, version in records}
@@ -132,8 +176,8 @@ class _State:
         self.applied.add(change.seq)
         self.new_changes.append((self.office, change.seq, batch_id, change.entity, change.uuid, change.version, at))
 
-    def save(self, batch_row: tuple) -> None:
-        """The batch's records, changes and answer."""
+    def save(self, batch_row: tuple, commit: bool = False) -> None:
+        """The batch's records, changes and answer (on PostgreSQL, `commit`: and COMMIT with them)."""
         records = list(self.dirty.values())
         if not is_postgres():
             _insert_rows(_UPSERT_RECORD, records)
@@ -141,32 +185,58 @@ class _State:
             _insert_rows(_INSERT_BATCH, [batch_row])
             return
         _save_pg([r for r in records if r[2] not in self.stored], [r for r in records if r[2] in self.stored],
-                 self.new_changes, batch_row)
+                 self.new_changes, batch_row, commit)
 
 
-def read_state(office: str, batch: Batch) -> tuple[_State, tuple[str, str] | None]:
+def read_state(office: str, batch: Batch, begin: bool = False,
+               token: str | None = None) -> tuple[_State, tuple[str, str] | None]:
     """The office's state for `batch` and the batch's stored (body hash, answer) if it was
-    answered before, read after taking the office's lock."""
+    answered before, read after taking the office's lock (on PostgreSQL, `begin`: the
+    transaction begins with it); `token`: a token hash whose being the office's is read too."""
     uuids, seqs = list({c.uuid for c in batch.changes}), [c.seq for c in batch.changes]
     if is_postgres():
-        return _read_state_pg(office, batch.batch_id, uuids, seqs)
+        return _read_state_pg(office, batch.batch_id, uuids, seqs, begin, token)
     _lock(office)
+    authorized = token is None or Office.get_or_none((Office.code == office) & (Office.token_hash == token)) is not None
     stored = HubBatch.get_or_none((HubBatch.office == office) & (HubBatch.batch_id == batch.batch_id))
     records = _select("SELECT uuid, entity, version FROM hub_record WHERE office = ? AND uuid IN ({marks})",
                       office, uuids)
     applied = {seq for (seq,) in _select(
         "SELECT seq FROM hub_change WHERE office = ? AND seq IN ({marks})", office, seqs)}
-    return _State(office, records, applied), (stored.body_hash, stored.answer) if stored else None
+    return _State(office, records, applied, authorized), (stored.body_hash, stored.answer) if stored else None
 
 
-def _read_state_pg(office: str, batch_id: str, uuids: list[str], seqs: list[int]) -> tuple[_State, tuple | None]:
+def _read_state_pg(office: str, batch_id: str, uuids: list[str], seqs: list[int],
+                   begin: bool, token: str | None) -> tuple[_State, tuple | None]:
     """PostgreSQL: the office's lock and every read in one round trip (`_PG_LOOKUP`)."""
-    rows = hub_database.execute_sql(_PG_LOOKUP, {"office": office, "batch_id": batch_id,
-                                                 "uuids": uuids, "seqs": seqs}).fetchall()
+    lows, highs = seq_ranges(seqs)
+    rows = hub_database.execute_sql(("BEGIN; " if begin else "") + _PG_LOOKUP, {
+        "office": office, "batch_id": batch_id, "uuids": uuids, "lows": lows, "highs": highs,
+        "token": token}).fetchall()
     stored = next(((a, b) for kind, a, b, _n in rows if kind == "batch"), None)
     records = [(a, b, n) for kind, a, b, n in rows if kind == "record"]
-    applied = {n for kind, _a, _b, n in rows if kind == "seq"}
-    return _State(office, records, applied), stored
+    wanted = set(seqs)
+    applied = {n for kind, _a, _b, n in rows if kind == "seq" and n in wanted}  # a range holds others too
+    authorized = any(kind == "token" for kind, _a, _b, _n in rows)
+    return _State(office, records, applied, authorized), stored
+
+
+SEQ_GAP = 64  # sequence numbers this close are read as one range (at most this many others read per gap)
+
+
+def seq_ranges(seqs: list[int]) -> tuple[list[int], list[int]]:
+    """The sequence numbers as ranges (lows, highs): a batch's are consecutive but for the office's
+    own records (staff) and changes held behind a quarantine, so normally one range. One index
+    range scan costs what one probe does; 200 probes cost a tenth of a batch's database time."""
+    lows: list[int] = []
+    highs: list[int] = []
+    for n in sorted(set(seqs)):
+        if highs and n - highs[-1] <= SEQ_GAP:
+            highs[-1] = n
+        else:
+            lows.append(n)
+            highs.append(n)
+    return lows, highs
 
 
 def _insert_rows(template: str, rows: list[tuple]) -> None:
@@ -178,7 +248,7 @@ def _insert_rows(template: str, rows: list[tuple]) -> None:
         hub_database.execute_sql(sql, [value for row in part for value in row])
 
 
-def _save_pg(new: list[tuple], held: list[tuple], changes: list[tuple], batch_row: tuple) -> None:
+def _save_pg(new: list[tuple], held: list[tuple], changes: list[tuple], batch_row: tuple, commit: bool) -> None:
     """PostgreSQL: the rows as JSON documents that the server takes apart (`jsonb_to_recordset`),
     CHUNK of each at a time, all the statements of a chunk in one round trip and the answer with
     the last. Against COPY (two round trips a table, CSV written in Python): about the same work
@@ -189,13 +259,16 @@ def _save_pg(new: list[tuple], held: list[tuple], changes: list[tuple], batch_ro
     for index in range(count):
         statements: list[str] = []
         params: list[Any] = []
-        for (statement, to_json), rows in zip(_PG_WRITES, parts):
+        for (statement, to_json), rows, batch_id in zip(_PG_WRITES, parts, ((), (), (batch_row[1],))):
             if index < len(rows):
                 statements.append(statement)
-                params += [rows[index][0][0], rows[index][0][-1], to_json(rows[index])]  # office, time, rows
+                # office, (the changes' batch id,) time, rows
+                params += [rows[index][0][0], *batch_id, rows[index][0][-1], to_json(rows[index])]
         if index == count - 1:
             statements.append(_INSERT_BATCH.format(rows="(%s, %s, %s, %s, %s, %s, %s, %s)"))
             params += batch_row
+            if commit:
+                statements.append("COMMIT")
         hub_database.execute_sql("; ".join(statements), params)
 
 
@@ -207,9 +280,10 @@ def _records_json(rows: list[tuple]) -> str:
 
 
 def _changes_json(rows: list[tuple]) -> str:
-    """Changes (office, seq, batch id, entity, uuid, version, time) as a JSON array."""
-    return json.dumps([{"s": seq, "b": batch_id, "e": entity, "u": uuid, "v": version}
-                       for _office, seq, batch_id, entity, uuid, version, _at in rows])
+    """Changes (office, seq, batch id, entity, uuid, version, time) as a JSON array (the batch
+    id, the same in every row, is a parameter of its own)."""
+    return json.dumps([{"s": seq, "e": entity, "u": uuid, "v": version}
+                       for _office, seq, _batch_id, entity, uuid, version, _at in rows])
 
 
 _RECORDS_FROM_JSON = ("SELECT %s, r.e, r.u, r.v, r.j, r.s, %s "
@@ -223,8 +297,8 @@ _PG_WRITES = (
      "ON CONFLICT (office, uuid) DO UPDATE SET entity = excluded.entity, version = excluded.version, "
      "snapshot = excluded.snapshot, seq = excluded.seq, updated_at = excluded.updated_at", _records_json),
     ("INSERT INTO hub_change (office, seq, batch_id, entity, uuid, version, applied_at) "
-     "SELECT %s, c.s, c.b, c.e, c.u, c.v, %s "
-     "FROM json_to_recordset(%s::json) AS c(s bigint, b text, e text, u text, v bigint)",
+     "SELECT %s, c.s, %s, c.e, c.u, c.v, %s "
+     "FROM json_to_recordset(%s::json) AS c(s bigint, e text, u text, v bigint)",
      _changes_json),
 )
 
@@ -239,17 +313,20 @@ _INSERT_BATCH = ("INSERT INTO hub_batch (office, batch_id, body_hash, first_seq,
                  "received_at) VALUES {rows}")
 # PostgreSQL: the office's lock, then (a statement of its own, so a snapshot taken once the lock
 # is granted) the stored answer, the records and the sequence numbers applied, as tagged rows.
-# One index probe per key (LATERAL ... LIMIT 1 is not flattened into a join): `uuid = ANY(...)`
-# of 200 keys on tables without statistics yet (a new hub, a first night) was planned as a scan
-# of all the office's rows, for every batch.
+# One index probe per record and one range scan per range of sequence numbers (`seq_ranges`):
+# LATERAL ... LIMIT 1 / OFFSET 0 is not flattened into a join: `uuid = ANY(...)` of 200 keys on
+# tables without statistics yet (a new hub, a first night) was planned as a scan of all the
+# office's rows, for every batch.
 _PG_LOOKUP = (
     "SELECT code FROM hub_office WHERE code = %(office)s FOR UPDATE; "
-    "SELECT 'batch', body_hash, answer, NULL::bigint FROM hub_batch "
+    "SELECT 'token', NULL, NULL, NULL::bigint FROM hub_office WHERE code = %(office)s "
+    "AND (%(token)s::text IS NULL OR token_hash = %(token)s) "
+    "UNION ALL SELECT 'batch', body_hash, answer, NULL::bigint FROM hub_batch "
     "WHERE office = %(office)s AND batch_id = %(batch_id)s "
     "UNION ALL SELECT 'record', r.uuid, r.entity, r.version FROM unnest(%(uuids)s::text[]) AS k(uuid), "
     "LATERAL (SELECT uuid, entity, version FROM hub_record WHERE office = %(office)s AND uuid = k.uuid LIMIT 1) AS r "
-    "UNION ALL SELECT 'seq', NULL, NULL, c.seq FROM unnest(%(seqs)s::bigint[]) AS k(seq), "
-    "LATERAL (SELECT seq FROM hub_change WHERE office = %(office)s AND seq = k.seq LIMIT 1) AS c")
+    "UNION ALL SELECT 'seq', NULL, NULL, c.seq FROM unnest(%(lows)s::bigint[], %(highs)s::bigint[]) AS k(lo, hi), "
+    "LATERAL (SELECT seq FROM hub_change WHERE office = %(office)s AND seq BETWEEN k.lo AND k.hi OFFSET 0) AS c")
 
 
 class _Checked(NamedTuple):
@@ -279,10 +356,11 @@ def _one(state: _State, change: Change, checked: _Checked, batch_id: str, at: st
     if (current is not None and current.entity != change.entity
             and (refusal is None or refusal["reason"] != protocol.UNKNOWN_ENTITY)):
         refusal = {"reason": protocol.BAD_CHANGE, "message": _("hub.rejected.bad_change")}  # another kind's uuid
+    # A refusal names its record: the county's count of quarantined records (hub.figures) needs it.
     if refusal is not None:
-        return {"seq": change.seq, "result": protocol.REJECTED, "version": version, **refusal}
+        return {"seq": change.seq, "result": protocol.REJECTED, "version": version, "uuid": change.uuid, **refusal}
     if change.base_version != version:
-        return {"seq": change.seq, "result": protocol.CONFLICT, "version": version,
+        return {"seq": change.seq, "result": protocol.CONFLICT, "version": version, "uuid": change.uuid,
                 "reason": protocol.VERSION_CONFLICT, "message": _("hub.conflict", version=version),
                 "snapshot": state.snapshot(change.uuid) if version else None}
     state.apply(change, checked.snapshot, batch_id, at)

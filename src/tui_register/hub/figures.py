@@ -17,7 +17,11 @@ day of the period, applied to the snapshots' fields instead of the office's colu
   summary calls, on the same fields, with the office's own active standards);
 - 实发: payment lines paid with a payment date in the period; lines and distinct recipients;
 - volunteers: valid activities in the period; valid participations in them: 人次, distinct
-  volunteers, hours.
+  volunteers, hours;
+- group subtotals (`summary.of_codes`): per group of `domain.categories` with categories (重点优抚对象
+  as `[categories] key_youfu` configures it where the report runs), then every category: households,
+  persons and recipients paid each counted once (from the set of categories each held), 应发, 实发
+  and 发放人次 the sum of the group's categories.
 
 The counting is SQL over the snapshots (JSONB on PostgreSQL): each kind of record is read once
 into a temporary table of the fields the figures need, in one read transaction, so that an
@@ -37,7 +41,7 @@ from typing import Any, Callable, Iterator
 
 from peewee import chunked
 
-from tui_register.domain.categories import load_categories
+from tui_register.domain.categories import CategoryGroup, category_groups, load_categories
 from tui_register.domain.payments import DueTally, Period, Standard, last_day_due
 from tui_register.hub.db import is_postgres
 from tui_register.hub.models import hub_database
@@ -94,6 +98,32 @@ class CategoryFigures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+# A set of category codes -> how many households (persons, recipients) held exactly that set.
+Held = Counter
+
+
+@dataclass
+class Holding:
+    """An office's households and persons on the register and recipients paid, by the set of
+    categories each held (as the office summary's `_Holding`): a group's distinct count is the
+    sum over the sets that meet it."""
+
+    households: Held = field(default_factory=Counter)
+    persons: Held = field(default_factory=Counter)
+    paid: Held = field(default_factory=Counter)
+
+    def count(self, name: str, codes: tuple[str, ...]) -> int:
+        wanted = set(codes)
+        return sum(n for held, n in getattr(self, name).items() if wanted & held)
+
+    def per_code(self, name: str) -> Counter[str]:
+        found: Counter[str] = Counter()
+        for held, n in getattr(self, name).items():
+            for code in held:
+                found[code] += n
+        return found
+
+
 @dataclass
 class SyncState:
     """What the hub knows of an office's syncs."""
@@ -105,7 +135,7 @@ class SyncState:
     run_batches: int = 0
     run_changes: int = 0
     results: Counter[str] = field(default_factory=Counter)  # of the last run, by result kind
-    refused_open: int = 0  # changes the hub refused and never took
+    refused_open: int = 0  # records whose latest change the hub refused and none replaced since
 
 
 @dataclass
@@ -114,6 +144,9 @@ class County:
     offices: dict[str, OfficeFigures]
     categories: dict[str, dict[str, CategoryFigures]]  # office -> category -> figures, catalog order
     sync: list[SyncState]
+    # office -> the summary's subtotals (each group of `domain.categories` with categories, the
+    # last of them every category): households, persons and recipients once, amounts summed.
+    groups: dict[str, list[tuple[CategoryGroup, CategoryFigures]]] = field(default_factory=dict)
 
     def county_categories(self) -> dict[str, CategoryFigures]:
         total: dict[str, CategoryFigures] = {}
@@ -121,6 +154,14 @@ class County:
             for code, figures in per_office.items():
                 total.setdefault(code, CategoryFigures()).add(figures)
         return _in_catalog_order(total)
+
+    def county_groups(self) -> list[tuple[CategoryGroup, CategoryFigures]]:
+        """The county's subtotals: the offices' added up (a household belongs to one office)."""
+        total: dict[str, tuple[CategoryGroup, CategoryFigures]] = {}
+        for per_office in self.groups.values():
+            for group, figures in per_office:
+                total.setdefault(group.code, (group, CategoryFigures()))[1].add(figures)
+        return list(total.values())
 
 
 # ---------------------------------------------------------------- SQL in either dialect
@@ -148,6 +189,10 @@ class _Sql:
 
     def least(self, a: str, b: str) -> str:
         return f"LEAST({a}, {b})" if self.pg else f"MIN({a}, {b})"
+
+    def codes(self, column: str) -> str:
+        """The distinct values of `column` in a group, joined by commas."""
+        return f"string_agg(DISTINCT {column}, ',')" if self.pg else f"GROUP_CONCAT(DISTINCT {column})"
 
     def run(self, sql: str, params: list | tuple = ()) -> list[tuple]:
         return self.cursor(sql, params).fetchall()
@@ -242,25 +287,33 @@ _RECIPIENT = "household || '-' || COALESCE(person, 'h')"
 
 
 def _register_figures(sql: _Sql, at: str, offices: dict[str, OfficeFigures],
-                      categories: dict[str, dict[str, CategoryFigures]]) -> None:
+                      categories: dict[str, dict[str, CategoryFigures]], holdings: dict[str, Holding]) -> None:
     for office, n in sql.run("SELECT office, COUNT(*) FROM rep_roster GROUP BY office"):
         offices[office].households = n
     for office, n in sql.run("SELECT office, COUNT(*) FROM rep_alive GROUP BY office"):
         offices[office].persons = n
-    for office, code, n in sql.run(
-            "SELECT m.office, m.category, COUNT(DISTINCT m.household) FROM rep_membership m "
-            "JOIN rep_roster r ON r.office = m.office AND r.uuid = m.household "
-            f"WHERE {_IN_FORCE} GROUP BY m.office, m.category", [at, at]):
-        categories[office][code].households = n
-    for office, code, n in sql.run(
-            "SELECT office, category, COUNT(*) FROM ("
-            "SELECT m.office, m.category, a.uuid FROM rep_membership m "
-            "JOIN rep_alive a ON a.office = m.office AND a.uuid = m.person "
-            f"WHERE m.person IS NOT NULL AND {_IN_FORCE} UNION "
-            "SELECT m.office, m.category, a.uuid FROM rep_membership m "
-            "JOIN rep_alive a ON a.office = m.office AND a.household = m.household "
-            f"WHERE m.person IS NULL AND {_IN_FORCE}) u GROUP BY office, category", [at, at, at, at]):
-        categories[office][code].persons = n
+    _held(sql, holdings, "households",
+          f"SELECT m.office, {sql.codes('m.category')} FROM rep_membership m "
+          "JOIN rep_roster r ON r.office = m.office AND r.uuid = m.household "
+          f"WHERE {_IN_FORCE} GROUP BY m.office, m.household", [at, at])
+    _held(sql, holdings, "persons",
+          f"SELECT office, {sql.codes('category')} FROM ("
+          "SELECT m.office, m.category, a.uuid FROM rep_membership m "
+          "JOIN rep_alive a ON a.office = m.office AND a.uuid = m.person "
+          f"WHERE m.person IS NOT NULL AND {_IN_FORCE} UNION "
+          "SELECT m.office, m.category, a.uuid FROM rep_membership m "
+          "JOIN rep_alive a ON a.office = m.office AND a.household = m.household "
+          f"WHERE m.person IS NULL AND {_IN_FORCE}) u GROUP BY office, uuid", [at, at, at, at])
+    for office, holding in holdings.items():
+        for name in ("households", "persons"):
+            for code, n in holding.per_code(name).items():
+                setattr(categories[office][code], name, n)
+
+
+def _held(sql: _Sql, holdings: dict[str, Holding], name: str, query: str, params: list) -> None:
+    """Count the rows of (office, "code,code") by office and set of codes, streaming the rows."""
+    for office, codes in _fetched(sql.cursor(query, params)):
+        getattr(holdings[office], name)[frozenset(codes.split(","))] += 1
 
 
 def _activity_figures(sql: _Sql, first: str, last: str, offices: dict[str, OfficeFigures]) -> None:
@@ -287,13 +340,15 @@ def _activity_figures(sql: _Sql, first: str, last: str, offices: dict[str, Offic
 
 
 def _payment_figures(sql: _Sql, first: str, last: str, offices: dict[str, OfficeFigures],
-                     categories: dict[str, dict[str, CategoryFigures]]) -> None:
+                     categories: dict[str, dict[str, CategoryFigures]], holdings: dict[str, Holding]) -> None:
     paid = f"COALESCE(SUM(amount_fen), 0), COUNT(*), COUNT(DISTINCT {_RECIPIENT})"
     where = "state = 'paid' AND paid_on >= ? AND paid_on <= ?"
     for office, code, *values in sql.run(
             f"SELECT office, category, {paid} FROM rep_line WHERE {where} GROUP BY office, category", [first, last]):
         c = categories[office][code]
         c.paid, c.paid_lines, c.paid_persons = map(int, values)
+    _held(sql, holdings, "paid", f"SELECT office, {sql.codes('category')} FROM rep_line WHERE {where} "
+          f"GROUP BY office, {_RECIPIENT}", [first, last])
     for office, *values in sql.run(f"SELECT office, {paid} FROM rep_line WHERE {where} GROUP BY office",
                                    [first, last]):
         o = offices[office]
@@ -333,6 +388,26 @@ def _fetched(cursor: Any, size: int = 5000) -> Iterator[tuple]:
         yield from rows
 
 
+def _groups(found: dict[str, CategoryFigures], holding: Holding,
+            key_youfu: tuple[str, ...]) -> list[tuple[CategoryGroup, CategoryFigures]]:
+    """The office summary's subtotals (`summary.of_codes`): each group with categories, the
+    last every category; households, persons and recipients counted once, amounts summed."""
+    subtotals = []
+    for group in category_groups(key_youfu):
+        if not group.codes:
+            continue
+        total = CategoryFigures(households=holding.count("households", group.codes),
+                                persons=holding.count("persons", group.codes),
+                                paid_persons=holding.count("paid", group.codes))
+        for code in group.codes:
+            if code in found:
+                total.due += found[code].due
+                total.paid += found[code].paid
+                total.paid_lines += found[code].paid_lines
+        subtotals.append((group, total))
+    return subtotals
+
+
 def _in_catalog_order(found: dict[str, CategoryFigures]) -> dict[str, CategoryFigures]:
     order = {c.code: i for i, c in enumerate(load_categories())}
     return dict(sorted(found.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
@@ -349,12 +424,12 @@ _RESULT = re.compile(r'"result":\s*"(applied|duplicate|conflict|rejected)"')
 
 def _sync_states(sql: _Sql, offices: tuple[str, ...], revoked: dict[str, bool]) -> list[SyncState]:
     """Per office: its newest batch, its last run (batches less than RUN_GAP apart, counted by
-    result) and the changes the hub refused and never took (its view of the office's quarantine:
-    a change the office dismissed, or replaced by an edit, is not announced to the hub)."""
+    result) and its quarantine as the hub can know it (`_open_refusals`)."""
     states = []
     for code in offices:  # an office's answers at a time in memory
         state = SyncState(code, revoked[code])
-        refused: set[int] = set()
+        refused: dict[str, int] = {}  # record uuid -> the latest change of it the hub refused
+        refused_seqs: set[int] = set()  # refusals answered before results named their record
         in_run = True
         for received, changes, answer in sql.run(
                 "SELECT received_at, changes, answer FROM hub_batch WHERE office = ? ORDER BY received_at DESC",
@@ -368,11 +443,30 @@ def _sync_states(sql: _Sql, offices: tuple[str, ...], revoked: dict[str, bool]) 
                 state.run_changes += changes
                 state.results.update(kinds)
             if any(kinds[kind] for kind in protocol.REFUSED):
-                refused.update(r["seq"] for r in json.loads(answer)["results"] if r["result"] in protocol.REFUSED)
+                for r in json.loads(answer)["results"]:
+                    if r["result"] not in protocol.REFUSED:
+                        continue
+                    if "uuid" in r:
+                        refused[r["uuid"]] = max(r["seq"], refused.get(r["uuid"], 0))
+                    else:
+                        refused_seqs.add(r["seq"])
             state.last_batch = state.last_batch or moment
-        state.refused_open = len(refused - _taken(sql, code, refused))
+        state.refused_open = (_open_refusals(sql, code, refused)
+                              + len(refused_seqs - _taken(sql, code, refused_seqs)))
         states.append(state)
     return states
+
+
+def _open_refusals(sql: _Sql, office: str, refused: dict[str, int]) -> int:
+    """The records whose latest refused change no later change of theirs has replaced at the hub:
+    the office's open quarantine entries (one per record, its later changes held behind it; an
+    edit afterwards is sent on the hub's version and taken). A refusal a supervisor dismissed at
+    the office, with no change of the record since, is not announced to the hub and stays counted."""
+    taken: dict[str, int] = {}
+    for part in chunked(sorted(refused), _CHUNK):
+        taken.update(sql.run(f"SELECT uuid, seq FROM hub_record WHERE office = ? AND uuid IN ({_marks(part)})",
+                             [office, *part]))
+    return sum(1 for uuid, seq in refused.items() if taken.get(uuid, 0) < seq)
 
 
 def _taken(sql: _Sql, office: str, seqs: set[int]) -> set[int]:
@@ -402,8 +496,10 @@ STEPS = 5
 
 
 def county(date_from: date, date_to: date, wanted: tuple[str, ...] = (),
-           progress: Callable[[int, int], None] = lambda done, total: None) -> County:
-    """Every figure of the county's workbook, read in one transaction."""
+           progress: Callable[[int, int], None] = lambda done, total: None, *,
+           key_youfu: tuple[str, ...] = ()) -> County:
+    """Every figure of the county's workbook, read in one transaction; `key_youfu` the
+    categories of 重点优抚对象 (`[categories] key_youfu`, as the office summary's)."""
     sql = _Sql()
     first, last = date_from.isoformat(), date_to.isoformat()
     with hub_database.atomic():
@@ -413,6 +509,7 @@ def county(date_from: date, date_to: date, wanted: tuple[str, ...] = (),
         scope = CountyScope(date_from, date_to, chosen)
         offices = {code: OfficeFigures() for code in chosen}
         categories: dict[str, dict[str, CategoryFigures]] = {code: defaultdict(CategoryFigures) for code in chosen}
+        holdings = {code: Holding() for code in chosen}
         if not chosen:
             return County(scope, offices, {}, [])
         progress(0, STEPS)
@@ -420,14 +517,15 @@ def county(date_from: date, date_to: date, wanted: tuple[str, ...] = (),
             _load(sql, chosen)
             _roster(sql, last)
             progress(1, STEPS)
-            _register_figures(sql, last, offices, categories)
+            _register_figures(sql, last, offices, categories, holdings)
             progress(2, STEPS)
             _activity_figures(sql, first, last, offices)
             progress(3, STEPS)
-            _payment_figures(sql, first, last, offices, categories)
+            _payment_figures(sql, first, last, offices, categories, holdings)
             progress(4, STEPS)
             sync = _sync_states(sql, chosen, revoked)
         finally:
             _drop(sql)
     ordered = {code: _in_catalog_order(dict(found)) for code, found in categories.items()}
-    return County(scope, offices, ordered, sync)
+    groups = {code: _groups(ordered[code], holdings[code], key_youfu) for code in chosen}
+    return County(scope, offices, ordered, sync, groups)

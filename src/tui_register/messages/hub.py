@@ -101,12 +101,13 @@ MESSAGES = {
     "hub.report.attention.refused": ("最近一次有被拒变更", "changes refused in the last run"),
     "hub.report.sync_note": (
         "最近同步:中心最近收到该办批次的时间;{days} 天以上未同步的办标为需关注。最近一次同步:间隔不到半小时的连续批次。"
-        "被拒未收:中心拒收(冲突或未通过校验)且此后未收到的变更,即该办隔离区中的变更;办里修改后重发或由主管放弃的,"
-        "中心无从得知,仍计在内,以该办“同步状态”为准。",
+        "被拒未收:最近一次变更被中心拒收(冲突或未通过校验)、此后中心也未收到其新变更的记录数,即该办隔离区中待处理的记录;"
+        "办里修改后重发并被接收的不再计入;由主管放弃且此后未再修改的,中心无从得知,仍计在内。",
         "Last sync: when the hub last took a batch from the office; offices with none for {days} days or more "
         "are marked. Last run: consecutive batches less than half an hour apart. Refused, not taken since: "
-        "changes the hub refused (conflict or failed checks) and never took afterwards, i.e. the office's "
-        "quarantine; a change the office then edited or a supervisor dismissed is not announced to the hub and "
-        "stays counted: the office's own sync status is exact.",
+        "records whose latest change the hub refused (conflict or failed checks) and which it has had no change "
+        "of since, i.e. the office's open quarantine; a record edited and sent again is no longer counted once "
+        "the hub takes it; one a supervisor dismissed and nobody edited since is not announced to the hub and "
+        "stays counted.",
     ),
 }
