@@ -93,6 +93,8 @@ def test_totals_follow_the_filter(known):
     assert Q.visit_totals(Q.VisitFilter(date_from=date(2025, 1, 26), date_to=date(2025, 2, 28))) == (
         Q.VisitTotals(1, 1, 30000))
     assert Q.visit_totals(Q.VisitFilter(category=VETERAN)) == Q.VisitTotals(2, 2, 60000)
+    assert Q.visit_totals(Q.VisitFilter(category="youfu")) == Q.VisitTotals(2, 2, 60000)  # the group holds it
+    assert Q.visit_totals(Q.VisitFilter(category="dibao")) == Q.VisitTotals(0, 0, 0)
     assert Q.visit_totals(Q.VisitFilter(household=known.wang)) == Q.VisitTotals(1, 1, 0)
     # Voided visits may be listed, but never count.
     assert Q.visit_totals(Q.VisitFilter(household=known.wang, include_voided=True)) == Q.VisitTotals(1, 1, 0)

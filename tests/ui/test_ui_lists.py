@@ -575,6 +575,34 @@ async def test_the_filter_dialogs_search_their_places(many_places: Register):
         assert app.focused.value == label.replace(" / ", "/")  # the filter keeps place paths
 
 
+async def test_the_household_filter_takes_a_category_group(register: Register):
+    """低保 in the filter's categories (offered first, as a group) lists the households of
+    城市低保 and of 农村低保, each once, and the status line names the group."""
+    from tui_register.storage.household_queries import HouseholdFilter, household_totals
+    from tui_register.ui.screens.filter import FilterScreen
+    from tui_register.ui.screens.picker import ChoicePicker
+
+    both = household_totals(HouseholdFilter(category="dibao"))
+    urban = household_totals(HouseholdFilter(category="urban_dibao"))
+    rural = household_totals(HouseholdFilter(category="rural_dibao"))
+    assert 0 < urban[0] < both[0] <= urban[0] + rural[0]
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f")
+        assert isinstance(app.screen, FilterScreen)
+        assert app.focused.id == "category"
+        await type_text(pilot, "低保")
+        assert isinstance(app.screen, ChoicePicker)
+        assert compact(_("ui.category_group_option", name="低保", count=2)) in compact(screen_text(app))
+        await press(pilot, "enter", "ctrl+s")
+        status = _("ui.totals", households=f"{both[0]:,}", persons=f"{both[1]:,}")
+        await wait_until(pilot, lambda: compact(status) in compact(screen_text(app)), "the group's totals")
+        assert compact(_("ui.filter_category", name="低保")) in compact(screen_text(app))
+        codes = {code for row in table_of(app).page_rows for code in row.category_codes}
+        assert {"urban_dibao", "rural_dibao"} <= codes
+
+
 async def test_keys_after_the_enter_that_opens_a_household_act_on_it(register: Register, slow_pages, monkeypatch):
     """`/name Enter Enter e` in one burst: the household opens and `e` edits it, although its
     details arrive after the `e` did."""

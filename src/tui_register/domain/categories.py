@@ -216,6 +216,23 @@ def parse_categories(value: str | Iterable[str] | None, *, key_youfu: Sequence[s
     return tuple(c.code for c in _catalog() if c.code in wanted)
 
 
+def filter_groups() -> list[CategoryGroup]:
+    """The groups a list's filter offers beside the categories: those of several categories
+    that need no configuration (not 全部, which is no filter, nor 重点优抚对象)."""
+    return [g for g in category_groups() if not g.configured and 1 < len(g.codes) < len(_catalog())]
+
+
+def filter_codes(value: str) -> tuple[str, ...]:
+    """The category codes of a list filter's value: a category's code or a group's."""
+    return parse_categories(value)
+
+
+def filter_name(value: str) -> str:
+    """A list filter's value as its status line names it: the group's name or the category's."""
+    group = next((g for g in category_groups() if g.code == value), None)
+    return group.name() if group is not None else category_by_code(value).short()
+
+
 @functools.lru_cache(maxsize=8)
 def _names(key_youfu: tuple[str, ...]) -> dict[str, tuple[str | None, tuple[str, ...]]]:
     """Every name a filter may use (folded) -> (group code or None, its category codes)."""

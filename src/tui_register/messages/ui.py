@@ -74,6 +74,7 @@ MESSAGES = {
     "ui.pending": ("待同步 {n}", "to sync {n}"),
     "ui.totals": ("共 {households} 户 {persons} 人", "{households} households, {persons} persons"),
     "ui.filter_category": ("类别:{name}", "category: {name}"),
+    "ui.category_group_option": ("{name}(共{count}类)", "{name} ({count} categories)"),
     "ui.filter_place": ("地点:{name}", "place: {name}"),
     "ui.filter_status": ("状态:{name}", "status: {name}"),
     "ui.sort_place": ("按地点排序", "by place"),

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from peewee import SQL, fn
 
+from tui_register.domain.categories import filter_codes
 from tui_register.storage import search
 from tui_register.storage.models import Campaign, Category, Membership, counted_visit_sql, database, membership_held
 
@@ -102,10 +103,11 @@ def _visit_where(flt: VisitFilter) -> tuple[list[str], list[Any]]:
 
 
 def _held_on_visit_date(category: str) -> tuple[str, ...]:
-    """The visit's household held `category` on the day of the visit (not today): SQL, params."""
+    """The visit's household held `category` (or one of a group's) on the day of the visit
+    (not today): SQL, params."""
     m = Membership.alias("m")
     sql, params = (m.select(SQL("1"))
-                   .where((m.household == SQL("v.household_id")) & (m.category == category)
+                   .where((m.household == SQL("v.household_id")) & (m.category.in_(filter_codes(category)))
                           & membership_held(SQL("v.visit_date"), table=m)).sql())
     return (f"EXISTS ({sql})", *params)
 

@@ -6,7 +6,8 @@ Places come from the database: the app reads them once in a worker at start-up i
 
 from __future__ import annotations
 
-from tui_register.domain.categories import choices, load_categories
+from tui_register.domain.categories import choices, filter_groups, load_categories
+from tui_register.i18n import _
 from tui_register.ui.state import SessionState
 
 
@@ -16,6 +17,12 @@ def place_options(state: SessionState) -> list[tuple[str, str]]:
 
 def category_options() -> list[tuple[str, str]]:
     return [(c.name(), c.code) for c in load_categories()]
+
+
+def category_filter_options() -> list[tuple[str, str]]:
+    """A list filter's categories: the groups first (低保 takes 城市低保 and 农村低保), then each."""
+    groups = [(_("ui.category_group_option", name=g.name(), count=len(g.codes)), g.code) for g in filter_groups()]
+    return groups + category_options()
 
 
 def code_options(kind: str) -> list[tuple[str, str]]:

@@ -8,10 +8,11 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
-from tui_register.domain.categories import HOUSEHOLD_STATUSES, load_categories
+from tui_register.domain.categories import HOUSEHOLD_STATUSES
 from tui_register.i18n import _
 from tui_register.storage.household_queries import HouseholdFilter
 from tui_register.ui.bindings import bindings_of, translate_bindings
+from tui_register.ui.options import category_filter_options
 from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.services import households as household_service
 
@@ -28,7 +29,7 @@ class FilterScreen(ModalScreen[tuple[HouseholdFilter, str] | None]):
         self.sort = sort
 
     def compose(self) -> ComposeResult:
-        categories = [(c.name(), c.code) for c in load_categories()]
+        categories = category_filter_options()
         statuses = [(_("status." + s), s) for s in HOUSEHOLD_STATUSES]
         sorts = [(_("ui.sort_" + s), s) for s in ("place", "name", "last_visit")]
         with Vertical(id="dialog"):

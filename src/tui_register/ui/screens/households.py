@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import Static
 
-from tui_register.domain.categories import category_by_code
+from tui_register.domain.categories import filter_name
 from tui_register.i18n import _
 from tui_register.storage.household_queries import HouseholdFilter
 from tui_register.ui.bindings import bindings_of
@@ -82,7 +82,7 @@ class HouseholdsScreen(SearchableScreen):
     def _show_status(self, flt: HouseholdFilter, households: int, persons: int) -> None:
         parts = [_("ui.totals", households=f"{households:,}", persons=f"{persons:,}")]
         if flt.category:
-            parts.append(_("ui.filter_category", name=category_by_code(flt.category).short()))
+            parts.append(_("ui.filter_category", name=filter_name(flt.category)))
         if flt.place_path:
             parts.append(_("ui.filter_place", name=flt.place_path.split("/")[-1]))
         parts.append(_("ui.filter_status", name=_("status." + flt.status) if flt.status else _("ui.all")))

@@ -12,13 +12,13 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
-from tui_register.domain.categories import category_by_code, label
+from tui_register.domain.categories import filter_name, label
 from tui_register.domain.errors import FieldError
 from tui_register.domain.fields import format_money, parse_date
 from tui_register.i18n import _
 from tui_register.storage.visit_queries import VisitFilter, VisitTotals
 from tui_register.ui.bindings import bindings_of, translate_bindings
-from tui_register.ui.options import category_options, code_options
+from tui_register.ui.options import category_filter_options, code_options
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.screens.picker import PickerSelect
 from tui_register.ui.services import visits as visit_service
@@ -66,7 +66,7 @@ class VisitsScreen(SectionScreen):
         if f.purpose:
             parts.append(label("purpose", f.purpose))
         if f.category:
-            parts.append(category_by_code(f.category).short())
+            parts.append(filter_name(f.category))
         if f.visitor:
             parts.append(_("ui.filter_visitor", name=f.visitor))
         if f.place_path:
@@ -170,7 +170,7 @@ class VisitFilterScreen(ModalScreen[tuple[VisitFilter, dict[str, str]] | None]):
                 yield Label(_("ui.col_visitors"))
                 yield LineInput(f.visitor or "", id="visitor", compact=True)
                 yield Label(_("ui.col_categories"))
-                yield PickerSelect([(_("ui.all"), ALL), *category_options()], value=f.category or ALL,
+                yield PickerSelect([(_("ui.all"), ALL), *category_filter_options()], value=f.category or ALL,
                                    allow_blank=False, id="category", compact=True, title=_("ui.col_categories"))
                 yield Label(_("ui.place"))
                 paths = [(text, text.replace(" / ", "/")) for text, _uuid in self.app.state.places]
