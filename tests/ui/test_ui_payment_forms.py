@@ -215,6 +215,35 @@ async def test_bad_account_numbers_are_refused_under_the_field_and_nothing_typed
         assert field_error(form, "account_number") == ""
 
 
+async def test_storage_refusing_the_holder_is_said_under_the_field(register: Built):
+    """The recipient renamed by someone else while the form was open: storage's own check
+    refuses the holder offered, and the form says so under the field instead of failing."""
+    from tests.support.records import person_in
+    from tui_register.storage.households import update_person
+    from tui_register.storage.models import Person
+
+    app = make_app(register.path, BOB)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_household(pilot)
+        await press(pilot, "b", "enter")
+        await type_text(pilot, WIFE)
+        await press(pilot, "enter", "tab", "tab")
+        await type_text(pilot, "农业银行")
+        await press(pilot, "tab")
+        await type_text(pilot, NUMBER)
+        wife = Person.get(Person.name == WIFE)
+        update_person(ALICE, wife.uuid, wife.version, person_in(register.household, "李秀兰", relation="spouse",
+                                                               sex="F"))
+        form = app.screen
+        await press(pilot, "ctrl+s")
+        await saved(pilot)
+        assert app.screen is form and accounts(register) == []
+        refusal = _("err.holder_mismatch", holder=WIFE, recipient="李秀兰")
+        assert field_error(form, "holder_name") == refusal
+        assert compact(refusal) in compact(screen_text(app))
+        assert form.values()["account_number"] == NUMBER
+
+
 async def test_an_account_typed_in_one_burst_is_the_one_typed_slowly(register: Built):
     app = make_app(register.path, BOB)
     async with app.run_test(size=SIZE) as pilot:
