@@ -1,4 +1,5 @@
-"""Reads of payments (发放): rounds with their totals, a round's lines, a household's payments.
+"""Reads of payments (发放): rounds with their totals, a round's lines, a household's payments,
+its accounts in use, and the standards.
 
 Totals by state of a line: due (to pay, not yet reported), paid, failed; excluded lines and
 stop notes count in none of them. 应发 of a round is what its lines to pay add up to.
@@ -13,7 +14,14 @@ from peewee import JOIN, fn
 
 from tui_register.domain.ids import mask_id
 from tui_register.domain.payments import mask_account
-from tui_register.storage.models import Household, PaymentAccount, PaymentLine, PaymentRound, Person
+from tui_register.storage.models import (
+    Household,
+    PaymentAccount,
+    PaymentLine,
+    PaymentRound,
+    PaymentStandard,
+    Person,
+)
 
 
 @dataclass(frozen=True)
@@ -185,3 +193,66 @@ def payable_lines(r: PaymentRound) -> list[tuple[str, str, int]]:
                 .where((PaymentLine.round == r) & PaymentLine.state.in_(("due", "paid", "failed"))
                        & (PaymentLine.kind != "stop") & (PaymentAccount.account_number != ""))
                 .order_by(PaymentLine.recipient_initials, PaymentLine.id).tuples())
+
+
+# ---------------------------------------------------------------- accounts and standards
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """An account in use: the household's own (person_uuid None) or a member's."""
+
+    uuid: str
+    person_uuid: str | None
+    recipient: str
+    kind: str
+    bank_name: str
+    account_number: str  # in full: mask it where it is shown (`masked_account`)
+    holder_name: str
+    proxy: bool
+
+    @property
+    def masked_account(self) -> str:
+        return mask_account(self.account_number)
+
+
+def household_accounts(household_uuid: str) -> list[AccountRow]:
+    """The active accounts of a household and its members: the household's first."""
+    household = Household.get(Household.uuid == household_uuid)
+    people = {p.id: (p.uuid, p.name) for p in Person.select(Person.id, Person.uuid, Person.name)
+              .where(Person.household == household)}
+    query = (PaymentAccount.select()
+             .where((PaymentAccount.household == household) & (PaymentAccount.status == "active"))
+             .order_by(PaymentAccount.person.is_null(False), PaymentAccount.id))
+    rows = []
+    for a in query:
+        person_uuid, name = people.get(a.person_id, (None, household.head_name))
+        rows.append(AccountRow(a.uuid, person_uuid, name, a.kind, a.bank_name, a.account_number,
+                               a.holder_name, bool(a.proxy)))
+    return rows
+
+
+@dataclass(frozen=True)
+class StandardRow:
+    id: int
+    category: str
+    grade: str
+    valid_from: date
+    amount_fen: int
+    period: str
+
+
+def standard_page(*, after: int | None = None, before: int | None = None, last: bool = False,
+                  limit: int = 20) -> list[StandardRow]:
+    """Standards in force or planned (not voided), newest entered first: keyset pages by id,
+    after (older than) or before (newer than) one, or the oldest page."""
+    query = PaymentStandard.select().where(PaymentStandard.status == "active")
+    if after is not None:
+        query = query.where(PaymentStandard.id < after)
+    if before is not None or last:
+        if before is not None:
+            query = query.where(PaymentStandard.id > before)
+        rows = list(query.order_by(PaymentStandard.id).limit(limit))[::-1]
+    else:
+        rows = list(query.order_by(PaymentStandard.id.desc()).limit(limit))
+    return [StandardRow(s.id, s.category_id, s.grade, s.valid_from, s.amount_fen, s.period) for s in rows]

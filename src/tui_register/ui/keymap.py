@@ -49,6 +49,7 @@ GROUPS: dict[str, str] = {
     "payments": "Payments section (the rounds)",
     "payment_round": "one payment round (its lines)",
     "payment_results": "a round's result file",
+    "standards": "payment standards (from the rounds)",
     "volunteers": "volunteer list",
     "volunteer": "one volunteer",
     "activities": "activity list",
@@ -71,7 +72,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("volunteers", ("volunteers", "activities", "activity", "volunteer")),
     ("reports", ("reports", "import")),
     ("sync", ("sync",)),
-    ("payments", ("payments", "payment_round", "payment_results")),
+    ("payments", ("payments", "payment_round", "payment_results", "standards")),
 )
 
 
@@ -115,6 +116,7 @@ KEYS: tuple[KeySpec, ...] = (
     K("detail.member_status", "m", "member_status", "key.member_status", "detail", show=False),
     K("detail.visit", "v", "visit", "key.log_visit", "detail"),
     K("detail.reveal", "r", "reveal", "key.reveal", "detail"),
+    K("detail.account", "b", "account", "key.account", "detail", show=False),
     # Out of the 80-column footer (it would push `? Help` off), listed by `?` and Ctrl+P.
     K("detail.history", "h", "history", "key.history", "detail", show=False),
     # Not priority: Save waits behind the characters typed before it (a burst ending in ^S).
@@ -154,6 +156,7 @@ KEYS: tuple[KeySpec, ...] = (
     K("sync.dismiss", "x", "dismiss_change", "key.dismiss_change", "sync"),
     K("sync.refresh", "r", "refresh_view", "key.refresh", "sync"),
     K("payments.new", "n", "new_round", "key.pay_new_round", "payments"),
+    K("payments.standards", "s", "standards", "key.pay_standards", "payments"),
     K("payment_round.back", "escape", "back", "key.back", "payment_round"),
     K("payment_round.exclude", "x", "exclude", "key.pay_exclude", "payment_round"),
     K("payment_round.include", "i", "include", "key.pay_include", "payment_round", show=False),
@@ -168,6 +171,8 @@ KEYS: tuple[KeySpec, ...] = (
     # Not priority: it waits behind the characters of the file name typed before it.
     K("payment_results.run", "ctrl+s", "run", "key.pay_check_apply", "payment_results"),
     K("payment_results.back", "escape", "back", "key.back", "payment_results"),
+    K("standards.back", "escape", "back", "key.back", "standards"),
+    K("standards.new", "n", "new_standard", "key.pay_new_standard", "standards"),
     K("volunteers.new", "n", "new_volunteer", "key.vol_new_volunteer", "volunteers"),
     K("volunteers.activities", "a", "activities", "key.vol_activities", "volunteers"),
     K("volunteer.back", "escape", "back", "key.back", "volunteer"),

@@ -1,7 +1,8 @@
-"""One household: head and address, members, categories, visits, follow-ups, history.
+"""One household: head and address, its payment accounts, members, categories, visits,
+follow-ups, history.
 
-Everything is read in one worker call. Full ID numbers are masked until the user presses
-the reveal key, which is recorded in the audit trail with the user and the time.
+Everything is read in one worker. Full ID numbers and account numbers are masked until the
+user presses the reveal key, which is recorded in the audit trail with the user and the time.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from tui_register.domain.masking import is_masked, mask_field
 from tui_register.i18n import _
 from tui_register.storage.clock import local_time
 from tui_register.storage.household_queries import HistoryEntry, HouseholdDetail
+from tui_register.storage.payment_queries import AccountRow
 from tui_register.ui.bindings import bindings_of
 from tui_register.ui.screens.base import SectionScreen
 from tui_register.ui.services import households as household_service
+from tui_register.ui.services import payments as payment_service
 from tui_register.ui.services import staff as staff_service
 from tui_register.ui.text import field_label, iso, safe
 
@@ -46,6 +49,7 @@ class HouseholdDetailScreen(SectionScreen):
         super().__init__()
         self.uuid = uuid
         self.detail: HouseholdDetail | None = None
+        self.accounts: list[AccountRow] = []  # in use: the household's, then its members'
         self.revealed = False
 
     def compose_body(self) -> ComposeResult:
@@ -72,15 +76,17 @@ class HouseholdDetailScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
         detail = household_service.detail(self.uuid)
-        self.app.call_from_thread(self._show, detail)
+        accounts = payment_service.accounts(self.uuid) if detail is not None else []
+        self.app.call_from_thread(self._show, detail, accounts)
 
-    def _show(self, detail: HouseholdDetail | None) -> None:
+    def _show(self, detail: HouseholdDetail | None, accounts: list[AccountRow] | None = None) -> None:
         if detail is None:
             self.release_keys()
             self.notify(_("storage.not_found"), severity="error")
             self.dismiss(None)
             return
         self.detail = detail
+        self.accounts = accounts or []
         self._show_summary(detail)
         self._show_members(detail)
         self._show_memberships(detail)
@@ -115,7 +121,18 @@ class HouseholdDetailScreen(SectionScreen):
         )
         if h.notes:
             text.append_text(Text.assemble("\n", (_("ui.notes") + ":", "bold"), safe(h.notes)))
+        for account in self.accounts:
+            text.append_text(self._account_line(account, head))
         self.query_one("#summary", Static).update(text)
+
+    def _account_line(self, account: AccountRow, head) -> Text:
+        """收款账户: 农业银行 6222****0100 张三 (a member's account: 收款账户(李四): …)."""
+        from tui_register.ui.forms.accounts import account_text
+
+        title = _("pay.ui.accounts")
+        if account.person_uuid is not None and (head is None or account.person_uuid != head.uuid):
+            title += f"({account.recipient})"
+        return Text.assemble("\n", (safe(title + ":", "bold")), safe(account_text(account, revealed=self.revealed)))
 
     def _show_members(self, d: HouseholdDetail) -> None:
         table = self.query_one("#members", DataTable)
@@ -219,6 +236,12 @@ class HouseholdDetailScreen(SectionScreen):
         person = next((p for p in self.detail.members if p.uuid == event.row_key.value), None) if self.detail else None
         if person:
             self.app.push_screen(PersonForm(self.detail.household.uuid, person), self._after_form)
+
+    def action_account(self) -> None:
+        from tui_register.ui.forms.accounts import AccountForm
+
+        if self.detail:
+            self.app.push_screen(AccountForm(self.detail, self.accounts), self._after_form)
 
     def action_add_category(self) -> None:
         from tui_register.ui.forms.membership import MembershipForm

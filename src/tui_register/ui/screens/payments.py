@@ -1,7 +1,7 @@
 """The Payments section (发放): the rounds, one round's lines, and a round's result file.
 
 * `PaymentsScreen`: the rounds, newest first, with their totals; `n` makes a round, Enter
-  opens one.
+  opens one, `s` lists the standards (`screens/standards.py`).
 * `RoundScreen`: a round's lines (searched by name or pinyin initials), and what is done to a
   round at a keyboard: exclude / re-include a line or change its amount (a draft), approve (a
   supervisor), export the bank file and the roster, import the bank's results, mark a line
@@ -184,6 +184,11 @@ class PaymentsScreen(SectionScreen):
                 self.open_round(int(number))
 
         self.app.push_screen(NewRoundForm(), saved)
+
+    def action_standards(self) -> None:
+        from tui_register.ui.screens.standards import StandardsScreen
+
+        self.app.push_screen(StandardsScreen())
 
 
 # ---------------------------------------------------------------- one round's lines

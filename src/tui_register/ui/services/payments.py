@@ -1,5 +1,6 @@
 """What the Payments section asks of storage and of the report layer: the rounds, a round's
-lines, creating and checking a round, approving, results, closing, and the two workbooks.
+lines, creating and checking a round, approving, results, closing, and the two workbooks; a
+household's accounts (entered at its screen) and the standards.
 
 A round is named here by its number (rounds are numbered 1, 2, 3 … and never deleted), as the
 command line names it; each call finds it again on the calling thread's own connection.
@@ -23,6 +24,10 @@ change_amount = later(_PAYMENTS, "change_amount")
 mark_paid = later(_PAYMENTS, "mark_paid")
 mark_failed = later(_PAYMENTS, "mark_failed")
 close_round = later(_PAYMENTS, "close_round")
+add_account = later(_PAYMENTS, "add_account")
+add_standard = later(_PAYMENTS, "add_standard")
+accounts = db_call(payment_queries.household_accounts)
+standard_page = db_call(payment_queries.standard_page)
 
 
 def _find(number: int):
