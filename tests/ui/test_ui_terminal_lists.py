@@ -146,3 +146,14 @@ def test_keys_behind_a_closing_search_or_dialog_act_on_the_list_as_typed_slowly(
     slow = run_keys(command, [burst], one_call=False, until="户主:")
     fast = run_keys(command, [burst], one_call=True, until="户主:")
     assert fast == slow
+
+
+@needs_tmux
+def test_escape_then_a_section_key_in_one_burst_are_two_keys(command: list[str]):
+    """`Down Enter b` (a household's account form), then Escape Escape `6 s` in one burst: the
+    form and the household close, and the Payments section shows its standards, as typed slowly.
+    In one read ESC 6 was taken for "§" (macOS's Option+6), and the section key was lost."""
+    burst = ["Down", "Enter", "b", "Escape", "Escape", "6", "s"]
+    slow = run_keys(command, [burst], one_call=False, until=_("pay.ui.standards_title"))
+    fast = run_keys(command, [burst], one_call=True, until=_("pay.ui.standards_title"))
+    assert fast == slow

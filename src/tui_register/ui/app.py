@@ -36,6 +36,7 @@ from tui_register.ui.services import office as office_service
 from tui_register.ui.services import staff as staff_service
 from tui_register.ui.services import visits as visit_service
 from tui_register.ui.state import SessionState
+from tui_register.ui.terminal_input import read_escape_apart, split_alt
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class RegisterApp(App):
         # ansi_color: the terminal's own palette, not true colour: fewer bytes per change,
         # right in 16 colours, and under NO_COLOR every colour is dropped (bold and reverse stay).
         textual_text.translate_textual_bindings()  # before any widget copies its bindings
+        read_escape_apart()  # Escape then a key, read together over a slow link: two keys
         super().__init__(ansi_color=True)
         translate_bindings(self)
         self.settings = settings
@@ -115,6 +117,11 @@ class RegisterApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            apart = None if hasattr(event, "typed_at") else split_alt(event)
+            if apart is not None:  # Escape and the key after it, read together
+                for key in apart:
+                    await self.on_event(key)
+                return
             if not hasattr(event, "typed_at"):
                 self._keys_typed += 1
                 event.typed_at = self._keys_typed
