@@ -21,7 +21,7 @@ from tests.support.records import (
     status_in,
     visit_in,
 )
-from tui_register.domain.categories import filter_codes
+from tui_register.domain.categories import parse_categories
 from tui_register.storage import household_queries as queries
 from tui_register.storage import households as H
 from tui_register.storage import visits as V
@@ -372,7 +372,7 @@ def test_keyset_paging_under_a_filter(paged, sort):
 def _expected_totals(**flt) -> tuple[int, int]:
     chosen = [s for s in SPECS
               if (flt.get("status") is None or s.status == flt["status"])
-              and (flt.get("category") is None or set(filter_codes(flt["category"])) & s.categories)
+              and (flt.get("category") is None or set(parse_categories(flt["category"])) & s.categories)
               and (flt.get("place_path") is None or s.path == flt["place_path"]
                    or s.path.startswith(flt["place_path"] + "/"))]
     return len(chosen), sum(s.members for s in chosen)

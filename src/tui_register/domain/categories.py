@@ -222,11 +222,6 @@ def filter_groups() -> list[CategoryGroup]:
     return [g for g in category_groups() if not g.configured and 1 < len(g.codes) < len(_catalog())]
 
 
-def filter_codes(value: str) -> tuple[str, ...]:
-    """The category codes of a list filter's value: a category's code or a group's."""
-    return parse_categories(value)
-
-
 def filter_name(value: str) -> str:
     """A list filter's value as its status line names it: the group's name or the category's."""
     group = next((g for g in category_groups() if g.code == value), None)

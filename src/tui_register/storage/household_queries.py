@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from tui_register.domain.categories import filter_codes
+from tui_register.domain.categories import parse_categories
 from tui_register.storage import search
 from tui_register.storage.models import (
     AuditEvent,
@@ -91,7 +91,7 @@ def _where(flt: HouseholdFilter) -> tuple[list[str], list[Any]]:
         clauses.append(text_sql)
         params += text_params
     if flt.category:  # a category, or a group of them (低保: 城市低保 or 农村低保)
-        codes = filter_codes(flt.category)
+        codes = parse_categories(flt.category)
         clauses.append("(" + " OR ".join("h.category_codes LIKE ?" for _ in codes) + ")")
         params += [f"%,{code},%" for code in codes]
     if flt.place_path:

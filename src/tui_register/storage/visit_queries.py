@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from peewee import SQL, fn
 
-from tui_register.domain.categories import filter_codes
+from tui_register.domain.categories import parse_categories
 from tui_register.storage import search
 from tui_register.storage.models import Campaign, Category, Membership, counted_visit_sql, database, membership_held
 
@@ -107,7 +107,7 @@ def _held_on_visit_date(category: str) -> tuple[str, ...]:
     (not today): SQL, params."""
     m = Membership.alias("m")
     sql, params = (m.select(SQL("1"))
-                   .where((m.household == SQL("v.household_id")) & (m.category.in_(filter_codes(category)))
+                   .where((m.household == SQL("v.household_id")) & (m.category.in_(parse_categories(category)))
                           & membership_held(SQL("v.visit_date"), table=m)).sql())
     return (f"EXISTS ({sql})", *params)
 
