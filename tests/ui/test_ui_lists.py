@@ -603,6 +603,28 @@ async def test_the_household_filter_takes_a_category_group(register: Register):
         assert {"urban_dibao", "rural_dibao"} <= codes
 
 
+async def test_keys_behind_a_choice_waiting_for_the_pinyin_wait_for_it(register: Register, monkeypatch):
+    """`f 低保 Enter ^S` in one burst while the picker still reads its pinyin keys: Enter chooses
+    the group once they are read, and ^S (typed after it) applies the filter. It used to reach
+    the picker, which has no ^S, and was lost."""
+    from tui_register.ui.screens import picker
+
+    search_keys = picker.search_keys
+
+    def slow_keys(label):
+        time.sleep(0.02)  # some 30 choices: the choice waits about half a second
+        return search_keys(label)
+
+    monkeypatch.setattr(picker, "search_keys", slow_keys)
+    app = make_app(register.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, ["f", "低", "保", "enter", "ctrl+s"])
+        await wait_until(pilot, lambda: compact(_("ui.filter_category", name="低保")) in compact(screen_text(app)),
+                         "the group's filter applied")
+        assert table_of(app).filter.category == "dibao"
+
+
 async def test_keys_after_the_enter_that_opens_a_household_act_on_it(register: Register, slow_pages, monkeypatch):
     """`/name Enter Enter e` in one burst: the household opens and `e` edits it, although its
     details arrive after the `e` did."""

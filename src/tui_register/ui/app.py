@@ -162,6 +162,8 @@ class RegisterApp(App):
             return False
         if screen.message_queue_size:
             return False  # back in front, its ScreenResume unread: what it does (a reload) comes first
+        if getattr(screen, "holding_keys", False):
+            return False  # an action of the screen still waits (the picker's choice, for the pinyin)
         if self.focused is not None:
             if not settle:
                 return True

@@ -146,6 +146,7 @@ class ChoicePicker(ModalScreen[Any]):
         self._waiting: list[Callable[[], None]] = []  # keys typed before the pinyin was known
         self._before_mount: list[Callable[[], None]] = []  # keys fed before the box existed
         self._ready = False  # the box is there (set in on_mount, before is_mounted is)
+        self._deferred = 0  # moves and choices not run yet
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-picker"):
@@ -228,18 +229,30 @@ class ChoicePicker(ModalScreen[Any]):
             event.stop()
             self.search.insert_text_at_cursor(event.character)
 
+    @property
+    def holding_keys(self) -> bool:
+        """A move or a choice waits (for the pinyin keys): the keys typed after it wait too,
+        at the app, as they would behind a slow typist (Ctrl+S after Enter: the filter's)."""
+        return self._deferred > 0
+
     def _behind_keystrokes(self, then: Callable[[], None]) -> None:
         """Run `then` after the keystrokes the box has not read yet (and, with a search
         typed, once the pinyin keys are known)."""
+        self._deferred += 1
+
+        def done() -> None:
+            self._deferred -= 1
+            then()
+
         if not self._ready:
-            self._before_mount.append(then)
+            self._before_mount.append(done)
             return
 
         def run() -> None:
             if self.keys is None and self.search.value.strip():
-                self._waiting.append(then)
+                self._waiting.append(done)
             else:
-                then()
+                done()
 
         (self.focused or self).call_later(run)
 
